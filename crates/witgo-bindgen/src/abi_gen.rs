@@ -1,0 +1,1042 @@
+//! Go code for one function's Canonical ABI glue, driven by the instruction
+//! stream of `wit_bindgen_core::abi` (which owns flattening, memory layout and
+//! the order of operations). This file only spells each instruction in Go.
+
+use crate::gofile::GoFileBuilder;
+use crate::gotypes::TypeCx;
+use crate::plan::dealias;
+use std::fmt::Write;
+use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction, WasmType};
+use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind};
+
+/// What the glue does with the function's results at the Go boundary.
+#[derive(Clone, Debug)]
+pub enum ResultShape {
+    None,
+    Single,
+    /// option<T> at the top level: Go `(T, bool)`.
+    Option,
+    /// result<T, E> at the top level: Go `(T, error)` or `error`.
+    Result { has_ok: bool, err: ErrShape },
+    /// tuple<...> at the top level: several Go results.
+    Tuple(usize),
+}
+
+/// How a WIT error payload maps to a Go error.
+#[derive(Clone, Debug)]
+pub enum ErrShape {
+    /// `result<T>`: any error; the payload-less `wit.Unit`.
+    Unit,
+    /// The payload type implements `error` itself (enum/variant/record/flags).
+    Direct { go_ty: String },
+    /// The payload is wrapped in `wit.Error[E]`.
+    Wrapped { go_ty: String },
+}
+
+/// Which side of the boundary the glue is on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Go calls an imported function.
+    Import,
+    /// The host calls an exported function.
+    Export,
+}
+
+/// How the export glue calls the user's Go code.
+pub struct ExportCall {
+    /// e.g. `exports_.Add` or `.Inc` (method on the first argument) or a full callee.
+    pub callee: String,
+    pub is_method: bool,
+    /// Name used in panics about unconvertible errors.
+    pub wit_name: String,
+}
+
+pub struct FuncGen<'a, 'b> {
+    pub cx: &'a TypeCx<'a>,
+    pub file: &'b mut GoFileBuilder,
+    pub sizes: &'a SizeAlign,
+    pub side: Side,
+    /// Go names of the parameters (import side) or core parameters (export side).
+    pub params: Vec<String>,
+    pub shape: ResultShape,
+    /// Name of the `//go:wasmimport` function (import side).
+    pub wasm_callee: String,
+    pub export_call: Option<ExportCall>,
+    /// Release host allocations after lifting (export params / import results).
+    pub release_after_lift: bool,
+    /// Package-level declarations this function needs (return areas).
+    pub decls: String,
+    pub area_prefix: String,
+
+    blocks: Vec<String>,
+    payloads: Vec<Option<String>>,
+    iters: Vec<usize>,
+    next_block: usize,
+    finished: Vec<(String, Vec<String>, Option<String>)>,
+    finished_iters: Vec<usize>,
+    tmp: usize,
+    areas: usize,
+    /// Pointers that must stay alive until the import call returns.
+    keep: Vec<String>,
+    keep_slice: bool,
+    last_iter: usize,
+    pub body: String,
+}
+
+impl<'a, 'b> FuncGen<'a, 'b> {
+    pub fn new(cx: &'a TypeCx<'a>, file: &'b mut GoFileBuilder, sizes: &'a SizeAlign, side: Side) -> Self {
+        FuncGen {
+            cx,
+            file,
+            sizes,
+            side,
+            params: Vec::new(),
+            shape: ResultShape::None,
+            wasm_callee: String::new(),
+            export_call: None,
+            release_after_lift: false,
+            decls: String::new(),
+            area_prefix: String::new(),
+            blocks: vec![String::new()],
+            payloads: vec![None],
+            iters: vec![0],
+            next_block: 0,
+            finished: Vec::new(),
+            finished_iters: Vec::new(),
+            tmp: 0,
+            areas: 0,
+            keep: Vec::new(),
+            keep_slice: false,
+            last_iter: 0,
+            body: String::new(),
+        }
+    }
+
+    /// The finished function body.
+    pub fn finish(mut self) -> (String, String) {
+        let code = self.blocks.pop().unwrap();
+        let mut body = String::new();
+        if self.keep_slice {
+            body.push_str("var keep_ []unsafe.Pointer\n");
+        }
+        body.push_str(&code);
+        (body, self.decls)
+    }
+
+    fn tmp(&mut self, base: &str) -> String {
+        self.tmp += 1;
+        format!("{base}{}_", self.tmp)
+    }
+
+    fn push(&mut self, s: &str) {
+        let cur = self.blocks.last_mut().unwrap();
+        cur.push_str(s);
+        if !s.ends_with('\n') {
+            cur.push('\n');
+        }
+    }
+
+    /// Binds `expr` to a fresh local unless it already is a plain name.
+    fn bind(&mut self, expr: &str) -> String {
+        if is_simple(expr) {
+            return expr.to_string();
+        }
+        let t = self.tmp("v");
+        self.push(&format!("{t} := {expr}"));
+        t
+    }
+
+    fn abi(&mut self) -> String {
+        self.cx.abi_pkg(self.file)
+    }
+
+    fn wit(&mut self) -> String {
+        self.cx.wit_pkg(self.file)
+    }
+
+    fn unsafe_(&mut self) -> String {
+        self.file.std("unsafe")
+    }
+
+    fn ty(&mut self, t: &Type) -> String {
+        self.cx.ty(self.file, t)
+    }
+
+    fn in_nested_block(&self) -> bool {
+        self.blocks.len() > 1
+    }
+
+    /// Keeps a pointer alive until the import call has returned.
+    fn keep_alive(&mut self, ptr: &str) {
+        if self.side != Side::Import {
+            return;
+        }
+        if self.in_nested_block() {
+            self.unsafe_();
+            self.keep_slice = true;
+            self.push(&format!("keep_ = append(keep_, {ptr})"));
+        } else {
+            self.keep.push(ptr.to_string());
+        }
+    }
+
+    /// Keeps memory handed to the host alive until post-return (export results).
+    fn pin_for_return(&mut self, ptr: &str) {
+        let abi = self.abi();
+        self.push(&format!("{abi}.PinForReturn({ptr})"));
+    }
+
+    fn wasm_ty(&mut self, t: WasmType) -> String {
+        match t {
+            WasmType::I32 => "int32".into(),
+            WasmType::I64 | WasmType::PointerOrI64 => "int64".into(),
+            WasmType::F32 => "float32".into(),
+            WasmType::F64 => "float64".into(),
+            WasmType::Pointer => format!("{}.Pointer", self.unsafe_()),
+            WasmType::Length => "uint32".into(),
+        }
+    }
+
+    fn zero(&mut self, t: WasmType) -> String {
+        match t {
+            WasmType::I32 => "int32(0)".into(),
+            WasmType::I64 | WasmType::PointerOrI64 => "int64(0)".into(),
+            WasmType::F32 => "float32(0)".into(),
+            WasmType::F64 => "float64(0)".into(),
+            WasmType::Pointer => format!("{}.Pointer(nil)", self.unsafe_()),
+            WasmType::Length => "uint32(0)".into(),
+        }
+    }
+
+    fn bitcast(&mut self, c: &Bitcast, op: &str) -> String {
+        let abi = self.abi();
+        match c {
+            Bitcast::F32ToI32 => format!("{abi}.F32ToI32({op})"),
+            Bitcast::F64ToI64 => format!("{abi}.F64ToI64({op})"),
+            Bitcast::I32ToI64 => format!("int64(uint32({op}))"),
+            Bitcast::F32ToI64 => format!("{abi}.F32ToI64({op})"),
+            Bitcast::I32ToF32 => format!("{abi}.I32ToF32({op})"),
+            Bitcast::I64ToF64 => format!("{abi}.I64ToF64({op})"),
+            Bitcast::I64ToI32 => format!("int32({op})"),
+            Bitcast::I64ToF32 => format!("{abi}.I64ToF32({op})"),
+            Bitcast::P64ToI64 | Bitcast::I64ToP64 => op.to_string(),
+            Bitcast::P64ToP => format!("{abi}.PtrFromI64({op})"),
+            Bitcast::PToP64 => format!("int64({abi}.Addr({op}))"),
+            Bitcast::I32ToP => format!("{abi}.Ptr(uint32({op}))"),
+            Bitcast::PToI32 => format!("int32({abi}.Addr({op}))"),
+            Bitcast::PToL => format!("{abi}.Addr({op})"),
+            Bitcast::LToP => format!("{abi}.Ptr({op})"),
+            Bitcast::I32ToL => format!("uint32({op})"),
+            Bitcast::LToI32 => format!("int32({op})"),
+            Bitcast::I64ToL => format!("uint32({op})"),
+            Bitcast::LToI64 => format!("int64({op})"),
+            Bitcast::Sequence(seq) => {
+                let first = self.bitcast(&seq[0], op);
+                self.bitcast(&seq[1], &first)
+            }
+            Bitcast::None => op.to_string(),
+        }
+    }
+
+    fn load(&mut self, func: &str, ops: &[String], offset: ArchitectureSize, wrap: Option<&str>) -> String {
+        let abi = self.abi();
+        let off = offset.size_wasm32();
+        let e = format!("{abi}.{func}({}, {off})", ops[0]);
+        match wrap {
+            Some(w) => format!("{w}({e})"),
+            None => e,
+        }
+    }
+
+    fn store(&mut self, func: &str, ops: &[String], offset: ArchitectureSize, conv: Option<&str>) {
+        let abi = self.abi();
+        let off = offset.size_wasm32();
+        let v = match conv {
+            Some(c) => format!("{c}({})", ops[0]),
+            None => ops[0].clone(),
+        };
+        self.push(&format!("{abi}.{func}({}, {off}, {v})", ops[1]));
+    }
+
+    /// Go value of element `i` of a lowering/lifting block's results.
+    fn take_blocks(&mut self, n: usize) -> Vec<(String, Vec<String>, Option<String>)> {
+        let at = self.finished.len() - n;
+        self.last_iter = self.finished_iters[at..].first().copied().unwrap_or(0);
+        self.finished_iters.truncate(at);
+        self.finished.drain(at..).collect()
+    }
+
+    /// Loop-variable names of the block most recently taken by `take_blocks`:
+    /// (element, base pointer, map key); `_` where the block does not use them.
+    fn iter_names(&self, body: &str) -> (String, String, String) {
+        let id = self.last_iter;
+        let pick = |n: String| if body.contains(n.as_str()) { n } else { "_".to_string() };
+        (pick(format!("e{id}_")), pick(format!("base{id}_")), pick(format!("k{id}_")))
+    }
+
+    /// Emits `name, _ := expr` (or `_, _ =` if the block does not use the payload).
+    fn bind_payload(&mut self, block: &(String, Vec<String>, Option<String>), expr: &str) -> String {
+        match &block.2 {
+            Some(name) if block.0.contains(name.as_str()) || block.1.iter().any(|r| r.contains(name.as_str())) => {
+                format!("{name}, _ := {expr}\n")
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Converts the lifted Go values of a top-level result into the function's Go results.
+    fn go_return(&mut self, operands: &[String]) {
+        let shape = self.shape.clone();
+        match shape {
+            ResultShape::None => {}
+            ResultShape::Single => {
+                let v = operands[0].clone();
+                self.push(&format!("return {v}"));
+            }
+            ResultShape::Option => {
+                let v = operands[0].clone();
+                self.push(&format!("return {v}.Get()"));
+            }
+            ResultShape::Tuple(n) => {
+                let v = self.bind(&operands[0]);
+                let fields: Vec<String> = (0..n).map(|i| format!("{v}.F{i}")).collect();
+                self.push(&format!("return {}", fields.join(", ")));
+            }
+            ResultShape::Result { has_ok, err } => {
+                let r = self.bind(&operands[0]);
+                let e = self.tmp("e");
+                let (bind_e, err_val) = match &err {
+                    ErrShape::Unit => {
+                        let wit = self.wit();
+                        ("_".to_string(), format!("{wit}.Unit{{}}"))
+                    }
+                    ErrShape::Direct { .. } => (e.clone(), e.clone()),
+                    ErrShape::Wrapped { go_ty } => {
+                        let wit = self.wit();
+                        (e.clone(), format!("{wit}.Error[{go_ty}]{{Value: {e}}}"))
+                    }
+                };
+                if has_ok {
+                    let v = self.tmp("v");
+                    self.push(&format!(
+                        "{v}, _ := {r}.Ok()\nif {bind_e}, isErr := {r}.Err(); isErr {{\nreturn {v}, {err_val}\n}}\nreturn {v}, nil"
+                    ));
+                } else {
+                    self.push(&format!("if {bind_e}, isErr := {r}.Err(); isErr {{\nreturn {err_val}\n}}\nreturn nil"));
+                }
+            }
+        }
+    }
+}
+
+fn is_simple(e: &str) -> bool {
+    e.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+impl Bindgen for FuncGen<'_, '_> {
+    type Operand = String;
+
+    fn emit(&mut self, resolve: &Resolve, inst: &Instruction<'_>, operands: &mut Vec<String>, results: &mut Vec<String>) {
+        use Instruction as I;
+        match inst {
+            I::GetArg { nth } => results.push(self.params[*nth].clone()),
+            I::I32Const { val } => results.push(format!("int32({val})")),
+            I::Bitcasts { casts } => {
+                for (c, op) in casts.iter().zip(operands.iter()) {
+                    let e = self.bitcast(c, op);
+                    results.push(e);
+                }
+            }
+            I::ConstZero { tys } => {
+                for t in tys.iter() {
+                    let z = self.zero(*t);
+                    results.push(z);
+                }
+            }
+
+            I::I32Load { offset } => results.push(self.load("LoadI32", operands, *offset, None)),
+            I::I32Load8U { offset } => results.push(self.load("LoadU8", operands, *offset, Some("int32"))),
+            I::I32Load8S { offset } => results.push(self.load("LoadI8", operands, *offset, Some("int32"))),
+            I::I32Load16U { offset } => results.push(self.load("LoadU16", operands, *offset, Some("int32"))),
+            I::I32Load16S { offset } => results.push(self.load("LoadI16", operands, *offset, Some("int32"))),
+            I::I64Load { offset } => results.push(self.load("LoadI64", operands, *offset, None)),
+            I::F32Load { offset } => results.push(self.load("LoadF32", operands, *offset, None)),
+            I::F64Load { offset } => results.push(self.load("LoadF64", operands, *offset, None)),
+            I::PointerLoad { offset } => results.push(self.load("LoadPtr", operands, *offset, None)),
+            I::LengthLoad { offset } => results.push(self.load("LoadU32", operands, *offset, None)),
+
+            I::I32Store { offset } => self.store("StoreI32", operands, *offset, None),
+            I::I32Store8 { offset } => self.store("StoreU8", operands, *offset, Some("uint8")),
+            I::I32Store16 { offset } => self.store("StoreU16", operands, *offset, Some("uint16")),
+            I::I64Store { offset } => self.store("StoreI64", operands, *offset, None),
+            I::F32Store { offset } => self.store("StoreF32", operands, *offset, None),
+            I::F64Store { offset } => self.store("StoreF64", operands, *offset, None),
+            I::PointerStore { offset } => self.store("StorePtr", operands, *offset, None),
+            I::LengthStore { offset } => self.store("StoreU32", operands, *offset, None),
+
+            I::I32FromChar
+            | I::I32FromU32
+            | I::I32FromU16
+            | I::I32FromS16
+            | I::I32FromU8
+            | I::I32FromS8 => results.push(format!("int32({})", operands[0])),
+            I::I32FromS32 | I::I64FromS64 | I::CoreF32FromF32 | I::CoreF64FromF64 => {
+                results.push(operands[0].clone())
+            }
+            I::I64FromU64 => results.push(format!("int64({})", operands[0])),
+            I::S8FromI32 => results.push(format!("int8({})", operands[0])),
+            I::U8FromI32 => results.push(format!("uint8({})", operands[0])),
+            I::S16FromI32 => results.push(format!("int16({})", operands[0])),
+            I::U16FromI32 => results.push(format!("uint16({})", operands[0])),
+            I::S32FromI32 | I::S64FromI64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
+                results.push(operands[0].clone())
+            }
+            I::U32FromI32 => results.push(format!("uint32({})", operands[0])),
+            I::U64FromI64 => results.push(format!("uint64({})", operands[0])),
+            I::CharFromI32 => results.push(format!("rune({})", operands[0])),
+            I::BoolFromI32 => results.push(format!("({} != 0)", operands[0])),
+            I::I32FromBool => {
+                let abi = self.abi();
+                results.push(format!("{abi}.BoolI32({})", operands[0]))
+            }
+
+            I::StringLower { realloc } => {
+                let s = self.bind(&operands[0]);
+                let abi = self.abi();
+                let p = self.tmp("ptr");
+                self.push(&format!("{p} := {abi}.StringData({s})"));
+                if realloc.is_some() {
+                    self.pin_for_return(&p);
+                } else {
+                    self.keep_alive(&p);
+                }
+                results.push(p);
+                results.push(format!("uint32(len({s}))"));
+            }
+            I::ListCanonLower { element, realloc } => {
+                let l = self.bind(&operands[0]);
+                let abi = self.abi();
+                let align = self.sizes.align(element).align_wasm32();
+                let p = self.tmp("ptr");
+                self.push(&format!("{p} := {abi}.SliceData({l}, {align})"));
+                if realloc.is_some() {
+                    self.pin_for_return(&p);
+                } else {
+                    self.keep_alive(&p);
+                }
+                results.push(p);
+                results.push(format!("uint32(len({l}))"));
+            }
+            I::ListLower { element, realloc } => {
+                let (body, _, _) = self.take_blocks(1).pop().unwrap();
+                let l = self.bind(&operands[0]);
+                let abi = self.abi();
+                let unsafe_ = self.unsafe_();
+                let size = self.sizes.size(element).size_wasm32();
+                let align = self.sizes.align(element).align_wasm32();
+                let p = self.tmp("ptr");
+                let (elem, base, _) = self.iter_names(&body);
+                self.push(&format!("{p} := {abi}.Alloc(uintptr(len({l}))*{size}, {align})"));
+                let (idx, base_line) = if base == "_" {
+                    ("_".to_string(), String::new())
+                } else {
+                    ("i_".to_string(), format!("{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n"))
+                };
+                self.push(&format!("for {idx}, {elem} := range {l} {{\n{base_line}{body}}}"));
+                if realloc.is_some() {
+                    self.pin_for_return(&p);
+                } else {
+                    self.keep_alive(&p);
+                }
+                results.push(p);
+                results.push(format!("uint32(len({l}))"));
+            }
+            I::IterElem { .. } | I::IterMapValue { .. } => results.push(format!("e{}_", self.iters.last().unwrap())),
+            I::IterBasePointer => results.push(format!("base{}_", self.iters.last().unwrap())),
+            I::IterMapKey { .. } => results.push(format!("k{}_", self.iters.last().unwrap())),
+            I::StringLift => {
+                let abi = self.abi();
+                results.push(format!("{abi}.LiftString({}, {})", operands[0], operands[1]));
+            }
+            I::ListCanonLift { element, .. } => {
+                let abi = self.abi();
+                let t = self.ty(element);
+                results.push(format!("{abi}.LiftSlice[{t}]({}, {})", operands[0], operands[1]));
+            }
+            I::ListLift { element, .. } => {
+                let (body, res, _) = self.take_blocks(1).pop().unwrap();
+                let unsafe_ = self.unsafe_();
+                let t = self.ty(element);
+                let size = self.sizes.size(element).size_wasm32();
+                let p = self.bind(&operands[0]);
+                let n = self.bind(&operands[1]);
+                let l = self.tmp("list");
+                let (_, base, _) = self.iter_names(&format!("{body}{}", res[0]));
+                self.push(&format!(
+                    "{l} := make([]{t}, {n})\nfor i_ := range {l} {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{l}[i_] = {}\n}}",
+                    res[0],
+                ));
+                results.push(l);
+            }
+            I::MapLower { key, value, realloc } => {
+                let (body, _, _) = self.take_blocks(1).pop().unwrap();
+                let m = self.bind(&operands[0]);
+                let abi = self.abi();
+                let unsafe_ = self.unsafe_();
+                let info = self.sizes.record([*key, *value]);
+                let size = info.size.size_wasm32();
+                let align = info.align.align_wasm32();
+                let p = self.tmp("ptr");
+                let i = self.tmp("i");
+                let (e, base, k) = self.iter_names(&body);
+                self.push(&format!("{p} := {abi}.Alloc(uintptr(len({m}))*{size}, {align})\n{i} := 0"));
+                self.push(&format!(
+                    "for {k}, {e} := range {m} {{\n{base} := {unsafe_}.Add({p}, uintptr({i})*{size})\n{body}{i}++\n}}"
+                ));
+                if realloc.is_some() {
+                    self.pin_for_return(&p);
+                } else {
+                    self.keep_alive(&p);
+                }
+                results.push(p);
+                results.push(format!("uint32(len({m}))"));
+            }
+            I::MapLift { key, value, .. } => {
+                let (body, res, _) = self.take_blocks(1).pop().unwrap();
+                let unsafe_ = self.unsafe_();
+                let kt = self.ty(key);
+                let vt = self.ty(value);
+                let info = self.sizes.record([*key, *value]);
+                let size = info.size.size_wasm32();
+                let p = self.bind(&operands[0]);
+                let n = self.bind(&operands[1]);
+                let m = self.tmp("map");
+                let (_, base, _) = self.iter_names(&format!("{body}{}{}", res[0], res[1]));
+                self.push(&format!(
+                    "{m} := make(map[{kt}]{vt}, {n})\nfor i_ := 0; i_ < int({n}); i_++ {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{m}[{}] = {}\n}}",
+                    res[0],
+                    res[1],
+                ));
+                results.push(m);
+            }
+            I::FixedLengthListLift { element, size, .. } => {
+                let t = self.ty(element);
+                results.push(format!("[{size}]{t}{{{}}}", operands.join(", ")));
+            }
+            I::FixedLengthListLower { size, .. } => {
+                let a = self.bind(&operands[0]);
+                for i in 0..*size {
+                    results.push(format!("{a}[{i}]"));
+                }
+            }
+            I::FixedLengthListLowerToMemory { element, size, .. } => {
+                let (body, _, _) = self.take_blocks(1).pop().unwrap();
+                let a = self.bind(&operands[0]);
+                let addr = self.bind(&operands[1]);
+                let unsafe_ = self.unsafe_();
+                let esize = self.sizes.size(element).size_wasm32();
+                let (e, base, _) = self.iter_names(&body);
+                let e_line = if e == "_" { String::new() } else { format!("{e} := {a}[i_]\n") };
+                let base_line = if base == "_" { String::new() } else { format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n") };
+                self.push(&format!("for i_ := 0; i_ < {size}; i_++ {{\n{e_line}{base_line}{body}}}"));
+            }
+            I::FixedLengthListLiftFromMemory { element, size, .. } => {
+                let (body, res, _) = self.take_blocks(1).pop().unwrap();
+                let addr = self.bind(&operands[0]);
+                let unsafe_ = self.unsafe_();
+                let et = self.ty(element);
+                let esize = self.sizes.size(element).size_wasm32();
+                let a = self.tmp("arr");
+                let (_, base, _) = self.iter_names(&format!("{body}{}", res[0]));
+                let base_line = if base == "_" { String::new() } else { format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n") };
+                self.push(&format!(
+                    "var {a} [{size}]{et}\nfor i_ := 0; i_ < {size}; i_++ {{\n{base_line}{body}{a}[i_] = {}\n}}",
+                    res[0]
+                ));
+                results.push(a);
+            }
+
+            I::RecordLower { record, ty, .. } if record.fields.is_empty() => {
+                let _ = ty;
+            }
+            I::RecordLower { record, ty, .. } => {
+                let r = self.bind(&operands[0]);
+                let names = self.cx.field_names(*ty, record);
+                for n in names {
+                    results.push(format!("{r}.{n}"));
+                }
+            }
+            I::RecordLift { record, ty, .. } => {
+                let t = self.cx.type_id(self.file, *ty);
+                let names = self.cx.field_names(*ty, record);
+                let fields: Vec<String> = names.iter().zip(operands.iter()).map(|(n, v)| format!("{n}: {v}")).collect();
+                let v = self.tmp("rec");
+                self.push(&format!("{v} := {t}{{{}}}", fields.join(", ")));
+                results.push(v);
+            }
+            I::TupleLower { tuple, .. } if tuple.types.is_empty() => {}
+            I::TupleLower { tuple, .. } => {
+                let r = self.bind(&operands[0]);
+                for i in 0..tuple.types.len() {
+                    results.push(format!("{r}.F{i}"));
+                }
+            }
+            I::TupleLift { tuple, .. } => {
+                let t = self.cx.tuple(self.file, &tuple.types);
+                let fields: Vec<String> = operands.iter().enumerate().map(|(i, v)| format!("F{i}: {v}")).collect();
+                let v = self.tmp("tup");
+                self.push(&format!("{v} := {t}{{{}}}", fields.join(", ")));
+                results.push(v);
+            }
+            I::FlagsLower { flags, .. } => {
+                let n = flags.repr().count();
+                if n == 1 {
+                    results.push(format!("int32({})", operands[0]));
+                } else {
+                    let f = self.bind(&operands[0]);
+                    for i in 0..n {
+                        results.push(format!("int32(uint32(uint64({f}) >> {}))", 32 * i));
+                    }
+                }
+            }
+            I::FlagsLift { flags, ty, .. } => {
+                let t = self.cx.type_id(self.file, *ty);
+                let n = flags.repr().count();
+                if n == 1 {
+                    let w = match flags.repr() {
+                        wit_parser::FlagsRepr::U8 => "uint8",
+                        wit_parser::FlagsRepr::U16 => "uint16",
+                        _ => "uint32",
+                    };
+                    results.push(format!("{t}({w}({}))", operands[0]));
+                } else {
+                    let parts: Vec<String> =
+                        operands.iter().enumerate().map(|(i, o)| format!("uint64(uint32({o}))<<{}", 32 * i)).collect();
+                    results.push(format!("{t}({})", parts.join(" | ")));
+                }
+            }
+
+            I::HandleLower { handle, .. } => {
+                let v = operands[0].clone();
+                let (Handle::Own(r) | Handle::Borrow(r)) = handle;
+                let r = dealias(resolve, *r);
+                let exported = self.cx.resource_is_exported(r);
+                let e = match (handle, exported) {
+                    (Handle::Own(_), false) => format!("{v}.TakeHandle()"),
+                    (Handle::Borrow(_), false) => {
+                        let b = self.bind(&v);
+                        let unsafe_ = self.unsafe_();
+                        self.keep_alive(&format!("{unsafe_}.Pointer({b})"));
+                        format!("{b}.Handle()")
+                    }
+                    (Handle::Own(_), true) => {
+                        let helper = self.cx.resource_helper(self.file, r, "NewHandle");
+                        format!("{helper}({v})")
+                    }
+                    (Handle::Borrow(_), true) => {
+                        // A borrow of our own resource only ever flows out of
+                        // Go into an import of another component: lower as a
+                        // fresh handle is not allowed; pass the rep's handle.
+                        let helper = self.cx.resource_helper(self.file, r, "NewHandle");
+                        format!("{helper}({v})")
+                    }
+                };
+                results.push(e);
+            }
+            I::HandleLift { handle, .. } => {
+                let h = operands[0].clone();
+                let (Handle::Own(r) | Handle::Borrow(r)) = handle;
+                let r = dealias(resolve, *r);
+                let exported = self.cx.resource_is_exported(r);
+                let v = self.tmp("res");
+                match (handle, exported) {
+                    (Handle::Own(_), false) => {
+                        let helper = self.cx.resource_helper(self.file, r, "FromHandle");
+                        self.push(&format!("{v} := {helper}({h})"));
+                    }
+                    (Handle::Borrow(_), false) => {
+                        let helper = self.cx.resource_helper(self.file, r, "FromBorrow");
+                        self.push(&format!("{v} := {helper}({h})\ndefer {v}.Close()"));
+                    }
+                    (Handle::Own(_), true) => {
+                        let helper = self.cx.resource_helper(self.file, r, "TakeHandle");
+                        self.push(&format!("{v} := {helper}({h})"));
+                    }
+                    (Handle::Borrow(_), true) => {
+                        let helper = self.cx.resource_helper(self.file, r, "FromRep");
+                        self.push(&format!("{v} := {helper}({h})"));
+                    }
+                }
+                results.push(v);
+            }
+            I::FutureLower { .. } | I::StreamLower { .. } | I::ErrorContextLower => {
+                results.push(format!("{}.Handle()", operands[0]));
+            }
+            I::FutureLift { payload, .. } => {
+                let wit = self.wit();
+                let t = self.cx.opt_ty(self.file, payload.as_ref());
+                results.push(format!("{wit}.FutureFromHandle[{t}]({})", operands[0]));
+            }
+            I::StreamLift { payload, .. } => {
+                let wit = self.wit();
+                let t = self.cx.opt_ty(self.file, payload.as_ref());
+                results.push(format!("{wit}.StreamFromHandle[{t}]({})", operands[0]));
+            }
+            I::ErrorContextLift => {
+                let wit = self.wit();
+                results.push(format!("{wit}.ErrorContextFromHandle({})", operands[0]));
+            }
+
+            I::VariantPayloadName => {
+                let name = self.tmp("payload");
+                *self.payloads.last_mut().unwrap() = Some(name.clone());
+                results.push(name);
+            }
+            I::VariantLower { variant, ty, results: rtys, .. } => {
+                let blocks = self.take_blocks(variant.cases.len());
+                let v = self.bind(&operands[0]);
+                let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
+                for (r, t) in res.iter().zip(rtys.iter()) {
+                    let t = self.wasm_ty(*t);
+                    self.push(&format!("var {r} {t}"));
+                }
+                let (tag_consts, accessors) = self.cx.variant_names(self.file, *ty, variant);
+                let mut code = format!("switch {v}.Tag() {{\n");
+                for (i, block) in blocks.iter().enumerate() {
+                    write!(code, "case {}:\n", tag_consts[i]).unwrap();
+                    if variant.cases[i].ty.is_some() {
+                        code.push_str(&self.bind_payload(block, &format!("{v}.{}()", accessors[i])));
+                    }
+                    code.push_str(&block.0);
+                    for (r, val) in res.iter().zip(block.1.iter()) {
+                        writeln!(code, "{r} = {val}").unwrap();
+                    }
+                }
+                code.push('}');
+                self.push(&code);
+                results.extend(res);
+            }
+            I::VariantLift { variant, ty, .. } => {
+                let blocks = self.take_blocks(variant.cases.len());
+                let t = self.cx.type_id(self.file, *ty);
+                let ctors = self.cx.variant_ctors(self.file, *ty, variant);
+                let v = self.tmp("variant");
+                let mut code = format!("var {v} {t}\nswitch {} {{\n", operands[0]);
+                for (i, block) in blocks.iter().enumerate() {
+                    writeln!(code, "case {i}:").unwrap();
+                    code.push_str(&block.0);
+                    if variant.cases[i].ty.is_some() {
+                        writeln!(code, "{v} = {}({})", ctors[i], block.1[0]).unwrap();
+                    } else {
+                        writeln!(code, "{v} = {}()", ctors[i]).unwrap();
+                    }
+                }
+                code.push('}');
+                self.push(&code);
+                results.push(v);
+            }
+            I::EnumLower { .. } => results.push(format!("int32({})", operands[0])),
+            I::EnumLift { ty, .. } => {
+                let t = self.cx.type_id(self.file, *ty);
+                results.push(format!("{t}({})", operands[0]));
+            }
+            I::OptionLower { results: rtys, .. } => {
+                let blocks = self.take_blocks(2);
+                let v = self.bind(&operands[0]);
+                let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
+                for (r, t) in res.iter().zip(rtys.iter()) {
+                    let t = self.wasm_ty(*t);
+                    self.push(&format!("var {r} {t}"));
+                }
+                let some = &blocks[1];
+                let payload = match &some.2 {
+                    Some(n) if some.0.contains(n.as_str()) || some.1.iter().any(|r| r.contains(n.as_str())) => n.clone(),
+                    _ => "_".to_string(),
+                };
+                let mut code = format!("if {payload}, ok_ := {v}.Get(); ok_ {{\n");
+                code.push_str(&some.0);
+                for (r, val) in res.iter().zip(some.1.iter()) {
+                    writeln!(code, "{r} = {val}").unwrap();
+                }
+                code.push_str("} else {\n");
+                code.push_str(&blocks[0].0);
+                for (r, val) in res.iter().zip(blocks[0].1.iter()) {
+                    writeln!(code, "{r} = {val}").unwrap();
+                }
+                code.push('}');
+                self.push(&code);
+                results.extend(res);
+            }
+            I::OptionLift { payload, .. } => {
+                let blocks = self.take_blocks(2);
+                let wit = self.wit();
+                let t = self.ty(payload);
+                let v = self.tmp("option");
+                let mut code = format!("var {v} {wit}.Option[{t}]\nif {} != 0 {{\n", operands[0]);
+                code.push_str(&blocks[1].0);
+                writeln!(code, "{v} = {wit}.Some({})", blocks[1].1[0]).unwrap();
+                code.push('}');
+                self.push(&code);
+                results.push(v);
+            }
+            I::ResultLower { result, results: rtys, .. } => {
+                let blocks = self.take_blocks(2);
+                let v = self.bind(&operands[0]);
+                let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
+                for (r, t) in res.iter().zip(rtys.iter()) {
+                    let t = self.wasm_ty(*t);
+                    self.push(&format!("var {r} {t}"));
+                }
+                let mut code = String::new();
+                let pay = |b: &(String, Vec<String>, Option<String>)| match &b.2 {
+                    Some(n) if b.0.contains(n.as_str()) || b.1.iter().any(|r| r.contains(n.as_str())) => n.clone(),
+                    _ => "_".to_string(),
+                };
+                let _ = result;
+                write!(code, "if {}, isErr_ := {v}.Err(); isErr_ {{\n", pay(&blocks[1])).unwrap();
+                code.push_str(&blocks[1].0);
+                for (r, val) in res.iter().zip(blocks[1].1.iter()) {
+                    writeln!(code, "{r} = {val}").unwrap();
+                }
+                code.push_str("} else {\n");
+                let okp = pay(&blocks[0]);
+                if okp != "_" {
+                    writeln!(code, "{okp}, _ := {v}.Ok()").unwrap();
+                }
+                code.push_str(&blocks[0].0);
+                for (r, val) in res.iter().zip(blocks[0].1.iter()) {
+                    writeln!(code, "{r} = {val}").unwrap();
+                }
+                code.push('}');
+                self.push(&code);
+                results.extend(res);
+            }
+            I::ResultLift { result, .. } => {
+                let blocks = self.take_blocks(2);
+                let wit = self.wit();
+                let ok = self.cx.opt_ty(self.file, result.ok.as_ref());
+                let err = self.cx.opt_ty(self.file, result.err.as_ref());
+                let v = self.tmp("result");
+                let okv = if result.ok.is_some() { blocks[0].1[0].clone() } else { "struct{}{}".into() };
+                let errv = if result.err.is_some() { blocks[1].1[0].clone() } else { "struct{}{}".into() };
+                let mut code = format!("var {v} {wit}.Result[{ok}, {err}]\nif {} == 0 {{\n", operands[0]);
+                code.push_str(&blocks[0].0);
+                writeln!(code, "{v} = {wit}.Ok[{ok}, {err}]({okv})").unwrap();
+                code.push_str("} else {\n");
+                code.push_str(&blocks[1].0);
+                writeln!(code, "{v} = {wit}.Err[{ok}, {err}]({errv})").unwrap();
+                code.push('}');
+                self.push(&code);
+                results.push(v);
+            }
+
+            I::CallWasm { sig, .. } => {
+                let args = operands.join(", ");
+                let call = format!("{}({args})", self.wasm_callee);
+                if sig.results.is_empty() {
+                    self.push(&call);
+                } else {
+                    let r = self.tmp("ret");
+                    self.push(&format!("{r} := {call}"));
+                    results.push(r);
+                }
+                // Arguments stay reachable until the host has read them.
+                let keep = std::mem::take(&mut self.keep);
+                if !keep.is_empty() || self.keep_slice {
+                    let rt = self.file.std("runtime");
+                    for k in keep {
+                        self.push(&format!("{rt}.KeepAlive({k})"));
+                    }
+                    if self.keep_slice {
+                        self.push(&format!("{rt}.KeepAlive(keep_)"));
+                    }
+                }
+            }
+            I::CallInterface { func, .. } => {
+                if self.release_after_lift {
+                    let abi = self.abi();
+                    self.push(&format!("{abi}.ReleaseHostAllocs()"));
+                }
+                let call = self.export_call.as_ref().expect("export call");
+                let callee = call.callee.clone();
+                let wit_name = call.wit_name.clone();
+                let (recv, args) = if call.is_method {
+                    (Some(operands[0].clone()), operands[1..].to_vec())
+                } else {
+                    (None, operands.to_vec())
+                };
+                let target = match recv {
+                    Some(r) => format!("{r}{callee}"),
+                    None => callee,
+                };
+                let call_expr = format!("{target}({})", args.join(", "));
+                let shape = self.shape.clone();
+                match shape {
+                    ResultShape::None => self.push(&call_expr),
+                    ResultShape::Single => {
+                        let r = self.tmp("result");
+                        self.push(&format!("{r} := {call_expr}"));
+                        results.push(r);
+                    }
+                    ResultShape::Option => {
+                        let wit = self.wit();
+                        let t = self.ty(func.result.as_ref().unwrap());
+                        let (v, ok, o) = (self.tmp("v"), self.tmp("ok"), self.tmp("option"));
+                        self.push(&format!(
+                            "{v}, {ok} := {call_expr}\nvar {o} {t}\nif {ok} {{\n{o} = {wit}.Some({v})\n}}"
+                        ));
+                        results.push(o);
+                    }
+                    ResultShape::Tuple(n) => {
+                        let t = self.ty(func.result.as_ref().unwrap());
+                        let vs: Vec<String> = (0..n).map(|_| self.tmp("v")).collect();
+                        let fields: Vec<String> = vs.iter().enumerate().map(|(i, v)| format!("F{i}: {v}")).collect();
+                        let tup = self.tmp("tup");
+                        self.push(&format!("{} := {call_expr}\n{tup} := {t}{{{}}}", vs.join(", "), fields.join(", ")));
+                        results.push(tup);
+                    }
+                    ResultShape::Result { has_ok, err } => {
+                        let wit = self.wit();
+                        let rt = self.ty(func.result.as_ref().unwrap());
+                        let (okt, errt) = match &resolve.types[match func.result.as_ref().unwrap() {
+                            Type::Id(id) => dealias(resolve, *id),
+                            _ => unreachable!(),
+                        }]
+                        .kind
+                        {
+                            TypeDefKind::Result(r) => {
+                                (self.cx.opt_ty(self.file, r.ok.as_ref()), self.cx.opt_ty(self.file, r.err.as_ref()))
+                            }
+                            _ => unreachable!(),
+                        };
+                        let _ = rt;
+                        let (v, e, out) = (self.tmp("v"), self.tmp("err"), self.tmp("result"));
+                        if has_ok {
+                            self.push(&format!("{v}, {e} := {call_expr}"));
+                        } else {
+                            self.push(&format!("{e} := {call_expr}"));
+                        }
+                        let okval = if has_ok { v.clone() } else { "struct{}{}".into() };
+                        let mut code = format!(
+                            "var {out} {wit}.Result[{okt}, {errt}]\nif {e} == nil {{\n{out} = {wit}.Ok[{okt}, {errt}]({okval})\n}} else {{\n"
+                        );
+                        match &err {
+                            ErrShape::Unit => {
+                                writeln!(code, "{out} = {wit}.Err[{okt}, {errt}](struct{{}}{{}})").unwrap();
+                            }
+                            ErrShape::Direct { go_ty } | ErrShape::Wrapped { go_ty } => {
+                                let errors = self.file.std("errors");
+                                let ev = self.tmp("e");
+                                let we = self.tmp("w");
+                                let fallback = if go_ty == "string" {
+                                    format!("{ev} = {e}.Error()")
+                                } else {
+                                    let fmt = self.file.std("fmt");
+                                    format!(
+                                        "panic({fmt}.Sprintf(\"witgo: export {wit_name} returned error %q (%T), which has no {go_ty} to pass to the caller: return a {go_ty} or a {wit}.Error[{go_ty}]\", {e}, {e}))"
+                                    )
+                                };
+                                let unwrap = format!(
+                                    "var {we} {wit}.Error[{go_ty}]\nif {errors}.As({e}, &{we}) {{\n{ev} = {we}.Value\n}} else {{\n{fallback}\n}}"
+                                );
+                                if matches!(err, ErrShape::Direct { .. }) {
+                                    writeln!(code, "var {ev} {go_ty}\nif !{errors}.As({e}, &{ev}) {{\n{unwrap}\n}}").unwrap();
+                                } else {
+                                    writeln!(code, "var {ev} {go_ty}\n{unwrap}").unwrap();
+                                }
+                                writeln!(code, "{out} = {wit}.Err[{okt}, {errt}]({ev})").unwrap();
+                            }
+                        }
+                        code.push('}');
+                        self.push(&code);
+                        results.push(out);
+                    }
+                }
+            }
+            I::Return { amt, .. } => match self.side {
+                Side::Import => {
+                    if self.release_after_lift {
+                        let abi = self.abi();
+                        self.push(&format!("{abi}.ReleaseHostAllocs()"));
+                    }
+                    if *amt > 0 {
+                        let ops = operands.clone();
+                        self.go_return(&ops);
+                    }
+                }
+                Side::Export => match operands.len() {
+                    0 => {}
+                    _ => self.push(&format!("return {}", operands.join(", "))),
+                },
+            },
+            I::Malloc { size, align, .. } => {
+                let abi = self.abi();
+                results.push(format!("{abi}.Alloc({}, {})", size.size_wasm32(), align.align_wasm32()));
+            }
+            I::GuestDeallocate { .. }
+            | I::GuestDeallocateString
+            | I::GuestDeallocateList { .. }
+            | I::GuestDeallocateMap { .. }
+            | I::GuestDeallocateVariant { .. } => {
+                // Memory from cabi_realloc belongs to the Go collector; nothing to free.
+                let n = match inst {
+                    I::GuestDeallocateList { .. } | I::GuestDeallocateMap { .. } => 1,
+                    I::GuestDeallocateVariant { blocks } => *blocks,
+                    _ => 0,
+                };
+                self.take_blocks(n);
+            }
+            I::DropHandle { .. } | I::AsyncTaskReturn { .. } => {
+                unreachable!("async ABI is generated by the async runtime")
+            }
+            I::Flush { amt } => {
+                for op in operands.iter().take(*amt) {
+                    let v = self.bind(op);
+                    results.push(v);
+                }
+            }
+        }
+    }
+
+    fn return_pointer(&mut self, size: ArchitectureSize, align: Alignment) -> String {
+        let _ = align;
+        let words = size.size_wasm32().div_ceil(8).max(1);
+        self.areas += 1;
+        let name = format!("{}area{}_", self.area_prefix, self.areas);
+        writeln!(self.decls, "var {name} [{words}]uint64").unwrap();
+        let unsafe_ = self.unsafe_();
+        format!("{unsafe_}.Pointer(&{name})")
+    }
+
+    fn push_block(&mut self) {
+        self.blocks.push(String::new());
+        self.payloads.push(None);
+        self.next_block += 1;
+        self.iters.push(self.next_block);
+    }
+
+    fn finish_block(&mut self, operands: &mut Vec<String>) {
+        let code = self.blocks.pop().unwrap();
+        let payload = self.payloads.pop().unwrap();
+        let iter = self.iters.pop().unwrap();
+        self.finished.push((code, std::mem::take(operands), payload));
+        self.finished_iters.push(iter);
+    }
+
+    fn sizes(&self) -> &SizeAlign {
+        self.sizes
+    }
+
+    fn is_list_canonical(&self, resolve: &Resolve, element: &Type) -> bool {
+        match element {
+            Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 => true,
+            Type::F32 | Type::F64 | Type::Char => true,
+            Type::Id(id) => match &resolve.types[*id].kind {
+                TypeDefKind::Type(t) => self.is_list_canonical(resolve, t),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+

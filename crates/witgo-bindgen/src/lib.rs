@@ -1,0 +1,263 @@
+//! WIT -> Go bindings. Pure: takes a resolved WIT world, returns Go source
+//! files. The Canonical ABI instruction stream comes from
+//! `wit-bindgen-core`; this crate decides the Go API and spells the glue.
+
+mod abi_gen;
+mod decls;
+mod funcs;
+mod gofile;
+mod gotypes;
+mod names;
+mod plan;
+mod support;
+mod userpkg;
+
+use anyhow::{Result, bail};
+use decls::DeclCx;
+use funcs::FuncCx;
+use gofile::GoFileBuilder;
+use gotypes::TypeCx;
+use plan::{Dir, PkgKey, Plan, dealias};
+use std::collections::HashSet;
+use wit_parser::{Function, FunctionKind, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey};
+
+/// How functions are lowered and lifted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AsyncMode {
+    /// Functions are async only where WIT says `async func`.
+    #[default]
+    AsDeclared,
+    /// Every import is async-lowered and every export async-lifted.
+    All,
+}
+
+/// Options for [`generate`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Go import path of the output directory, e.g. `example.com/app/gen`.
+    pub import_path: String,
+    /// Go package name of the exports package (the directory that receives
+    /// `witgo_exports.go`), normally `main`.
+    pub exports_package_name: String,
+    /// Also write `witgo_stubs.go`: a compilable zero implementation of every export.
+    pub stubs: bool,
+    pub async_mode: AsyncMode,
+}
+
+/// One generated Go file; `path` is slash-separated and relative.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// The generator's output.
+#[derive(Clone, Debug, Default)]
+pub struct Bindings {
+    /// Files relative to the output directory (`--out`).
+    pub files: Vec<GoFile>,
+    /// Files relative to the exports package directory.
+    pub exports_files: Vec<GoFile>,
+}
+
+/// Generates Go bindings for `world`.
+pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bindings> {
+    if opts.async_mode == AsyncMode::All {
+        bail!(
+            "--async all needs witgo's async runtime (the WASIp3 executor), which this version does not include yet; \
+             generate without --async to lower and lift every function synchronously"
+        );
+    }
+    let plan = Plan::new(resolve, world);
+    let mut sizes = SizeAlign::default();
+    sizes.fill(resolve);
+    let error_types = error_types(resolve, world, &plan);
+    let mut reserved: HashSet<String> = plan.pkgs.iter().map(|p| p.name.clone()).collect();
+    for n in ["abi", "wit", "unsafe", "runtime", "errors", "fmt", "self"] {
+        reserved.insert(n.to_string());
+    }
+    let mut out = Bindings::default();
+    for (idx, pkg) in plan.pkgs.iter().enumerate() {
+        let contents = generate_package(resolve, world, &plan, idx, &sizes, &error_types, &reserved, opts);
+        if let Some(contents) = contents {
+            out.files.push(GoFile { path: format!("{}/{}.wit.go", pkg.dir, pkg.name.trim_end_matches('_')), contents });
+        }
+    }
+    out.files.extend(support::files(&opts.import_path));
+    out.exports_files = userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
+    Ok(out)
+}
+
+/// Named types used as the error payload of a top-level `result` that can
+/// carry Go's `error` interface themselves.
+fn error_types(resolve: &Resolve, world: WorldId, _plan: &Plan) -> HashSet<TypeId> {
+    let mut set = HashSet::new();
+    let mut visit = |f: &Function| {
+        let Some(Type::Id(id)) = &f.result else { return };
+        let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind else { return };
+        let Some(Type::Id(e)) = &r.err else { return };
+        let e = dealias(resolve, *e);
+        let def = &resolve.types[e];
+        let ok = match &def.kind {
+            TypeDefKind::Record(rec) => !rec.fields.iter().any(|f| names::exported(&f.name) == "Error"),
+            TypeDefKind::Variant(_) | TypeDefKind::Enum(_) | TypeDefKind::Flags(_) => true,
+            _ => false,
+        };
+        if ok && def.name.is_some() {
+            set.insert(e);
+        }
+    };
+    let w = &resolve.worlds[world];
+    for item in w.imports.values().chain(w.exports.values()) {
+        match item {
+            WorldItem::Function(f) => visit(f),
+            WorldItem::Interface { id, .. } => resolve.interfaces[*id].functions.values().for_each(&mut visit),
+            WorldItem::Type { .. } => {}
+        }
+    }
+    set
+}
+
+#[allow(clippy::too_many_arguments)]
+fn generate_package(
+    resolve: &Resolve,
+    world: WorldId,
+    plan: &Plan,
+    idx: usize,
+    sizes: &SizeAlign,
+    error_types: &HashSet<TypeId>,
+    reserved: &HashSet<String>,
+    opts: &Options,
+) -> Option<String> {
+    let pkg = &plan.pkgs[idx];
+    let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: Some(idx), from: idx };
+    let w = &resolve.worlds[world];
+    let (wit_owner, types, imports, exports, key): (String, Vec<TypeId>, Vec<&Function>, Vec<&Function>, Option<&WorldKey>) =
+        match pkg.key {
+            PkgKey::Interface(id, dir) => {
+                let iface = &resolve.interfaces[id];
+                let wk = pkg.world_key.as_ref().unwrap();
+                let funcs: Vec<&Function> = iface.functions.values().collect();
+                let (i, e) = if dir == Dir::Import { (funcs, Vec::new()) } else { (Vec::new(), funcs) };
+                (resolve.name_world_key(wk), iface.types.values().copied().collect(), i, e, Some(wk))
+            }
+            PkgKey::World => {
+                let types = w
+                    .imports
+                    .values()
+                    .filter_map(|i| match i {
+                        WorldItem::Type { id, .. } => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                let fi = w.imports.values().filter_map(|i| if let WorldItem::Function(f) = i { Some(f) } else { None }).collect();
+                let fe = w.exports.values().filter_map(|i| if let WorldItem::Function(f) = i { Some(f) } else { None }).collect();
+                (w.name.clone(), types, fi, fe, None)
+            }
+        };
+    if types.is_empty() && imports.is_empty() && exports.is_empty() {
+        return None;
+    }
+    let is_export = matches!(pkg.key, PkgKey::Interface(_, Dir::Export));
+    let header = match pkg.key {
+        PkgKey::Interface(_, Dir::Import) => {
+            format!("// Package {} is the Go binding of the WIT interface {wit_owner}, imported by this component.", pkg.name)
+        }
+        PkgKey::Interface(_, Dir::Export) => format!(
+            "// Package {} is the Go binding of the WIT interface {wit_owner}, exported by this component:\n// implement Exports.",
+            pkg.name
+        ),
+        PkgKey::World => format!("// Package {} holds the world-level items of the WIT world {wit_owner}.", pkg.name),
+    };
+    let mut file = GoFileBuilder::new(&pkg.name, &header);
+    let dcx = DeclCx { tcx: &tcx, error_types, wit_owner: wit_owner.clone() };
+    let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key, wit_owner: wit_owner.clone() };
+
+    for id in &types {
+        let go_name = plan.type_names[&(*id, idx)].clone();
+        if let TypeDefKind::Resource = resolve.types[*id].kind {
+            let code = if is_export {
+                fcx.exported_resource(&mut file, *id, &go_name, &exports)
+            } else {
+                fcx.imported_resource(&mut file, *id, &go_name)
+            };
+            file.body.push_str(&code);
+        } else {
+            dcx.declare(&mut file, *id, &go_name);
+        }
+    }
+
+    for f in &imports {
+        let code = match f.kind {
+            FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => {
+                let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else { unreachable!() };
+                let recv = format!("*{}", plan.type_names[&(r, idx)]);
+                fcx.import_func(&mut file, f, &methods[&f.name], Some(&recv))
+            }
+            _ => fcx.import_func(&mut file, f, &plan.func_names[&(idx, f.name.clone())], None),
+        };
+        file.body.push_str(&code);
+    }
+
+    if !exports.is_empty() {
+        let contract = export_contract(&fcx, &mut file, plan, idx, &exports, &wit_owner);
+        file.body.push_str(&contract);
+    }
+    Some(file.finish())
+}
+
+/// Go name of an export function as a method of `Exports`.
+pub(crate) fn export_method_name(plan: &Plan, idx: usize, f: &Function) -> String {
+    match f.kind {
+        FunctionKind::Constructor(r) => format!("New{}", plan.type_names[&(r, idx)]),
+        FunctionKind::Static(r) | FunctionKind::AsyncStatic(r) => {
+            format!("{}{}", plan.type_names[&(r, idx)], names::exported(f.item_name()))
+        }
+        _ => names::method(&f.name),
+    }
+}
+
+/// The `Exports` interface, its registration and the core export glue.
+fn export_contract(fcx: &FuncCx, file: &mut GoFileBuilder, plan: &Plan, idx: usize, exports: &[&Function], wit_owner: &str) -> String {
+    let mut out = String::new();
+    let mut method_names = names::Namespace::default();
+    let mut entries = Vec::new();
+    for f in exports {
+        if matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)) {
+            continue;
+        }
+        let name = method_names.claim(&export_method_name(plan, idx, f));
+        entries.push((*f, name));
+    }
+    use std::fmt::Write;
+    writeln!(out, "// Exports is the implementation of {wit_owner} that this component provides.").unwrap();
+    writeln!(out, "// witgo_exports.go in the component's main package registers it.\ntype Exports interface {{").unwrap();
+    for (f, name) in &entries {
+        let sig = fcx.sig(file, f, false);
+        if f.docs.contents.is_some() {
+            decls::doc_comment(&mut out, &f.docs, "");
+        }
+        writeln!(out, "{name}({}){}", sig.params_decl(), sig.results_decl()).unwrap();
+    }
+    out.push_str("}\n\n");
+    writeln!(
+        out,
+        "var exports_ Exports\n\n// Export installs impl as the implementation of {wit_owner}.\nfunc Export(impl Exports) {{ exports_ = impl }}\n\n\
+         func impl_() Exports {{\nif exports_ == nil {{\npanic(\"witgo: no implementation of {wit_owner} is registered: build with the generated witgo_exports.go\")\n}}\nreturn exports_\n}}\n"
+    )
+    .unwrap();
+    for f in exports {
+        let code = match f.kind {
+            FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => {
+                let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else { unreachable!() };
+                fcx.export_func(file, f, format!(".{}", methods[&f.name]), true)
+            }
+            _ => {
+                let name = &entries.iter().find(|(e, _)| std::ptr::eq(*e, *f)).unwrap().1;
+                fcx.export_func(file, f, format!("impl_().{name}"), false)
+            }
+        };
+        out.push_str(&code);
+    }
+    out
+}

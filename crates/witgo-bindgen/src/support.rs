@@ -1,0 +1,48 @@
+//! The Go support packages from `go/`, vendored into every bindings output
+//! with their import paths rewritten to live under `<out>/witgo/`.
+
+use crate::GoFile;
+
+/// (path relative to go/, contents). A test checks that this list matches the directory.
+const SOURCES: &[(&str, &str)] = &[
+    ("abi/doc.go", include_str!("../../../go/abi/doc.go")),
+    ("abi/memory.go", include_str!("../../../go/abi/memory.go")),
+    ("abi/realloc.go", include_str!("../../../go/abi/realloc.go")),
+    ("abi/resource.go", include_str!("../../../go/abi/resource.go")),
+    ("abi/values.go", include_str!("../../../go/abi/values.go")),
+    ("wit/doc.go", include_str!("../../../go/wit/doc.go")),
+    ("wit/handles.go", include_str!("../../../go/wit/handles.go")),
+    ("wit/option.go", include_str!("../../../go/wit/option.go")),
+    ("wit/result.go", include_str!("../../../go/wit/result.go")),
+    ("wit/tuple.go", include_str!("../../../go/wit/tuple.go")),
+];
+
+pub fn files(import_path: &str) -> Vec<GoFile> {
+    SOURCES
+        .iter()
+        .map(|(path, contents)| GoFile {
+            path: format!("witgo/{path}"),
+            contents: contents.replace("\"witgo/", &format!("\"{import_path}/witgo/")),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_support_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../go");
+        let mut on_disk = Vec::new();
+        for pkg in ["abi", "wit"] {
+            for e in std::fs::read_dir(root.join(pkg)).unwrap() {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                if name.ends_with(".go") && !name.ends_with("_test.go") {
+                    on_disk.push(format!("{pkg}/{name}"));
+                }
+            }
+        }
+        on_disk.sort();
+        let embedded: Vec<String> = super::SOURCES.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(on_disk, embedded);
+    }
+}

@@ -1,0 +1,240 @@
+//! Files for the user's package (normally `main`): `witgo_exports.go`, which
+//! hands the user's implementation types to the export glue, and the
+//! optional `witgo_stubs.go`.
+//!
+//! The convention: the implementation of an exported interface `ns:pkg/iface`
+//! is a Go type named after the interface (`Iface`), the implementation of a
+//! world's own exported functions a type named after the world. A missing type
+//! or method is a compile error naming it. `wasi:cli/run` is special: it runs
+//! the package's `main`.
+
+use crate::funcs::FuncCx;
+use crate::gofile::GoFileBuilder;
+use crate::gotypes::TypeCx;
+use crate::names::{self, Namespace};
+use crate::plan::{Dir, PkgKey, Plan, dealias};
+use crate::{GoFile, Options, export_method_name};
+use std::collections::HashSet;
+use std::fmt::Write;
+use wit_parser::{Function, FunctionKind, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey};
+
+struct ExportPkg<'a> {
+    idx: usize,
+    key: Option<&'a WorldKey>,
+    funcs: Vec<&'a Function>,
+    wit_owner: String,
+    impl_name: String,
+    is_cli_run: bool,
+}
+
+pub fn generate(
+    resolve: &Resolve,
+    world: WorldId,
+    plan: &Plan,
+    sizes: &SizeAlign,
+    error_types: &HashSet<TypeId>,
+    reserved: &HashSet<String>,
+    opts: &Options,
+) -> Vec<GoFile> {
+    let w = &resolve.worlds[world];
+    let mut user_ns = Namespace::default();
+    for r in ["main", "init"] {
+        user_ns.reserve(r);
+    }
+    let mut exports: Vec<ExportPkg> = Vec::new();
+    for (key, item) in w.exports.iter() {
+        if let WorldItem::Interface { id, .. } = item {
+            let iface = &resolve.interfaces[*id];
+            if iface.functions.is_empty() {
+                continue;
+            }
+            let idx = plan.by_key[&PkgKey::Interface(*id, Dir::Export)];
+            let is_cli_run = opts.exports_package_name == "main" && is_wasi_cli_run(resolve, *id);
+            let leaf = iface.name.clone().unwrap_or_else(|| resolve.name_world_key(key));
+            let mut want = names::exported(&leaf);
+            if user_ns.contains(&want) {
+                if let Some(p) = iface.package {
+                    want = format!("{}{want}", names::exported(&resolve.packages[p].name.name));
+                }
+            }
+            let impl_name = if is_cli_run { "witgoMain".to_string() } else { user_ns.claim(&want) };
+            exports.push(ExportPkg {
+                idx,
+                key: Some(key),
+                funcs: iface.functions.values().collect(),
+                wit_owner: resolve.name_world_key(key),
+                impl_name,
+                is_cli_run,
+            });
+        }
+    }
+    let world_funcs: Vec<&Function> =
+        w.exports.values().filter_map(|i| if let WorldItem::Function(f) = i { Some(f) } else { None }).collect();
+    if !world_funcs.is_empty() {
+        let impl_name = user_ns.claim(&names::exported(&w.name));
+        exports.push(ExportPkg {
+            idx: plan.world_pkg(),
+            key: None,
+            funcs: world_funcs,
+            wit_owner: w.name.clone(),
+            impl_name,
+            is_cli_run: false,
+        });
+    }
+
+    let mut files = Vec::new();
+    let header = "// This file connects the types that implement the component's exports to\n// the generated export glue. A missing type or method is a compile error:\n// see witgo_stubs.go (witgo bindgen --stubs) for a starting point.";
+    let mut glue = GoFileBuilder::new(&opts.exports_package_name, header);
+    let mut body = String::new();
+    let mut registrations = Vec::new();
+    for e in &exports {
+        let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
+        let q = tcx.qual(&mut glue, e.idx);
+        if e.is_cli_run {
+            writeln!(
+                body,
+                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run() error {{\nmain()\nreturn nil\n}}\n",
+                e.wit_owner
+            )
+            .unwrap();
+            registrations.push(format!("{q}Export(witgoMain{{}})"));
+        } else {
+            registrations.push(format!("{q}Export(new({}))", e.impl_name));
+        }
+    }
+    if exports.is_empty() {
+        return files;
+    }
+    writeln!(body, "func init() {{\n{}\n}}", registrations.join("\n")).unwrap();
+    glue.body = body;
+    files.push(GoFile { path: "witgo_exports.go".into(), contents: glue.finish() });
+
+    if opts.stubs {
+        files.push(stubs(resolve, plan, sizes, error_types, reserved, opts, &exports, &mut user_ns));
+    }
+    files
+}
+
+fn is_wasi_cli_run(resolve: &Resolve, id: wit_parser::InterfaceId) -> bool {
+    let iface = &resolve.interfaces[id];
+    let Some(pkg) = iface.package else { return false };
+    let n = &resolve.packages[pkg].name;
+    n.namespace == "wasi" && n.name == "cli" && iface.name.as_deref() == Some("run")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stubs(
+    resolve: &Resolve,
+    plan: &Plan,
+    sizes: &SizeAlign,
+    error_types: &HashSet<TypeId>,
+    reserved: &HashSet<String>,
+    opts: &Options,
+    exports: &[ExportPkg],
+    user_ns: &mut Namespace,
+) -> GoFile {
+    let header = "// This file is a starting point: a zero implementation of every export.\n// Edit it (and rename it, so witgo never overwrites your work).";
+    let mut file = GoFileBuilder::new(&opts.exports_package_name, header);
+    let mut out = String::new();
+    for e in exports.iter().filter(|e| !e.is_cli_run) {
+        let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
+        let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone() };
+        // A stub Go type for each exported resource of this interface.
+        let mut resource_stubs: Vec<(TypeId, String)> = Vec::new();
+        if let PkgKey::Interface(id, _) = plan.pkgs[e.idx].key {
+            for t in resolve.interfaces[id].types.values() {
+                if matches!(resolve.types[*t].kind, TypeDefKind::Resource) {
+                    let name = user_ns.claim(&format!("{}{}", e.impl_name, plan.type_names[&(*t, e.idx)]));
+                    resource_stubs.push((*t, name));
+                }
+            }
+        }
+        writeln!(out, "// {} implements the exports of {}.\ntype {} struct{{}}\n", e.impl_name, e.wit_owner, e.impl_name).unwrap();
+        let mut method_names = Namespace::default();
+        for f in &e.funcs {
+            if matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)) {
+                continue;
+            }
+            let name = method_names.claim(&export_method_name(plan, e.idx, f));
+            let sig = fcx.sig(&mut file, f, false);
+            let ret = zero_return(resolve, &tcx, &mut file, f, &sig.results, &resource_stubs);
+            writeln!(out, "func ({}) {name}({}){} {{\n{ret}}}\n", e.impl_name, named_params(&sig), sig.results_decl()).unwrap();
+        }
+        for (rid, stub) in &resource_stubs {
+            let crate::plan::Derived::Resource { methods, .. } = &plan.derived[&(*rid, e.idx)] else { unreachable!() };
+            let rname = resolve.types[*rid].name.as_deref().unwrap_or("");
+            writeln!(out, "// {stub} implements the resource {}.{rname}.\ntype {stub} struct{{}}\n", e.wit_owner).unwrap();
+            for f in &e.funcs {
+                if let FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) = f.kind {
+                    if r != *rid {
+                        continue;
+                    }
+                    let sig = fcx.sig(&mut file, f, true);
+                    let ret = zero_return(resolve, &tcx, &mut file, f, &sig.results, &resource_stubs);
+                    writeln!(out, "func ({stub}) {}({}){} {{\n{ret}}}\n", methods[&f.name], named_params(&sig), sig.results_decl())
+                        .unwrap();
+                }
+            }
+        }
+    }
+    if opts.exports_package_name == "main" {
+        out.push_str("func main() {}\n");
+    }
+    file.body = out;
+    GoFile { path: "witgo_stubs.go".into(), contents: file.finish() }
+}
+
+/// Stub parameters are unnamed (`_`) so unused ones don't matter.
+fn named_params(sig: &crate::funcs::GoSig) -> String {
+    sig.params.iter().map(|(_, t)| format!("_ {t}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `return` with a zero value per result (a stub value for exported resources).
+fn zero_return(
+    resolve: &Resolve,
+    tcx: &TypeCx,
+    file: &mut GoFileBuilder,
+    f: &Function,
+    results: &[String],
+    resource_stubs: &[(TypeId, String)],
+) -> String {
+    if results.is_empty() {
+        return String::new();
+    }
+    // The owned resource a constructor or factory returns, if any.
+    let own = |t: &Type| -> Option<TypeId> {
+        let Type::Id(id) = t else { return None };
+        match &resolve.types[dealias(resolve, *id)].kind {
+            TypeDefKind::Handle(Handle::Own(r)) => Some(dealias(resolve, *r)),
+            _ => None,
+        }
+    };
+    let mut first_resource = f.result.as_ref().and_then(own);
+    if first_resource.is_none() {
+        if let Some(Type::Id(id)) = &f.result {
+            if let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind {
+                first_resource = r.ok.as_ref().and_then(own);
+            }
+        }
+    }
+    let _ = tcx;
+    let _ = file;
+    let vals: Vec<String> = results
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if t == "error" {
+                return "nil".to_string();
+            }
+            if i == 0 {
+                if let Some(r) = first_resource {
+                    if let Some((_, stub)) = resource_stubs.iter().find(|(id, _)| *id == r) {
+                        return format!("{stub}{{}}");
+                    }
+                }
+            }
+            format!("*new({t})")
+        })
+        .collect();
+    format!("return {}\n", vals.join(", "))
+}

@@ -1,0 +1,145 @@
+//! Generates every world of the shared WIT conformance corpus (with stubs)
+//! into one Go module and checks it with gofmt, go vet and
+//! GOOS=wasip1 GOARCH=wasm go build. Prints `N passed, N failed`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use wit_parser::Resolve;
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/codegen");
+    dir.is_dir().then_some(dir)
+}
+
+struct Case {
+    dir: String,
+    label: String,
+    gated: Option<String>,
+    error: Option<String>,
+}
+
+#[test]
+fn corpus_generates_vets_and_builds() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipping: ../shared/corpus is not present");
+        return;
+    };
+    let root = std::env::temp_dir().join(format!("witgo-corpus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("go.mod"), "module corpus\n\ngo 1.25\n").unwrap();
+
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    let mut cases = Vec::new();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".md") {
+            continue;
+        }
+        let text = if path.is_dir() { String::new() } else { std::fs::read_to_string(&path).unwrap() };
+        let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
+        let mut resolve = Resolve::default();
+        resolve.all_features = true;
+        let wit_path = if path.join("wit").is_dir() { path.join("wit") } else { path.clone() };
+        let pkg = match resolve.push_path(&wit_path) {
+            Ok((pkg, _)) => pkg,
+            Err(e) => {
+                cases.push(Case { dir: String::new(), label: name.clone(), gated: None, error: Some(format!("{e:#}")) });
+                continue;
+            }
+        };
+        let worlds: Vec<_> = resolve.packages[pkg].worlds.iter().map(|(n, id)| (n.clone(), *id)).collect();
+        for (wname, world) in worlds {
+            let dir = format!("c{:03}", cases.len());
+            let label = format!("{name}:{wname}");
+            let gated = if head.contains("@async = true") {
+                Some("async".to_string())
+            } else {
+                None
+            };
+            let opts = witgo_bindgen::Options {
+                import_path: format!("corpus/{dir}/gen"),
+                exports_package_name: "main".into(),
+                stubs: true,
+                async_mode: witgo_bindgen::AsyncMode::AsDeclared,
+            };
+            match witgo_bindgen::generate(&resolve, world, &opts) {
+                Ok(b) => {
+                    let base = root.join(&dir);
+                    for f in &b.files {
+                        let p = base.join("gen").join(&f.path);
+                        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                        std::fs::write(&p, &f.contents).unwrap();
+                    }
+                    std::fs::create_dir_all(&base).unwrap();
+                    for f in &b.exports_files {
+                        std::fs::write(base.join(&f.path), &f.contents).unwrap();
+                    }
+                    if b.exports_files.is_empty() {
+                        std::fs::write(base.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+                    }
+                    cases.push(Case { dir, label, gated, error: None });
+                }
+                Err(e) => cases.push(Case { dir, label, gated, error: Some(format!("generate: {e:#}")) }),
+            }
+        }
+    }
+
+    let go = |args: &[&str]| {
+        let out = Command::new("go")
+            .args(args)
+            .current_dir(&root)
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .env("GOFLAGS", "-mod=mod")
+            .output()
+            .expect("run go");
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+    };
+    // witgo formats its output with gofmt; a syntax error shows up here.
+    let gofmt = Command::new("gofmt").arg("-w").arg("-e").arg(".").current_dir(&root).output().expect("gofmt");
+    let fmt_out = String::from_utf8_lossy(&gofmt.stderr).to_string();
+    let vet_out = go(&["vet", "./..."]);
+    let build_out = go(&["build", "./..."]);
+
+    let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let (mut passed, mut failed, mut gated_fail) = (0, 0, 0);
+    for c in &cases {
+        let mut why = Vec::new();
+        if let Some(e) = &c.error {
+            why.push(e.clone());
+        } else {
+            let needle = format!("{}/", c.dir);
+            for (tool, out) in [("gofmt", &fmt_out), ("vet", &vet_out), ("build", &build_out)] {
+                for line in out.lines().filter(|l| l.contains(&needle) || l.contains(&format!("corpus/{}", c.dir))) {
+                    why.push(format!("{tool}: {line}"));
+                }
+            }
+        }
+        if why.is_empty() {
+            passed += 1;
+        } else if c.gated.is_some() {
+            gated_fail += 1;
+            failures.insert(format!("{} [{}]", c.label, c.gated.as_ref().unwrap()), why);
+        } else {
+            failed += 1;
+            failures.insert(c.label.clone(), why);
+        }
+    }
+    for (label, why) in &failures {
+        eprintln!("FAIL {label}");
+        for w in why.iter().take(8) {
+            eprintln!("    {w}");
+        }
+    }
+    eprintln!("corpus: {} worlds; gated features failing: {gated_fail}", cases.len());
+    println!("corpus: {passed} passed, {failed} failed");
+    if std::env::var_os("WITGO_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&root);
+    } else {
+        eprintln!("kept {}", root.display());
+    }
+    assert_eq!(failed + gated_fail, 0, "corpus failures");
+}

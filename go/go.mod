@@ -1,0 +1,3 @@
+module witgo
+
+go 1.25
