@@ -173,16 +173,13 @@ impl FuncCx<'_> {
         };
         writeln!(out, "func {recv}{go_name}({}){} {{\n{body}}}\n", sig.params_decl(), sig.results_decl()).unwrap();
         out.push_str(&decls);
-        writeln!(
-            out,
-            "\n//go:wasmimport {module} {name}\nfunc {callee}({}){}\n",
-            core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
-            match core_results.len() {
-                0 => String::new(),
-                _ => format!(" {}", core_results[0]),
-            }
-        )
-        .unwrap();
+        file.wasm_import(
+            &module,
+            &name,
+            &callee,
+            &core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
+            core_results.first().map(String::as_str),
+        );
         out
     }
 
@@ -278,7 +275,7 @@ impl FuncCx<'_> {
              // Close drops the handle. Closing again does nothing.\nfunc (r *{go_name}) Close() error {{\nr.handle.Close()\nreturn nil\n}}\n"
         )
         .unwrap();
-        writeln!(out, "//go:wasmimport {module} {name}\nfunc {drop_fn}(h int32)\n").unwrap();
+        file.wasm_import(&module, &name, &drop_fn, "h int32", None);
         out
     }
 
@@ -331,12 +328,12 @@ impl FuncCx<'_> {
              // {new_h} hands v to the host as a new owned {wit_name} handle.\nfunc {new_h}(v {go_name}) int32 {{ return wasmimport_new_{snake}({table}.Add(v)) }}\n\n\
              // {take_h} takes back the value behind an owned handle the host passed in.\nfunc {take_h}(h int32) {go_name} {{\nv := {table}.Remove(wasmimport_rep_{snake}(h))\nwasmimport_drop_{snake}(h)\nreturn v\n}}\n\n\
              // {from_rep} returns the value behind a borrowed handle's representation.\nfunc {from_rep}(rep int32) {go_name} {{ return {table}.Get(rep) }}\n\n\
-             //go:wasmexport {dtor}\nfunc wasmexport_dtor_{snake}(rep int32) {{\nif v, ok := {table}.TryRemove(rep); ok {{\nif d, ok := v.(interface{{ Drop() }}); ok {{\nd.Drop()\n}}\n}}\n}}\n\n\
-             //go:wasmimport {m_new} {n_new}\nfunc wasmimport_new_{snake}(rep int32) int32\n\n\
-             //go:wasmimport {m_rep} {n_rep}\nfunc wasmimport_rep_{snake}(h int32) int32\n\n\
-             //go:wasmimport {m_drop} {n_drop}\nfunc wasmimport_drop_{snake}(h int32)\n"
+             //go:wasmexport {dtor}\nfunc wasmexport_dtor_{snake}(rep int32) {{\nif v, ok := {table}.TryRemove(rep); ok {{\nif d, ok := v.(interface{{ Drop() }}); ok {{\nd.Drop()\n}}\n}}\n}}\n"
         )
         .unwrap();
+        file.wasm_import(&m_new, &n_new, &format!("wasmimport_new_{snake}"), "rep int32", Some("int32"));
+        file.wasm_import(&m_rep, &n_rep, &format!("wasmimport_rep_{snake}"), "h int32", Some("int32"));
+        file.wasm_import(&m_drop, &n_drop, &format!("wasmimport_drop_{snake}"), "h int32", None);
         out
     }
 }

@@ -79,8 +79,14 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     let mut out = Bindings::default();
     for (idx, pkg) in plan.pkgs.iter().enumerate() {
         let contents = generate_package(resolve, world, &plan, idx, &sizes, &error_types, &reserved, opts);
-        if let Some(contents) = contents {
-            out.files.push(GoFile { path: format!("{}/{}.wit.go", pkg.dir, pkg.name.trim_end_matches('_')), contents });
+        if let Some(file) = contents {
+            let base = format!("{}/{}", pkg.dir, pkg.name.trim_end_matches('_'));
+            let (main, wasm) = file.finish_split();
+            out.files.push(GoFile { path: format!("{base}.wit.go"), contents: main });
+            if let Some((wasm, other)) = wasm {
+                out.files.push(GoFile { path: format!("{base}.wit_wasm.go"), contents: wasm });
+                out.files.push(GoFile { path: format!("{base}.wit_other.go"), contents: other });
+            }
         }
     }
     out.files.extend(support::files(&opts.import_path));
@@ -128,7 +134,7 @@ fn generate_package(
     error_types: &HashSet<TypeId>,
     reserved: &HashSet<String>,
     opts: &Options,
-) -> Option<String> {
+) -> Option<GoFileBuilder> {
     let pkg = &plan.pkgs[idx];
     let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: Some(idx), from: idx };
     let w = &resolve.worlds[world];
@@ -203,7 +209,7 @@ fn generate_package(
         let contract = export_contract(&fcx, &mut file, plan, idx, &exports, &wit_owner);
         file.body.push_str(&contract);
     }
-    Some(file.finish())
+    Some(file)
 }
 
 /// Go name of an export function as a method of `Exports`.
