@@ -1,0 +1,36 @@
+//! witgo's Wasmtime embedding: runs WebAssembly components with WASI 0.2 and
+//! 0.3 (plus wasi:http), from the command line (`run`, `invoke`) or from Rust
+//! tests that link their own host imports next to WASI.
+//!
+//! - [`engine`]: the shared engine, with the component-model async features on.
+//! - [`load_component`]: compile a component, through an on-disk cache.
+//! - [`HostCtx`], [`add_wasi_to_linker`]: the store state and linker setup.
+//! - [`run`] / [`run_component`]: call `wasi:cli/run` and get an exit code.
+//! - [`invoke`] / [`invoke_component`]: call any export from WAVE text.
+//!
+//! This crate knows nothing of Go: any component works.
+
+mod cache;
+mod ctx;
+mod engine;
+mod error;
+mod exports;
+mod invoke;
+mod linker;
+mod options;
+mod run;
+mod runtime;
+
+pub use cache::{cache_key, default_cache_dir, load_component};
+pub use ctx::{HostCtx, wasi_builder};
+pub use engine::{WASMTIME_VERSION, config, engine};
+pub use exports::{ExportedFunc, exported_functions, func_type_text, resolve_function, type_text};
+pub use invoke::{Call, invoke, invoke_async, invoke_component, parse_call};
+pub use linker::{add_wasi_to_linker, wasi_linker};
+pub use options::RunOptions;
+pub use run::{find_cli_run, run, run_async, run_component};
+
+/// Re-exported so embedders use the exact versions this crate links.
+pub use wasmtime;
+pub use wasmtime_wasi;
+pub use wasmtime_wasi_http;

@@ -1,0 +1,22 @@
+//! What a caller can configure about one run or invocation.
+
+use std::path::PathBuf;
+
+/// Options for [`run`](crate::run) and [`invoke`](crate::invoke).
+///
+/// Standard input, output and error are always inherited from this process.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Program arguments after `argv[0]`; `argv[0]` is the component's file name.
+    pub args: Vec<String>,
+    /// Environment variables given to the guest; they replace inherited ones
+    /// of the same name.
+    pub env: Vec<(String, String)>,
+    /// Whether the guest also sees this process's environment (variables whose
+    /// name or value is not UTF-8 are left out).
+    pub inherit_env: bool,
+    /// Host directories to expose: `(host directory, path inside the guest)`.
+    pub preopens: Vec<(PathBuf, String)>,
+    /// Compiled-component cache; `None` means [`default_cache_dir`](crate::default_cache_dir).
+    pub cache_dir: Option<PathBuf>,
+}
