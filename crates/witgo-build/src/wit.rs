@@ -1,0 +1,255 @@
+//! Loading WIT and choosing the world to build for.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use wit_parser::{CloneMaps, PackageId, Resolve, World, WorldId};
+
+/// WIT loaded from a file or directory.
+#[derive(Clone, Debug)]
+pub struct LoadedWit {
+    pub resolve: Resolve,
+    /// The main package (the file, or the directory's own package).
+    pub package: PackageId,
+    /// Every file parsed, including `deps/`, sorted.
+    pub sources: Vec<PathBuf>,
+}
+
+/// Loads a `.wit` file or a directory of `.wit` files with its `deps/`.
+///
+/// Every `@unstable` feature is enabled. Errors show `file:line:col` and the
+/// offending source line.
+pub fn load_wit(path: &Path) -> Result<(Resolve, PackageId)> {
+    let w = load_wit_sources(path)?;
+    Ok((w.resolve, w.package))
+}
+
+/// [`load_wit`], also returning the list of files read.
+pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
+    if !path.exists() {
+        bail!("WIT path {} does not exist", path.display());
+    }
+    let mut resolve = Resolve {
+        all_features: true,
+        ..Resolve::default()
+    };
+    match resolve.push_path(path) {
+        Ok((package, map)) => {
+            let mut sources: Vec<PathBuf> = map.paths().map(Path::to_path_buf).collect();
+            if sources.is_empty() && path.is_file() {
+                sources.push(path.to_path_buf());
+            }
+            sources.sort();
+            sources.dedup();
+            Ok(LoadedWit {
+                resolve,
+                package,
+                sources,
+            })
+        }
+        Err(e) => {
+            // wit-parser's errors carry spans; render them against the source
+            // map so the user sees file:line:col and the line itself.
+            // Show only the innermost spanned error when there is one: the
+            // outer layers repeat the path.
+            let spanned = e.chain().find_map(|layer| {
+                if let Some(pe) = layer.downcast_ref::<wit_parser::ParseError>() {
+                    Some(pe.render(&resolve.source_map))
+                } else {
+                    layer
+                        .downcast_ref::<wit_parser::ResolveError>()
+                        .map(|re| re.render(&resolve.source_map))
+                }
+            });
+            let rendered = spanned.unwrap_or_else(|| resolve.render_error(&e));
+            Err(anyhow!("{rendered}")).with_context(|| format!("invalid WIT in {}", path.display()))
+        }
+    }
+}
+
+/// Resolves `worlds` in package `pkg` (names like `cli`, `%type`, or
+/// `ns:pkg/world@1.0.0`). No names: the package's only world. Several names:
+/// one new world (added to `pkg`) that unions them all.
+pub fn select_world(resolve: &mut Resolve, pkg: PackageId, worlds: &[String]) -> Result<WorldId> {
+    if worlds.is_empty() {
+        return resolve
+            .select_world(&[pkg], None)
+            .map_err(|e| anyhow!("{e}; pass --world <name>"));
+    }
+    let mut ids = Vec::new();
+    for name in worlds {
+        let id = resolve
+            .select_world(&[pkg], Some(name))
+            .map_err(|e| unknown_world(resolve, pkg, name, e))?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() == 1 {
+        return Ok(ids[0]);
+    }
+    merge(resolve, pkg, &ids)
+}
+
+fn merge(resolve: &mut Resolve, pkg: PackageId, ids: &[WorldId]) -> Result<WorldId> {
+    let base = ids
+        .iter()
+        .map(|id| resolve.worlds[*id].name.clone())
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut name = base.clone();
+    let mut n = 1;
+    while resolve.packages[pkg].worlds.contains_key(&name) {
+        n += 1;
+        name = format!("{base}-{n}");
+    }
+    let merged = resolve.worlds.alloc(World {
+        name: name.clone(),
+        imports: Default::default(),
+        exports: Default::default(),
+        package: Some(pkg),
+        docs: Default::default(),
+        stability: Default::default(),
+        includes: Default::default(),
+        span: Default::default(),
+    });
+    resolve.packages[pkg].worlds.insert(name, merged);
+    let mut maps = CloneMaps::default();
+    for id in ids {
+        let label = world_label(resolve, *id);
+        resolve
+            .merge_worlds(*id, merged, &mut maps)
+            .with_context(|| format!("cannot merge world {label} with the others"))?;
+    }
+    Ok(merged)
+}
+
+fn world_label(resolve: &Resolve, id: WorldId) -> String {
+    let w = &resolve.worlds[id];
+    match w.package {
+        Some(p) => resolve.id_of_name(p, &w.name),
+        None => w.name.clone(),
+    }
+}
+
+/// The package a world name refers to: `ns:name/...` names another package.
+fn target_package(resolve: &Resolve, main: PackageId, name: &str) -> Option<PackageId> {
+    let Some((pkg_part, _)) = name.split_once('/') else {
+        return Some(main);
+    };
+    let (ns, rest) = pkg_part.split_once(':')?;
+    let ns = ns.trim_start_matches('%');
+    let pname = rest.split('@').next()?.trim_start_matches('%');
+    let version = name.rsplit_once('@').map(|(_, v)| v);
+    let mut found = None;
+    for (pn, id) in &resolve.package_names {
+        if pn.namespace == ns && pn.name == pname {
+            match (version, &pn.version) {
+                (Some(v), Some(pv)) if pv.to_string() != v => continue,
+                _ => {}
+            }
+            found = Some(*id);
+        }
+    }
+    found
+}
+
+fn unknown_world(
+    resolve: &Resolve,
+    main: PackageId,
+    name: &str,
+    err: anyhow::Error,
+) -> anyhow::Error {
+    let Some(pkg) = target_package(resolve, main, name) else {
+        let mut known: Vec<String> = resolve
+            .package_names
+            .keys()
+            .map(|p| p.to_string())
+            .collect();
+        known.sort();
+        return anyhow!(
+            "unknown world `{name}`: {err}; known packages: {}",
+            known.join(", ")
+        );
+    };
+    let p = &resolve.packages[pkg];
+    let available: Vec<String> = p
+        .worlds
+        .keys()
+        .map(|w| {
+            if pkg == main {
+                world_name_for_cli(w)
+            } else {
+                resolve.id_of_name(pkg, w)
+            }
+        })
+        .collect();
+    if available.is_empty() {
+        anyhow!(
+            "unknown world `{name}`: package `{}` defines no worlds",
+            p.name
+        )
+    } else {
+        anyhow!(
+            "unknown world `{name}` in package `{}`; available worlds: {}",
+            p.name,
+            available.join(", ")
+        )
+    }
+}
+
+/// How a world name must be spelled on the command line (`%` before keywords).
+fn world_name_for_cli(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "use",
+        "type",
+        "func",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "s8",
+        "s16",
+        "s32",
+        "s64",
+        "f32",
+        "f64",
+        "float32",
+        "float64",
+        "char",
+        "resource",
+        "own",
+        "borrow",
+        "record",
+        "flags",
+        "variant",
+        "enum",
+        "bool",
+        "string",
+        "option",
+        "result",
+        "future",
+        "stream",
+        "error-context",
+        "list",
+        "_",
+        "as",
+        "from",
+        "static",
+        "interface",
+        "tuple",
+        "import",
+        "export",
+        "world",
+        "package",
+        "constructor",
+        "async",
+        "include",
+        "with",
+    ];
+    if KEYWORDS.contains(&name) {
+        format!("%{name}")
+    } else {
+        name.to_string()
+    }
+}

@@ -1,0 +1,383 @@
+//! The `witgo` command line: argument parsing and printing only; the work is
+//! done by `witgo-build` and `witgo-host`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "witgo",
+    version,
+    long_version = long_version(),
+    about = "Build Go programs into WebAssembly components and run them",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+fn long_version() -> &'static str {
+    // clap wants a `'static` string; this runs once per process.
+    Box::leak(
+        format!(
+            "{} (wasmtime {})",
+            env!("CARGO_PKG_VERSION"),
+            witgo_host::WASMTIME_VERSION
+        )
+        .into_boxed_str(),
+    )
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate Go bindings for a WIT world.
+    Bindgen(BindgenArgs),
+    /// Build a Go main package into a WebAssembly component.
+    Build(BuildArgs),
+    /// Run a component's `wasi:cli/run` export, or call one export with --invoke.
+    Run(RunArgs),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+enum AsyncArg {
+    /// Every import is lowered and every export lifted async.
+    All,
+    /// Only functions WIT declares `async` are async.
+    #[default]
+    None,
+}
+
+#[derive(Args, Debug)]
+struct WitArgs {
+    /// A .wit file, or a WIT directory (with an optional deps/ directory).
+    #[arg(long, value_name = "FILE-OR-DIR")]
+    wit: PathBuf,
+    /// The world to use: `name`, `%keyword` or `ns:pkg/name@version`; repeat
+    /// to merge several worlds. Optional when the package has one world.
+    #[arg(long = "world", value_name = "NAME")]
+    worlds: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct BindgenArgs {
+    #[command(flatten)]
+    wit: WitArgs,
+    /// Directory for the generated Go packages.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Go import path of --out (default: from the enclosing go.mod).
+    #[arg(long, value_name = "PATH")]
+    import_path: Option<String>,
+    /// Directory of the Go package that implements the exports (default: the
+    /// parent of --out).
+    #[arg(long, value_name = "DIR")]
+    exports_dir: Option<PathBuf>,
+    /// Also write witgo_stubs.go, a compilable placeholder implementation of
+    /// every export (never overwrites an existing one).
+    #[arg(long)]
+    stubs: bool,
+    /// Which functions are async.
+    #[arg(long = "async", value_enum, default_value_t = AsyncArg::None, value_name = "MODE")]
+    async_mode: AsyncArg,
+    /// The go binary (or a GOROOT) to use for gofmt (default: $WITGO_GO, then PATH).
+    #[arg(long, value_name = "PATH")]
+    go: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    wit: WitArgs,
+    /// The component to write (default: <package dir name>.wasm).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Directory for the generated bindings (default: <package dir>/gen).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Go import path of the bindings directory (default: from go.mod).
+    #[arg(long, value_name = "PATH")]
+    import_path: Option<String>,
+    /// The go binary (or a GOROOT) to build with (default: $WITGO_GO, then PATH).
+    #[arg(long, value_name = "PATH")]
+    go: Option<PathBuf>,
+    /// Which functions are async.
+    #[arg(long = "async", value_enum, default_value_t = AsyncArg::None, value_name = "MODE")]
+    async_mode: AsyncArg,
+    /// Don't generate bindings: the package brings its own //go:wasmexport glue.
+    #[arg(long)]
+    no_bindgen: bool,
+    /// Keep the wasm name section (function names in host backtraces);
+    /// by default the module is linked with -ldflags='-s -w'.
+    #[arg(long)]
+    no_strip: bool,
+    /// Keep the temporary directory with the core module and print its path.
+    #[arg(long)]
+    keep_temps: bool,
+    /// Print how long each step took.
+    #[arg(long)]
+    timings: bool,
+    /// The Go main package to build.
+    #[arg(value_name = "PACKAGE_DIR", default_value = ".")]
+    package_dir: PathBuf,
+    /// More `go build` flags, after `--` (e.g. `-- -tags=prod -ldflags=-X=main.v=1`).
+    /// $GOFLAGS is honoured too.
+    #[arg(last = true, value_name = "GO_BUILD_FLAGS")]
+    go_flags: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Give the component a host directory: HOST::GUEST, or DIR for the same
+    /// path in both.
+    #[arg(long = "dir", value_name = "HOST::GUEST")]
+    dirs: Vec<String>,
+    /// Set an environment variable: K=V, or K to copy this process's value.
+    #[arg(long = "env", value_name = "K=V")]
+    envs: Vec<String>,
+    /// Call one export instead of `wasi:cli/run`, e.g. 'add(1, 2)' or
+    /// 'ns:pkg/iface#f("x")'; arguments are WAVE values. Prints the result.
+    #[arg(long, value_name = "CALL")]
+    invoke: Option<String>,
+    /// The component.
+    component: PathBuf,
+    /// Arguments for the program (after argv[0]).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Bindgen(a) => bindgen(a),
+        Command::Build(a) => build(a),
+        Command::Run(a) => run(a),
+    }
+}
+
+fn bindgen(a: BindgenArgs) -> Result<ExitCode> {
+    let req = witgo_build::BindgenRequest {
+        wit: a.wit.wit,
+        worlds: a.wit.worlds,
+        out_dir: a.out,
+        import_path: a.import_path,
+        exports_dir: a.exports_dir,
+        stubs: a.stubs,
+        async_all: a.async_mode == AsyncArg::All,
+        go: a.go,
+    };
+    let r = witgo_build::bindgen(&req)?;
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    for p in &r.files.kept_modified {
+        eprintln!(
+            "warning: {} is no longer generated but was edited; left in place",
+            p.display()
+        );
+    }
+    println!(
+        "generated {} files for {} in {} (import path {}, exports package `{}` in {})",
+        r.files.written.len(),
+        r.world,
+        r.out_dir.display(),
+        r.import_path,
+        r.exports_package_name,
+        r.exports_dir.display()
+    );
+    if !r.files.removed.is_empty() {
+        println!("removed {} stale generated files", r.files.removed.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build(a: BuildArgs) -> Result<ExitCode> {
+    let req = witgo_build::BuildRequest {
+        wit: a.wit.wit,
+        worlds: a.wit.worlds,
+        package_dir: a.package_dir,
+        output: a.output,
+        bindings_out: a.out,
+        import_path: a.import_path,
+        go: a.go,
+        async_all: a.async_mode == AsyncArg::All,
+        keep_temps: a.keep_temps,
+        skip_bindgen: a.no_bindgen,
+        strip: !a.no_strip,
+        go_args: a.go_flags,
+        ..Default::default()
+    };
+    let r = witgo_build::build(&req)?;
+    if !r.go_stderr.trim().is_empty() {
+        eprint!("{}", r.go_stderr);
+    }
+    if let witgo_build::BindingsStatus::Regenerated(files) = &r.bindings {
+        for p in &files.kept_modified {
+            eprintln!(
+                "warning: {} is no longer generated but was edited; left in place",
+                p.display()
+            );
+        }
+    }
+    if a.timings {
+        let go = format!("{} ({})", r.go.version, r.go.go.display());
+        eprintln!("Go: {go}");
+        for (step, d) in &r.timings {
+            let note = match (*step, &r.bindings) {
+                ("bindings", witgo_build::BindingsStatus::UpToDate) => " (up to date)",
+                ("bindings", witgo_build::BindingsStatus::Skipped) => " (skipped)",
+                _ => "",
+            };
+            eprintln!("  {step:<20} {}{note}", duration(*d));
+        }
+    }
+    if let Some(tmp) = &r.temp_dir {
+        eprintln!("kept temporary files in {}", tmp.display());
+    }
+    println!(
+        "{} ({}, {})",
+        r.output.display(),
+        size(r.size),
+        duration(r.total)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(a: RunArgs) -> Result<ExitCode> {
+    let mut opts = witgo_host::RunOptions {
+        args: a.args,
+        ..Default::default()
+    };
+    for e in &a.envs {
+        opts.env.push(parse_env(e)?);
+    }
+    for d in &a.dirs {
+        opts.preopens.push(parse_dir(d)?);
+    }
+    if !a.component.is_file() {
+        bail!("{}: no such file", a.component.display());
+    }
+    match &a.invoke {
+        Some(call) => {
+            if !opts.args.is_empty() {
+                bail!("program arguments cannot be combined with --invoke");
+            }
+            let out = witgo_host::invoke(&a.component, call, &opts)?;
+            println!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let code = witgo_host::run(&a.component, &opts)?;
+            // Exit codes beyond a byte are truncated by the OS anyway; keep
+            // failures failures.
+            Ok(ExitCode::from(exit_byte(code)))
+        }
+    }
+}
+
+fn exit_byte(code: i32) -> u8 {
+    match u8::try_from(code) {
+        Ok(b) => b,
+        Err(_) if code == 0 => 0,
+        Err(_) => 1,
+    }
+}
+
+fn parse_env(s: &str) -> Result<(String, String)> {
+    match s.split_once('=') {
+        Some(("", _)) => bail!("--env {s:?}: the variable name is empty"),
+        Some((k, v)) => Ok((k.to_string(), v.to_string())),
+        None => {
+            let v = std::env::var(s)
+                .with_context(|| format!("--env {s}: not set in this environment (use K=V)"))?;
+            Ok((s.to_string(), v))
+        }
+    }
+}
+
+fn parse_dir(s: &str) -> Result<(PathBuf, String)> {
+    let (host, guest) = match s.split_once("::") {
+        Some((h, g)) => (h, g),
+        None => (s, s),
+    };
+    if host.is_empty() || guest.is_empty() {
+        bail!("--dir {s:?}: expected HOST::GUEST or DIR");
+    }
+    let host_path = Path::new(host);
+    if !host_path.is_dir() {
+        bail!("--dir {s}: {host} is not a directory");
+    }
+    Ok((host_path.to_path_buf(), guest.to_string()))
+}
+
+fn size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else if b >= KIB {
+        format!("{:.1} KiB", b / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn duration(d: Duration) -> String {
+    if d.as_secs_f64() >= 1.0 {
+        format!("{:.2}s", d.as_secs_f64())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn env_and_dir_parsing() {
+        assert_eq!(parse_env("A=b=c").unwrap(), ("A".into(), "b=c".into()));
+        assert!(parse_env("=x").is_err());
+        assert!(parse_env("WITGO_SURELY_UNSET_VAR").is_err());
+        let d = std::env::temp_dir();
+        let ds = d.display().to_string();
+        assert_eq!(
+            parse_dir(&format!("{ds}::/data")).unwrap(),
+            (d.clone(), "/data".into())
+        );
+        assert_eq!(parse_dir(&ds).unwrap(), (d, ds.clone()));
+        assert!(parse_dir("/nonexistent/dir::/x").is_err());
+        assert!(parse_dir("::/x").is_err());
+    }
+
+    #[test]
+    fn sizes_and_exit_codes() {
+        assert_eq!(size(512), "512 bytes");
+        assert_eq!(size(2048), "2.0 KiB");
+        assert_eq!(size(2_621_440), "2.5 MiB");
+        assert_eq!(exit_byte(0), 0);
+        assert_eq!(exit_byte(3), 3);
+        assert_eq!(exit_byte(-1), 1);
+        assert_eq!(exit_byte(256), 1);
+    }
+}

@@ -1,0 +1,391 @@
+//! The `witgo` binary: exit codes, messages, and the build -> run path.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn witgo() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_witgo"));
+    c.env_remove("WITGO_GO");
+    c
+}
+
+fn write(dir: &Path, rel: &str, contents: &str) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn have_go() -> bool {
+    witgo_build::GoToolchain::discover(None).is_ok()
+}
+
+#[test]
+fn version() {
+    let o = witgo().arg("--version").output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("witgo {} (wasmtime 48.0.8)", env!("CARGO_PKG_VERSION"))
+    );
+    let o = witgo().args(["build", "-V"]).output().unwrap();
+    assert!(stdout(&o).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = witgo().args(["build", "--bogus"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = witgo()
+        .args(["bindgen", "--wit", "x.wit"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+    let o = witgo()
+        .args(["bindgen", "--wit", "x", "--out", "g", "--async", "some"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn go_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.wit", "package a:b;\nworld w {}\n");
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["build", "--wit", "app.wit", "--go", "/nonexistent/go"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: --go /nonexistent/go: no such file; witgo needs Go 1.25 or newer: install it or pass --go <path>\n"
+    );
+}
+
+#[test]
+fn no_go_on_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.wit", "package a:b;\nworld w {}\n");
+    let o = witgo()
+        .current_dir(dir.path())
+        .env("PATH", "")
+        .args(["build", "--wit", "app.wit"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.starts_with("error: no `go` command found on PATH"), "{e}");
+    assert!(
+        e.contains("witgo needs Go 1.25 or newer: install it or pass --go <path>"),
+        "{e}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn old_go_from_witgo_go() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.wit", "package a:b;\nworld w {}\n");
+    let go = write(
+        dir.path(),
+        "old/bin/go",
+        "#!/bin/sh\n[ \"$1\" = env ] && { echo /old; echo go1.22.12; exit 0; }\nexit 1\n",
+    );
+    std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .env("WITGO_GO", &go)
+        .args(["build", "--wit", "app.wit"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.starts_with("error: "), "{e}");
+    assert!(
+        e.contains("go1.22.12") && e.contains("Go 1.25 or newer"),
+        "{e}"
+    );
+}
+
+#[test]
+fn malformed_wit_points_at_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "wit/app.wit",
+        "package a:b;\n\nworld w {\n  export f: func(x: u33);\n}\n",
+    );
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["bindgen", "--wit", "wit", "--world", "w", "--out", "gen"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.starts_with("error: invalid WIT in wit: "), "{e}");
+    assert!(e.contains("wit/app.wit:4:21"), "{e}");
+    assert!(e.contains("u33"), "{e}");
+    assert!(!dir.path().join("gen").exists());
+}
+
+#[test]
+fn unknown_world_lists_worlds() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "app.wit",
+        "package a:b;\nworld one {}\nworld two {}\n",
+    );
+    let o = witgo()
+        .current_dir(dir.path())
+        .args([
+            "bindgen", "--wit", "app.wit", "--world", "three", "--out", "gen",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: unknown world `three` in package `a:b`; available worlds: one, two\n"
+    );
+}
+
+#[test]
+fn bindgen_without_go_mod() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.wit", "package a:b;\nworld one {}\n");
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["bindgen", "--wit", "app.wit", "--out", "gen"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("go mod init") && e.contains("--import-path"),
+        "{e}"
+    );
+}
+
+/// Whatever state the generator is in, bindgen either writes a manifest of
+/// what it generated or reports the generator's error.
+#[test]
+fn bindgen_writes_manifest_or_reports_generator_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "app.wit",
+        "package a:b;\nworld one { export f: func(x: u32) -> u32; }\n",
+    );
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["bindgen", "--wit", "app.wit", "--out", "gen"])
+        .output()
+        .unwrap();
+    if o.status.success() {
+        let out = stdout(&o);
+        assert!(
+            out.contains("for a:b/one") && out.contains("import path example.com/app/gen"),
+            "{out}"
+        );
+        let manifest = std::fs::read_to_string(dir.path().join("gen/.witgo-manifest")).unwrap();
+        assert!(manifest.lines().any(|l| l.ends_with(".go")), "{manifest}");
+        assert!(dir.path().join("gen/.witgo-stamp").is_file());
+    } else {
+        assert_eq!(o.status.code(), Some(1));
+        let e = stderr(&o);
+        assert!(
+            e.starts_with("error: cannot generate Go bindings for a:b/one"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn run_missing_component() {
+    let o = witgo()
+        .args(["run", "/nonexistent/x.wasm"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: /nonexistent/x.wasm: no such file\n");
+    let o = witgo()
+        .args(["run", "--dir", "/nonexistent::/x", "x.wasm"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("/nonexistent is not a directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+const ADDER_GO: &str = r#"package main
+
+//go:wasmexport add
+func add(a, b int32) int32 { return a + b + bonus }
+
+func main() {}
+"#;
+
+const PROG_GO: &str = r#"package main
+
+import (
+	"fmt"
+	"os"
+)
+
+//go:wasmexport wasi:cli/run@0.2.0#run
+func run() int32 {
+	data, err := os.ReadFile("/data/in.txt")
+	fmt.Println(os.Args[1:], os.Getenv("GREETING"), string(data), err)
+	if len(os.Args) > 2 {
+		os.Exit(7)
+	}
+	return 0
+}
+
+func main() {}
+"#;
+
+/// `build --no-bindgen` on hand-written glue, then `run --invoke`.
+#[test]
+fn build_then_invoke() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "adder/go.mod",
+        "module example.com/adder\n\ngo 1.25\n",
+    );
+    write(dir.path(), "adder/main.go", ADDER_GO);
+    // `-- -tags=...` reaches go build: without the tag the sum is off.
+    write(
+        dir.path(),
+        "adder/tagged.go",
+        "//go:build witgo_extra\n\npackage main\n\nconst bonus = 0\n",
+    );
+    write(
+        dir.path(),
+        "adder/untagged.go",
+        "//go:build !witgo_extra\n\npackage main\n\nconst bonus = 1000\n",
+    );
+    write(
+        dir.path(),
+        "wit/adder.wit",
+        "package t:adder;\nworld adder { export add: func(a: s32, b: s32) -> s32; }\n",
+    );
+    let o = witgo()
+        .current_dir(dir.path())
+        .args([
+            "build",
+            "--wit",
+            "wit",
+            "--world",
+            "adder",
+            "--no-bindgen",
+            "--timings",
+            "adder",
+            "--",
+            "-tags=witgo_extra",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("adder.wasm (") && out.contains(" MiB, "),
+        "{out}"
+    );
+    assert!(stderr(&o).contains("go build"), "timings: {}", stderr(&o));
+    assert!(dir.path().join("adder.wasm").is_file());
+
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["run", "--invoke", "add(40, 2)", "adder.wasm"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "42");
+}
+
+/// A program exporting `wasi:cli/run`: arguments, environment, a
+/// preopened directory, and the exit status.
+#[test]
+fn build_then_run() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "prog/go.mod",
+        "module example.com/prog\n\ngo 1.25\n",
+    );
+    write(dir.path(), "prog/main.go", PROG_GO);
+    write(dir.path(), "data/in.txt", "file-contents");
+    write(
+        dir.path(),
+        "wit/run.wit",
+        "package wasi:cli@0.2.0;\ninterface run { run: func() -> result; }\nworld prog { export run; }\n",
+    );
+    let o = witgo()
+        .current_dir(dir.path())
+        .args([
+            "build",
+            "--wit",
+            "wit",
+            "--no-bindgen",
+            "-o",
+            "out/prog.wasm",
+            "prog",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "--env",
+            "GREETING=hi",
+            "--dir",
+            "data::/data",
+            "out/prog.wasm",
+            "one",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "[one] hi file-contents <nil>\n");
+
+    // A non-zero os.Exit is a failure exit. (With the stock preview1 adapter
+    // every non-zero code arrives as 1.)
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["run", "out/prog.wasm", "one", "--two"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("[one --two]"), "{}", stdout(&o));
+}
