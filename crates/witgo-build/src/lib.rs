@@ -27,9 +27,11 @@
 
 pub mod bindings;
 pub mod componentize;
+pub mod exitcode;
 pub mod gobuild;
 pub mod toolchain;
 pub mod validate;
+pub mod wasi_wit;
 pub mod wit;
 
 use std::path::{Path, PathBuf};
@@ -373,6 +375,10 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     let t = Instant::now();
     let core_size = built.module.len() as u64;
     let mut core = built.module;
+    if let Some(routed) = exitcode::route_proc_exit(&core)? {
+        core = routed;
+        exitcode::embed_exit_world(&mut core)?;
+    }
     embed_wit(&mut core, &plan.loaded.resolve, plan.world)?;
     if req.keep_temps {
         std::fs::write(tmp.path().join("core-embedded.wasm"), &core)

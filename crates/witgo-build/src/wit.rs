@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use wit_parser::{CloneMaps, PackageId, Resolve, World, WorldId};
+use wit_parser::{CloneMaps, PackageId, Resolve, SourceMap, UnresolvedPackageGroup, World, WorldId};
 
 /// WIT loaded from a file or directory.
 #[derive(Clone, Debug)]
@@ -25,46 +25,92 @@ pub fn load_wit(path: &Path) -> Result<(Resolve, PackageId)> {
 }
 
 /// [`load_wit`], also returning the list of files read.
+///
+/// The WASI 0.2.12 and 0.3.0 packages that witgo embeds are available to the
+/// WIT as if they were in `deps/`; a package of the same name in the user's
+/// own `deps/` wins.
 pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
     if !path.exists() {
         bail!("WIT path {} does not exist", path.display());
+    }
+    let context = || format!("invalid WIT in {}", path.display());
+    let (main, mut deps, sources) = parse_user_wit(path).with_context(context)?;
+    let mut defined: Vec<wit_parser::PackageName> = Vec::new();
+    for g in std::iter::once(&main).chain(deps.iter()) {
+        defined.push(g.main.name.clone());
+        defined.extend(g.nested.iter().map(|p| p.name.clone()));
+    }
+    for (label, text) in crate::wasi_wit::PACKAGES {
+        let group = UnresolvedPackageGroup::parse(label, text)
+            .map_err(|(map, e)| anyhow!("embedded WASI WIT {label}: {}", e.render(&map)))?;
+        if !defined.contains(&group.main.name) {
+            deps.push(group);
+        }
     }
     let mut resolve = Resolve {
         all_features: true,
         ..Resolve::default()
     };
-    match resolve.push_path(path) {
-        Ok((package, map)) => {
-            let mut sources: Vec<PathBuf> = map.paths().map(Path::to_path_buf).collect();
-            if sources.is_empty() && path.is_file() {
-                sources.push(path.to_path_buf());
-            }
-            sources.sort();
-            sources.dedup();
-            Ok(LoadedWit {
-                resolve,
-                package,
-                sources,
-            })
-        }
+    match resolve.push_groups(main, deps) {
+        Ok(package) => Ok(LoadedWit {
+            resolve,
+            package,
+            sources,
+        }),
         Err(e) => {
-            // wit-parser's errors carry spans; render them against the source
-            // map so the user sees file:line:col and the line itself.
-            // Show only the innermost spanned error when there is one: the
-            // outer layers repeat the path.
-            let spanned = e.chain().find_map(|layer| {
-                if let Some(pe) = layer.downcast_ref::<wit_parser::ParseError>() {
-                    Some(pe.render(&resolve.source_map))
-                } else {
-                    layer
-                        .downcast_ref::<wit_parser::ResolveError>()
-                        .map(|re| re.render(&resolve.source_map))
-                }
-            });
-            let rendered = spanned.unwrap_or_else(|| resolve.render_error(&e));
-            Err(anyhow!("{rendered}")).with_context(|| format!("invalid WIT in {}", path.display()))
+            // Resolution errors carry spans into the resolve's source map:
+            // render them so the user sees file:line:col and the line itself.
+            let rendered = e.render(&resolve.source_map);
+            Err(anyhow!("{rendered}")).with_context(context)
         }
     }
+}
+
+/// Parses the user's package (a file, or a directory with optional `deps/`)
+/// without resolving it yet. Parse errors come back rendered.
+fn parse_user_wit(path: &Path) -> Result<(UnresolvedPackageGroup, Vec<UnresolvedPackageGroup>, Vec<PathBuf>)> {
+    let mut sources = Vec::new();
+    if path.is_file() {
+        sources.push(path.to_path_buf());
+        return Ok((parse_file(path)?, Vec::new(), sources));
+    }
+    let main = parse_dir(path, &mut sources)?;
+    let mut deps = Vec::new();
+    let deps_dir = path.join("deps");
+    if deps_dir.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&deps_dir)
+            .with_context(|| format!("reading {}", deps_dir.display()))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()?;
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() {
+                deps.push(parse_dir(&entry, &mut sources)?);
+            } else if entry.extension().is_some_and(|e| e == "wit") {
+                sources.push(entry.clone());
+                deps.push(parse_file(&entry)?);
+            }
+        }
+    }
+    sources.sort();
+    Ok((main, deps, sources))
+}
+
+fn parse_file(path: &Path) -> Result<UnresolvedPackageGroup> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    UnresolvedPackageGroup::parse(path, &text).map_err(|(map, e)| anyhow!("{}", e.render(&map)))
+}
+
+fn parse_dir(path: &Path, sources: &mut Vec<PathBuf>) -> Result<UnresolvedPackageGroup> {
+    let mut map = SourceMap::default();
+    map.push_dir(path).with_context(|| format!("reading {}", path.display()))?;
+    for entry in std::fs::read_dir(path)? {
+        let p = entry?.path();
+        if p.is_file() && p.extension().is_some_and(|e| e == "wit") {
+            sources.push(p);
+        }
+    }
+    map.parse().map_err(|(map, e)| anyhow!("{}", e.render(&map)))
 }
 
 /// Resolves `worlds` in package `pkg` (names like `cli`, `%type`, or
