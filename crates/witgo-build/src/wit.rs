@@ -40,10 +40,29 @@ pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
         defined.push(g.main.name.clone());
         defined.extend(g.nested.iter().map(|p| p.name.clone()));
     }
+    // Offer the embedded WASI packages that the user's WIT needs (directly or
+    // through other WASI packages) and does not define itself.
+    let mut embedded = Vec::new();
     for (label, text) in crate::wasi_wit::PACKAGES {
         let group = UnresolvedPackageGroup::parse(label, text)
             .map_err(|(map, e)| anyhow!("embedded WASI WIT {label}: {}", e.render(&map)))?;
-        if !defined.contains(&group.main.name) {
+        embedded.push(Some(group));
+    }
+    let mut wanted: Vec<wit_parser::PackageName> = Vec::new();
+    let needs = |g: &UnresolvedPackageGroup| -> Vec<wit_parser::PackageName> {
+        std::iter::once(&g.main).chain(g.nested.iter()).flat_map(|p| p.foreign_deps.keys().cloned()).collect()
+    };
+    for g in std::iter::once(&main).chain(deps.iter()) {
+        wanted.extend(needs(g));
+    }
+    while let Some(name) = wanted.pop() {
+        if defined.contains(&name) {
+            continue;
+        }
+        if let Some(slot) = embedded.iter_mut().find(|g| g.as_ref().is_some_and(|g| g.main.name == name)) {
+            let group = slot.take().unwrap();
+            defined.push(name);
+            wanted.extend(needs(&group));
             deps.push(group);
         }
     }
