@@ -109,12 +109,17 @@ impl GoFileBuilder {
             out.push_str("import (\n");
             let (std, other): (Vec<_>, Vec<_>) =
                 imports.iter().partition(|(p, _)| !p.contains('.') && !p.starts_with("witgo/") && is_std(p));
-            for (path, alias) in std.iter().chain(other.iter()) {
-                let name = path.rsplit('/').next().unwrap();
-                if *alias == name {
-                    writeln!(out, "\t{path:?}").unwrap();
-                } else {
-                    writeln!(out, "\t{alias} {path:?}").unwrap();
+            for (i, group) in [std, other].iter().enumerate() {
+                if i == 1 && !group.is_empty() && out.ends_with("\"\n") {
+                    out.push('\n');
+                }
+                for (path, alias) in group {
+                    let name = path.rsplit('/').next().unwrap();
+                    if *alias == name {
+                        writeln!(out, "\t{path:?}").unwrap();
+                    } else {
+                        writeln!(out, "\t{alias} {path:?}").unwrap();
+                    }
                 }
             }
             out.push_str(")\n\n");

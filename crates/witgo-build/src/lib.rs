@@ -28,6 +28,7 @@
 pub mod bindings;
 pub mod componentize;
 pub mod exitcode;
+pub mod strip;
 pub mod gobuild;
 pub mod toolchain;
 pub mod validate;
@@ -384,8 +385,11 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
         std::fs::write(tmp.path().join("core-embedded.wasm"), &core)
             .context("cannot write the embedded core module")?;
     }
-    let component = encode_component(&core)
+    let mut component = encode_component(&core)
         .with_context(|| format!("cannot build a component for world {}", plan.world_name()))?;
+    if req.strip {
+        component = strip::strip_debug_sections(&component)?;
+    }
     step("componentize", t);
 
     let t = Instant::now();
