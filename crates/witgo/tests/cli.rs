@@ -164,27 +164,9 @@ fn unknown_world_lists_worlds() {
     );
 }
 
+/// `bindgen` writes the bindings, a manifest and a stamp.
 #[test]
-fn bindgen_without_go_mod() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.wit", "package a:b;\nworld one {}\n");
-    let o = witgo()
-        .current_dir(dir.path())
-        .args(["bindgen", "--wit", "app.wit", "--out", "gen"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let e = stderr(&o);
-    assert!(
-        e.contains("go mod init") && e.contains("--import-path"),
-        "{e}"
-    );
-}
-
-/// Whatever state the generator is in, bindgen either writes a manifest of
-/// what it generated or reports the generator's error.
-#[test]
-fn bindgen_writes_manifest_or_reports_generator_error() {
+fn bindgen_writes_bindings_and_manifest() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.25\n");
     write(
@@ -197,23 +179,104 @@ fn bindgen_writes_manifest_or_reports_generator_error() {
         .args(["bindgen", "--wit", "app.wit", "--out", "gen"])
         .output()
         .unwrap();
-    if o.status.success() {
-        let out = stdout(&o);
-        assert!(
-            out.contains("for a:b/one") && out.contains("import path example.com/app/gen"),
-            "{out}"
-        );
-        let manifest = std::fs::read_to_string(dir.path().join("gen/.witgo-manifest")).unwrap();
-        assert!(manifest.lines().any(|l| l.ends_with(".go")), "{manifest}");
-        assert!(dir.path().join("gen/.witgo-stamp").is_file());
-    } else {
-        assert_eq!(o.status.code(), Some(1));
-        let e = stderr(&o);
-        assert!(
-            e.starts_with("error: cannot generate Go bindings for a:b/one"),
-            "{e}"
-        );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("for a:b/one") && out.contains("import path example.com/app/gen"),
+        "{out}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("gen/.witgo-manifest")).unwrap();
+    assert!(manifest.lines().any(|l| l.contains("a/b/one/one.wit.go")), "{manifest}");
+    assert!(dir.path().join("gen/.witgo-stamp").is_file());
+    let glue = std::fs::read_to_string(dir.path().join("witgo_exports.go")).unwrap();
+    assert!(glue.contains("one.Export(new(One))"), "{glue}");
+}
+
+const CALC_WIT: &str = "package t:calc;\ninterface ops {\n  add: func(a: s32, b: s32) -> s32;\n  div: func(a: s32, b: s32) -> result<s32, string>;\n}\nworld calc { export ops; }\n";
+
+/// A package that does not implement an export fails to compile, and the
+/// message names what is missing.
+#[test]
+fn missing_export_implementation_is_named() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module example.com/calc\n\ngo 1.25\n");
+    write(dir.path(), "wit/calc.wit", CALC_WIT);
+    write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
+    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "."]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("undefined: Ops"), "{e}");
+    assert!(e.contains("--stubs"), "the hint points at the stubs: {e}");
+
+    // The type exists but lacks a method: Go names the method.
+    write(
+        dir.path(),
+        "main.go",
+        "package main\n\ntype Ops struct{}\n\nfunc (Ops) Add(a, b int32) int32 { return a + b }\n\nfunc main() {}\n",
+    );
+    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "."]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("missing method Div"), "{e}");
+}
+
+/// `bindgen --stubs` gives a component that builds and runs as it is, and
+/// an implementation returns `(T, error)` values the host sees as results.
+#[test]
+fn stubs_build_and_implementation_runs() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module example.com/calc\n\ngo 1.25\n");
+    write(dir.path(), "wit/calc.wit", CALC_WIT);
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["bindgen", "--wit", "wit", "--out", "gen", "--stubs"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "-o", "calc.wasm", "."]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let invoke = |call: &str| {
+        let o = witgo().current_dir(dir.path()).args(["run", "--invoke", call, "calc.wasm"]).output().unwrap();
+        assert!(o.status.success(), "{call}: {}", stderr(&o));
+        stdout(&o).trim().to_string()
+    };
+    assert_eq!(invoke("add(1, 2)"), "0", "stubs return zero values");
+
+    std::fs::remove_file(dir.path().join("witgo_stubs.go")).unwrap();
+    write(
+        dir.path(),
+        "main.go",
+        r#"package main
+
+import "errors"
+
+type Ops struct{}
+
+func (Ops) Add(a, b int32) int32 { return a + b }
+
+func (Ops) Div(a, b int32) (int32, error) {
+	if b == 0 {
+		return 0, errors.New("division by zero")
+	}
+	return a / b, nil
+}
+
+func main() {}
+"#,
+    );
+    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "-o", "calc.wasm", "."]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(invoke("add(40, 2)"), "42");
+    assert_eq!(invoke("div(7, 2)"), "ok(3)");
+    assert_eq!(invoke("div(1, 0)"), "err(\"division by zero\")");
 }
 
 #[test]
@@ -379,13 +442,13 @@ fn build_then_run() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "[one] hi file-contents <nil>\n");
 
-    // A non-zero os.Exit is a failure exit. (With the stock preview1 adapter
-    // every non-zero code arrives as 1.)
+    // os.Exit's status reaches the host unchanged (witgo routes proc_exit to
+    // wasi:cli/exit.exit-with-code).
     let o = witgo()
         .current_dir(dir.path())
         .args(["run", "out/prog.wasm", "one", "--two"])
         .output()
         .unwrap();
-    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("[one --two]"), "{}", stdout(&o));
 }
