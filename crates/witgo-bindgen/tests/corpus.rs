@@ -33,6 +33,7 @@ fn corpus_generates_vets_and_builds() {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
     let mut cases = Vec::new();
+    let started = std::time::Instant::now();
     for path in entries {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         if name.ends_with(".md") {
@@ -87,6 +88,7 @@ fn corpus_generates_vets_and_builds() {
         }
     }
 
+    eprintln!("corpus: parsed, generated and wrote {} worlds in {:?}", cases.len(), started.elapsed());
     let go_on = |args: &[&str], wasm: bool| {
         let mut cmd = Command::new("go");
         cmd.args(args).current_dir(&root);
