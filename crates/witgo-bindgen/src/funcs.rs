@@ -54,7 +54,8 @@ pub fn mangle(func: &Function) -> String {
     let clean = |s: &str| s.replace('-', "_");
     match &func.kind {
         FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => format!("f_{}", clean(&func.name)),
-        FunctionKind::Constructor(_) => format!("c_{}", clean(func.item_name())),
+        // `[constructor]r`: the resource name tells constructors apart.
+        FunctionKind::Constructor(_) => format!("c_{}", clean(func.name.trim_start_matches("[constructor]"))),
         _ => {
             let (res, method) = func.name.split_once(']').unwrap().1.split_once('.').unwrap();
             let prefix = if matches!(func.kind, FunctionKind::Static(_) | FunctionKind::AsyncStatic(_)) { "s" } else { "m" };

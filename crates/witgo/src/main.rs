@@ -41,6 +41,16 @@ enum Command {
     Build(BuildArgs),
     /// Run a component's `wasi:cli/run` export, or call one export with --invoke.
     Run(RunArgs),
+    /// Write the WASI 0.2.12 and 0.3.0 WIT packages witgo has built in (for editors
+    /// and other tools; witgo itself needs no copy).
+    Wit(WitOutArgs),
+}
+
+#[derive(Args, Debug)]
+struct WitOutArgs {
+    /// Directory to write the packages into, e.g. wit/deps.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -150,6 +160,13 @@ struct RunArgs {
     args: Vec<String>,
 }
 
+fn write_wasi_wit(a: WitOutArgs) -> Result<ExitCode> {
+    for path in witgo_build::wasi_wit::write_deps(&a.out)? {
+        println!("{}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
@@ -166,6 +183,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bindgen(a) => bindgen(a),
         Command::Build(a) => build(a),
         Command::Run(a) => run(a),
+        Command::Wit(a) => write_wasi_wit(a),
     }
 }
 
