@@ -833,6 +833,12 @@ impl Bindgen for FuncGen<'_, '_> {
             I::CallWasm { sig, .. } => {
                 let args = operands.join(", ");
                 let call = format!("{}({args})", self.wasm_callee);
+                // The host writes list and string results through cabi_realloc:
+                // keep the collector from starting a cycle meanwhile (see abi/gc.go).
+                if self.release_after_lift {
+                    let abi = self.abi();
+                    self.push(&format!("gcOff_ := {abi}.HostMayAllocate()"));
+                }
                 if sig.results.is_empty() {
                     self.push(&call);
                 } else {
@@ -851,12 +857,19 @@ impl Bindgen for FuncGen<'_, '_> {
                         self.push(&format!("{rt}.KeepAlive(keep_)"));
                     }
                 }
+                if self.release_after_lift {
+                    let abi = self.abi();
+                    self.push(&format!("if gcOff_ {{\n{abi}.GoRuns()\n}}"));
+                }
             }
             I::CallInterface { func, .. } => {
                 if self.release_after_lift {
                     let abi = self.abi();
                     self.push(&format!("{abi}.ReleaseHostAllocs()"));
                 }
+                // Go code runs from here on: the collector may work (abi/gc.go).
+                let abi = self.abi();
+                self.push(&format!("{abi}.GoRuns()"));
                 let call = self.export_call.as_ref().expect("export call");
                 let callee = call.callee.clone();
                 let wit_name = call.wit_name.clone();
@@ -964,10 +977,14 @@ impl Bindgen for FuncGen<'_, '_> {
                         self.go_return(&ops);
                     }
                 }
-                Side::Export => match operands.len() {
-                    0 => {}
-                    _ => self.push(&format!("return {}", operands.join(", "))),
-                },
+                Side::Export => {
+                    // Back to the host, which may call cabi_realloc next.
+                    let abi = self.abi();
+                    self.push(&format!("{abi}.HostMayAllocate()"));
+                    if !operands.is_empty() {
+                        self.push(&format!("return {}", operands.join(", ")));
+                    }
+                }
             },
             I::Malloc { size, align, .. } => {
                 let abi = self.abi();

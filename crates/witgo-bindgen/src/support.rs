@@ -6,6 +6,7 @@ use crate::GoFile;
 /// (path relative to go/, contents). A test checks that this list matches the directory.
 const SOURCES: &[(&str, &str)] = &[
     ("abi/doc.go", include_str!("../../../go/abi/doc.go")),
+    ("abi/gc.go", include_str!("../../../go/abi/gc.go")),
     ("abi/memory.go", include_str!("../../../go/abi/memory.go")),
     ("abi/realloc.go", include_str!("../../../go/abi/realloc.go")),
     ("abi/resource.go", include_str!("../../../go/abi/resource.go")),
