@@ -30,6 +30,7 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 	}
 	p := realloc(oldPtr, oldSize, align, newSize)
 	pending = append(pending, p)
+	hostAllocated += uintptr(newSize)
 	return p
 }
 
