@@ -21,6 +21,7 @@ pub struct HostCtx<T = ()> {
     wasi: WasiCtx,
     http: WasiHttpCtx,
     table: ResourceTable,
+    stderr: crate::stderr_tail::StderrTail,
     /// Extra state for the embedder's own host functions.
     pub data: T,
 }
@@ -29,7 +30,19 @@ impl<T> HostCtx<T> {
     /// A context configured from `opts`: `argv[0]` is `program`, stdio is
     /// inherited, and `opts` gives arguments, environment and preopens.
     pub fn from_options(program: &str, opts: &RunOptions, data: T) -> Result<Self> {
-        Ok(Self::from_wasi(wasi_builder(program, opts)?.build(), data))
+        let tail = crate::stderr_tail::StderrTail::default();
+        let mut builder = wasi_builder(program, opts)?;
+        builder.stderr(crate::stderr_tail::TeeStderr(tail.clone()));
+        let mut ctx = Self::from_wasi(builder.build(), data);
+        ctx.stderr = tail;
+        Ok(ctx)
+    }
+
+    /// The last bytes the guest wrote to stderr (up to 16 KiB). Only captured
+    /// for contexts made by [`HostCtx::from_options`]; with
+    /// [`HostCtx::from_wasi`] stderr is whatever the caller configured.
+    pub fn stderr_tail(&self) -> String {
+        self.stderr.text()
     }
 
     /// A context around a `WasiCtx` the caller built, e.g. with captured stdout
@@ -39,6 +52,7 @@ impl<T> HostCtx<T> {
             wasi,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
+            stderr: Default::default(),
             data,
         }
     }

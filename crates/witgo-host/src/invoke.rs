@@ -36,7 +36,8 @@ pub async fn invoke_async(component: &Path, call: &str, opts: &RunOptions) -> Re
     let linker = wasi_linker::<()>(&engine)?;
     let ctx = HostCtx::from_options(&program_name(component), opts, ())?;
     let mut store = Store::new(&engine, ctx);
-    invoke_component(&mut store, &linker, &loaded, call).await
+    let result = invoke_component(&mut store, &linker, &loaded, call).await;
+    crate::with_go_panic(result, &store.data().stderr_tail())
 }
 
 /// A parsed `invoke` call: which function, and its arguments as values.

@@ -20,6 +20,7 @@ mod linker;
 mod options;
 mod run;
 mod runtime;
+mod stderr_tail;
 
 pub use cache::{cache_key, default_cache_dir, load_component};
 pub use ctx::{HostCtx, wasi_builder};
@@ -29,6 +30,20 @@ pub use invoke::{Call, invoke, invoke_async, invoke_component, parse_call};
 pub use linker::{add_wasi_to_linker, wasi_linker};
 pub use options::RunOptions;
 pub use run::{find_cli_run, run, run_async, run_component};
+pub use stderr_tail::{StderrTail, TeeStderr, go_panic_from_stderr};
+
+/// Puts the Go panic from the guest's stderr, if there is one, in front of a
+/// failed call's error: the trap itself only says `unreachable`.
+pub fn with_go_panic<R>(result: anyhow::Result<R>, stderr_tail: &str) -> anyhow::Result<R> {
+    result.map_err(|err| match go_panic_from_stderr(stderr_tail) {
+        // The trace itself went to stderr already; the first line says what.
+        Some(panic) => err.context(format!(
+            "the Go code panicked: {}",
+            panic.lines().next().unwrap_or_default().trim_start_matches("panic: ")
+        )),
+        None => err,
+    })
+}
 
 /// Re-exported so embedders use the exact versions this crate links.
 pub use wasmtime;

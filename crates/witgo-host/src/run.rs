@@ -32,7 +32,8 @@ pub async fn run_async(component: &Path, opts: &RunOptions) -> Result<i32> {
     let linker = wasi_linker::<()>(&engine)?;
     let ctx = HostCtx::from_options(&program_name(component), opts, ())?;
     let mut store = Store::new(&engine, ctx);
-    run_component(&mut store, &linker, &loaded).await
+    let result = run_component(&mut store, &linker, &loaded).await;
+    crate::with_go_panic(result, &store.data().stderr_tail())
 }
 
 /// Instantiates `component` in `store` with `linker` and calls its

@@ -290,9 +290,15 @@ async fn world_level_export_calls_an_import() {
 #[tokio::test]
 async fn go_panic_traps() {
     let mut g = Guest::new();
-    let err = invoke_component(&mut g.store, &g.linker, &g.component, r#"boom("the value")"#)
-        .await
-        .expect_err("a panic must not return normally");
+    // Go prints the panic and its trace to stderr, then executes
+    // `unreachable`: the host sees a trap, and witgo-host puts the panic
+    // value from the guest's stderr into the error.
+    let result = invoke_component(&mut g.store, &g.linker, &g.component, r#"boom("the value")"#).await;
+    let tail = g.store.data().stderr_tail();
+    assert!(tail.contains("panic: boom: the value\n"), "{tail}");
+    assert!(tail.contains("goroutine 1 [running]"), "{tail}");
+    let err = witgo_host::with_go_panic(result, &tail).expect_err("a panic must not return normally");
     let text = format!("{err:#}");
-    assert!(text.contains("unreachable") || text.contains("panic"), "{text}");
+    assert!(text.starts_with("the Go code panicked: boom: the value"), "{text}");
+    assert!(text.contains("unreachable"), "the trap follows: {text}");
 }
