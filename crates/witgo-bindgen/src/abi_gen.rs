@@ -80,7 +80,6 @@ pub struct FuncGen<'a, 'b> {
     keep: Vec<String>,
     keep_slice: bool,
     last_iter: usize,
-    pub body: String,
 }
 
 impl<'a, 'b> FuncGen<'a, 'b> {
@@ -108,7 +107,6 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             keep: Vec::new(),
             keep_slice: false,
             last_iter: 0,
-            body: String::new(),
         }
     }
 

@@ -103,11 +103,6 @@ pub fn package(kebab: &str) -> String {
     name
 }
 
-/// Is `name` a Go keyword?
-pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-}
-
 /// A set of names already taken in one Go scope; `claim` picks the first free
 /// spelling so two WIT items that map to one Go name stay distinct.
 #[derive(Default, Clone, Debug)]
