@@ -28,6 +28,7 @@
 pub mod bindings;
 pub mod componentize;
 pub mod exitcode;
+pub mod overlay;
 pub mod strip;
 pub mod gobuild;
 pub mod toolchain;

@@ -1,0 +1,48 @@
+// Copyright: added by witgo to the Go runtime through `go build -overlay`.
+// This file is not part of Go; see witgo's crates/witgo-build/src/overlay.rs.
+
+//go:build wasip1
+
+package runtime
+
+import _ "unsafe" // for go:linkname
+
+// wasiOnIdle registers callback as the scheduler's idle hook, with the same
+// signature as the upstream proposal (golang/go PR 76775). When no goroutine
+// can run, the scheduler calls callback on its own stack; callback must not
+// block or allocate much — a send to a channel with a waiting receiver is
+// fine — and returns true if it made a goroutine runnable.
+//
+//go:linkname wasiOnIdle
+func wasiOnIdle(callback func() bool) {
+	idleCallback = callback
+}
+
+var (
+	idleCallback  func() bool
+	idlePollUntil int64
+)
+
+// wasiIdleDeadline is the runtime's next timer deadline (nanotime, which on
+// wasip1 is the WASI monotonic clock) as of the last idle call, or 0 if no
+// timer is pending: an executor waiting on the host uses it to wake
+// goroutines sleeping in time.Sleep on time.
+//
+//go:linkname wasiIdleDeadline
+func wasiIdleDeadline() int64 {
+	return idlePollUntil
+}
+
+// witgoBeforeIdle is what the patched beforeIdle returns as otherReady.
+func witgoBeforeIdle(now, pollUntil int64) bool {
+	if idleCallback == nil {
+		return false
+	}
+	// Goroutines waiting in the wasip1 network poller are the poller's to
+	// wake; the host-driven executor must not take over then.
+	if netpollinited() && netpollAnyWaiters() {
+		return false
+	}
+	idlePollUntil = pollUntil
+	return idleCallback()
+}

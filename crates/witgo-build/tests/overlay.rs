@@ -1,0 +1,68 @@
+//! The runtime overlay that gives stock Go `runtime.wasiOnIdle`.
+
+use std::path::PathBuf;
+use witgo_build::overlay::{OVERLAY_TAG, patch_lock_wasip1, runtime_overlay};
+use witgo_build::{GoToolchain, GoVersion};
+
+fn fake_goroot(lock_wasip1: &str) -> (tempfile::TempDir, GoToolchain) {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = dir.path().join("src/runtime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::write(runtime.join("lock_wasip1.go"), lock_wasip1).unwrap();
+    let go = GoToolchain {
+        go: PathBuf::from("go"),
+        goroot: dir.path().to_path_buf(),
+        version: GoVersion::parse("go1.99.1").unwrap(),
+        gofmt: PathBuf::from("gofmt"),
+        source: witgo_build::toolchain::GoSource::Path,
+    };
+    (dir, go)
+}
+
+#[test]
+fn patches_the_real_goroot() {
+    let Ok(go) = GoToolchain::discover(None) else {
+        eprintln!("skipping: no Go");
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let o = runtime_overlay(&go, cache.path()).unwrap();
+    assert_eq!(o.tag, OVERLAY_TAG);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(o.overlay_json.as_ref().unwrap()).unwrap()).unwrap();
+    let replace = json["Replace"].as_object().unwrap();
+    assert_eq!(replace.len(), 2, "{json}");
+    let lock = replace.iter().find(|(k, _)| k.ends_with("runtime/lock_wasip1.go")).unwrap().1.as_str().unwrap();
+    let patched = std::fs::read_to_string(lock).unwrap();
+    assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
+    // Reused on the next build.
+    let again = runtime_overlay(&go, cache.path()).unwrap();
+    assert_eq!(again.overlay_json, o.overlay_json);
+}
+
+#[test]
+fn unknown_runtime_text_is_refused_with_the_go_version() {
+    let (_dir, go) = fake_goroot("package runtime\n\nfunc beforeIdle(a, b int64) (*g, bool) { return nil, true }\n");
+    let cache = tempfile::tempdir().unwrap();
+    let err = format!("{:#}", runtime_overlay(&go, cache.path()).unwrap_err());
+    assert!(err.contains("cannot add the scheduler hook to Go go1.99.1"), "{err}");
+    assert!(err.contains("lock_wasip1.go"), "{err}");
+}
+
+#[test]
+fn a_toolchain_with_the_hook_is_used_as_it_is() {
+    let (dir, go) = fake_goroot("package runtime\n");
+    std::fs::write(dir.path().join("src/runtime/idle.go"), "package runtime\n\nfunc wasiOnIdle(callback func() bool) {}\n").unwrap();
+    let o = runtime_overlay(&go, tempfile::tempdir().unwrap().path()).unwrap();
+    assert!(o.overlay_json.is_none());
+    assert_eq!(o.tag, witgo_build::overlay::NATIVE_HOOK_TAG);
+}
+
+#[test]
+fn patch_is_exact() {
+    let text = "x\nfunc beforeIdle(int64, int64) (*g, bool) {\n\treturn nil, false\n}\ny\n";
+    assert_eq!(
+        patch_lock_wasip1(text).unwrap(),
+        "x\nfunc beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\ny\n"
+    );
+    assert!(patch_lock_wasip1("nothing here").is_err());
+}
