@@ -701,7 +701,7 @@ impl Bindgen for FuncGen<'_, '_> {
                 let (tag_consts, accessors) = self.cx.variant_names(self.file, *ty, variant);
                 let mut code = format!("switch {v}.Tag() {{\n");
                 for (i, block) in blocks.iter().enumerate() {
-                    write!(code, "case {}:\n", tag_consts[i]).unwrap();
+                    writeln!(code, "case {}:", tag_consts[i]).unwrap();
                     if variant.cases[i].ty.is_some() {
                         code.push_str(&self.bind_payload(block, &format!("{v}.{}()", accessors[i])));
                     }
@@ -791,7 +791,7 @@ impl Bindgen for FuncGen<'_, '_> {
                     _ => "_".to_string(),
                 };
                 let _ = result;
-                write!(code, "if {}, isErr_ := {v}.Err(); isErr_ {{\n", pay(&blocks[1])).unwrap();
+                writeln!(code, "if {}, isErr_ := {v}.Err(); isErr_ {{", pay(&blocks[1])).unwrap();
                 code.push_str(&blocks[1].0);
                 for (r, val) in res.iter().zip(blocks[1].1.iter()) {
                     writeln!(code, "{r} = {val}").unwrap();

@@ -50,10 +50,7 @@ impl TypeCx<'_> {
     /// Is resource `id` implemented by this component (an exported resource)?
     pub fn resource_is_exported(&self, id: TypeId) -> bool {
         let id = dealias(self.resolve, id);
-        match self.pkg_of(id).map(|p| self.plan.pkgs[p].key) {
-            Some(PkgKey::Interface(_, Dir::Export)) => true,
-            _ => false,
-        }
+        matches!(self.pkg_of(id).map(|p| self.plan.pkgs[p].key), Some(PkgKey::Interface(_, Dir::Export)))
     }
 
     /// The Go type for `ty`.

@@ -157,11 +157,10 @@ impl Plan {
     pub fn type_pkg(&self, resolve: &Resolve, id: TypeId, from: usize) -> Option<usize> {
         match resolve.types[id].owner {
             TypeOwner::Interface(iface) => {
-                if let PkgKey::Interface(cur, _) = self.pkgs[from].key {
-                    if cur == iface {
+                if let PkgKey::Interface(cur, _) = self.pkgs[from].key
+                    && cur == iface {
                         return Some(from);
                     }
-                }
                 self.by_key
                     .get(&PkgKey::Interface(iface, Dir::Import))
                     .or_else(|| self.by_key.get(&PkgKey::Interface(iface, Dir::Export)))
@@ -309,11 +308,10 @@ impl Plan {
                     _ => Vec::new(),
                 };
                 for f in funcs {
-                    if let wit_parser::FunctionKind::Method(r) | wit_parser::FunctionKind::AsyncMethod(r) = f.kind {
-                        if r == id {
+                    if let wit_parser::FunctionKind::Method(r) | wit_parser::FunctionKind::AsyncMethod(r) = f.kind
+                        && r == id {
                             methods.insert(f.name.clone(), methods_ns.claim(&names::method(f.item_name())));
                         }
-                    }
                 }
                 Derived::Resource { helpers, methods }
             }

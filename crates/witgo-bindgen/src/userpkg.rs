@@ -52,11 +52,10 @@ pub fn generate(
             let is_cli_run = opts.exports_package_name == "main" && is_wasi_cli_run(resolve, *id);
             let leaf = iface.name.clone().unwrap_or_else(|| resolve.name_world_key(key));
             let mut want = names::exported(&leaf);
-            if user_ns.contains(&want) {
-                if let Some(p) = iface.package {
+            if user_ns.contains(&want)
+                && let Some(p) = iface.package {
                     want = format!("{}{want}", names::exported(&resolve.packages[p].name.name));
                 }
-            }
             let impl_name = if is_cli_run { "witgoMain".to_string() } else { user_ns.claim(&want) };
             exports.push(ExportPkg {
                 idx,
@@ -210,13 +209,11 @@ fn zero_return(
         }
     };
     let mut first_resource = f.result.as_ref().and_then(own);
-    if first_resource.is_none() {
-        if let Some(Type::Id(id)) = &f.result {
-            if let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind {
+    if first_resource.is_none()
+        && let Some(Type::Id(id)) = &f.result
+            && let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind {
                 first_resource = r.ok.as_ref().and_then(own);
             }
-        }
-    }
     let _ = tcx;
     let _ = file;
     let vals: Vec<String> = results
@@ -226,13 +223,11 @@ fn zero_return(
             if t == "error" {
                 return "nil".to_string();
             }
-            if i == 0 {
-                if let Some(r) = first_resource {
-                    if let Some((_, stub)) = resource_stubs.iter().find(|(id, _)| *id == r) {
+            if i == 0
+                && let Some(r) = first_resource
+                    && let Some((_, stub)) = resource_stubs.iter().find(|(id, _)| *id == r) {
                         return format!("{stub}{{}}");
                     }
-                }
-            }
             format!("*new({t})")
         })
         .collect();
