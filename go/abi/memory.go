@@ -9,7 +9,15 @@ import "unsafe"
 // the very object witgo allocated or lent. The conversion goes through memory
 // rather than unsafe.Pointer(uintptr(addr)) because go vet's unsafeptr check
 // cannot know that and would flag every use.
+//
+// Addresses below 4096 hold no Go object (Go's data starts at 4096), and a
+// pointer that small on a goroutine's stack makes the runtime throw ("invalid
+// pointer found on stack") when the stack moves; they only ever come from
+// zero-length lists and strings, so they become nil.
 func Ptr(addr uint32) unsafe.Pointer {
+	if addr < 4096 {
+		return nil
+	}
 	a := uintptr(addr)
 	return *(*unsafe.Pointer)(unsafe.Pointer(&a))
 }
@@ -52,6 +60,13 @@ func StorePtr(p unsafe.Pointer, off uintptr, v unsafe.Pointer) {
 
 // Alloc returns size bytes of zeroed memory aligned to align (at most 8),
 // owned by the Go collector. The memory holds no Go pointers.
+//
+// Not inlined, so that the block always escapes to the heap: inlined into a
+// caller that only passes its address on (as an integer), the compiler may
+// put it on the goroutine's stack, which moves when it grows — while the
+// host still holds the old address (async import results).
+//
+//go:noinline
 func Alloc(size, align uintptr) unsafe.Pointer {
 	if size == 0 {
 		return Ptr(uint32(align))

@@ -6,8 +6,11 @@ import "unsafe"
 // strings and lists into Go (export arguments, import results). Until the
 // generated glue has lifted those values into Go values, the only reference
 // to the allocation is an address held by the host, which the collector
-// cannot see: pending keeps them alive until ReleaseHostAllocs.
-var pending []unsafe.Pointer
+// cannot see: hostPins keeps each allocation alive until the glue that lifts
+// it calls Unpin. Allocations are released one by one, not all at once,
+// because with async imports the host writes the results of several calls
+// before their goroutines get to lift them.
+var hostPins = make(map[unsafe.Pointer]struct{})
 
 // The WASI p1 adapter allocates its own state through cabi_realloc_adapter,
 // the first time Go's runtime makes a WASI call — while the runtime is still
@@ -28,8 +31,15 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 	if !heapReady {
 		return arenaRealloc(oldPtr, oldSize, align, newSize)
 	}
+	// Any WASI call from here traps ("cannot leave component instance"),
+	// and growing the heap may read the clock: freeze it meanwhile.
+	freezeClock(true)
 	p := realloc(oldPtr, oldSize, align, newSize)
-	pending = append(pending, p)
+	if oldPtr != nil {
+		delete(hostPins, oldPtr)
+	}
+	hostPins[p] = struct{}{}
+	freezeClock(false)
 	hostAllocated += uintptr(newSize)
 	return p
 }
@@ -39,7 +49,9 @@ func cabiReallocAdapter(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) u
 	if !heapReady {
 		return arenaRealloc(oldPtr, oldSize, align, newSize)
 	}
+	freezeClock(true)
 	p := realloc(oldPtr, oldSize, align, newSize)
+	freezeClock(false)
 	adapterKeep = append(adapterKeep, p)
 	return p
 }
@@ -71,13 +83,15 @@ func arenaRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.
 	return p
 }
 
-// ReleaseHostAllocs forgets the allocations the host made since the last
-// call: the glue calls it once the values in them are lifted into Go values,
-// which now keep whatever they still use alive.
-func ReleaseHostAllocs() {
-	clear(pending)
-	pending = pending[:0]
+// Unpin forgets the host allocation at p (if p is one): the glue calls it
+// once the value there is lifted into a Go value, which now keeps whatever
+// it still uses alive.
+func Unpin(p unsafe.Pointer) {
+	delete(hostPins, p)
 }
+
+// HostPins is the number of host allocations not yet lifted (for tests).
+func HostPins() int { return len(hostPins) }
 
 // Return values of a synchronous export must stay valid until the host has
 // read them and called the export's post-return function.

@@ -2,6 +2,7 @@ package abi
 
 import (
 	"fmt"
+	"reflect"
 	"runtime"
 )
 
@@ -72,49 +73,115 @@ func (s *Handle) Close() {
 // Table maps the 32-bit representations ("reps") that the host stores for
 // exported resources to the Go values implementing them. It keeps those
 // values alive until the host drops the resource.
+//
+// One Go value handed out several times (an export returning a value it
+// already handed out, e.g. its own borrowed argument) gets one rep with a
+// count of the handles to it, so that its Drop runs when the last handle
+// goes rather than while other handles still use it. Values are recognised
+// by identity, so this applies to pointer-shaped values (pointers, maps,
+// channels); any other value is a new rep each time it is handed out.
 type Table[T any] struct {
 	items []T
-	used  []bool
-	free  []int32
+	// refs[rep-1] is how many handles the host holds to rep; 0 = free slot.
+	refs []int32
+	free []int32
+	reps map[any]int32
 }
 
-// Add stores v and returns its rep (never 0).
+// identity returns v as a map key if its dynamic type has identity.
+func identity(v any) (any, bool) {
+	if v == nil {
+		return nil, false
+	}
+	switch reflect.TypeOf(v).Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.UnsafePointer:
+		return v, true
+	}
+	return nil, false
+}
+
+// Add records one more handle to v and returns v's rep (never 0).
 func (t *Table[T]) Add(v T) int32 {
+	key, hasID := identity(any(v))
+	if hasID {
+		if rep, ok := t.reps[key]; ok {
+			t.refs[rep-1]++
+			return rep
+		}
+	}
+	var rep int32
 	if n := len(t.free); n > 0 {
-		rep := t.free[n-1]
+		rep = t.free[n-1]
 		t.free = t.free[:n-1]
 		t.items[rep-1] = v
-		t.used[rep-1] = true
-		return rep
+		t.refs[rep-1] = 1
+	} else {
+		t.items = append(t.items, v)
+		t.refs = append(t.refs, 1)
+		rep = int32(len(t.items))
 	}
-	t.items = append(t.items, v)
-	t.used = append(t.used, true)
-	return int32(len(t.items))
+	if hasID {
+		if t.reps == nil {
+			t.reps = make(map[any]int32)
+		}
+		t.reps[key] = rep
+	}
+	return rep
+}
+
+func (t *Table[T]) live(rep int32) bool {
+	return rep > 0 && int(rep) <= len(t.items) && t.refs[rep-1] > 0
 }
 
 // Get returns the value for rep.
 func (t *Table[T]) Get(rep int32) T {
-	if rep <= 0 || int(rep) > len(t.items) || !t.used[rep-1] {
+	if !t.live(rep) {
 		panic(fmt.Sprintf("witgo: unknown resource rep %d", rep))
 	}
 	return t.items[rep-1]
 }
 
-// TryRemove forgets rep if it is live and returns its value.
-func (t *Table[T]) TryRemove(rep int32) (T, bool) {
-	var zero T
-	if rep <= 0 || int(rep) > len(t.items) || !t.used[rep-1] {
-		return zero, false
+// Hold records one more reference to rep: the glue taking ownership of a
+// handle back into Go holds rep while it drops that handle, so that the
+// destructor this runs does not see the last handle go (see Remove).
+func (t *Table[T]) Hold(rep int32) {
+	if !t.live(rep) {
+		panic(fmt.Sprintf("witgo: unknown resource rep %d", rep))
 	}
-	return t.Remove(rep), true
+	t.refs[rep-1]++
 }
 
-// Remove forgets rep and returns its value.
+// TryRemove releases one handle to rep; it returns the value and true if that
+// was the last handle (the value is then forgotten and its Drop is due).
+func (t *Table[T]) TryRemove(rep int32) (T, bool) {
+	var zero T
+	if !t.live(rep) {
+		return zero, false
+	}
+	if t.refs[rep-1]--; t.refs[rep-1] > 0 {
+		return zero, false
+	}
+	return t.forget(rep), true
+}
+
+// Remove releases one reference to rep and returns its value, forgetting it
+// if that was the last.
 func (t *Table[T]) Remove(rep int32) T {
 	v := t.Get(rep)
+	if t.refs[rep-1]--; t.refs[rep-1] == 0 {
+		t.forget(rep)
+	}
+	return v
+}
+
+func (t *Table[T]) forget(rep int32) T {
+	v := t.items[rep-1]
+	if key, ok := identity(any(v)); ok {
+		delete(t.reps, key)
+	}
 	var zero T
 	t.items[rep-1] = zero
-	t.used[rep-1] = false
+	t.refs[rep-1] = 0
 	t.free = append(t.free, rep)
 	return v
 }

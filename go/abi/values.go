@@ -23,20 +23,20 @@ func LiftSlice[T any](p unsafe.Pointer, n uint32) []T {
 	return unsafe.Slice((*T)(p), n)
 }
 
-// StringData is the address of s's bytes (never nil: an empty string gets an
-// aligned dummy address, which the ABI accepts for zero-length data).
+// StringData is the address of s's bytes (nil for an empty string, which the
+// ABI accepts for zero-length data).
 func StringData(s string) unsafe.Pointer {
 	if len(s) == 0 {
-		return Ptr(1)
+		return nil
 	}
 	return unsafe.Pointer(unsafe.StringData(s))
 }
 
-// SliceData is the address of s's elements, or an address aligned to align
-// for an empty slice.
+// SliceData is the address of s's elements, or nil (aligned for every
+// alignment) for an empty slice.
 func SliceData[T any](s []T, align uint32) unsafe.Pointer {
 	if len(s) == 0 {
-		return Ptr(align)
+		return nil
 	}
 	return unsafe.Pointer(unsafe.SliceData(s))
 }

@@ -64,6 +64,24 @@ pub struct FuncGen<'a, 'b> {
     pub export_call: Option<ExportCall>,
     /// Release host allocations after lifting (export params / import results).
     pub release_after_lift: bool,
+    /// Async import: parameter and result areas belong to the call (heap
+    /// memory kept alive until the results are lifted), not the package.
+    pub local_areas: bool,
+    /// Async import: the Go results end with an error that is nil unless the
+    /// call was cancelled.
+    pub extra_nil_error: bool,
+    /// Async export: the `[task-return]` import to call, and (filled in by
+    /// `AsyncTaskReturn`) its core parameter types.
+    pub task_return_callee: String,
+    pub task_return_params: Vec<WasmType>,
+    /// Async export: the implementation's error variable, for the executor.
+    async_err: Option<String>,
+    /// Export side with indirect params: the host's params block, unpinned
+    /// once the params are lifted.
+    pub unpin_at_call: Option<String>,
+    /// Import side: keep the collector off from the start of the wrapper to
+    /// its return (see `finish`).
+    pub gc_window: bool,
     /// Package-level declarations this function needs (return areas).
     pub decls: String,
     pub area_prefix: String,
@@ -94,6 +112,13 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             wasm_callee: String::new(),
             export_call: None,
             release_after_lift: false,
+            gc_window: false,
+            unpin_at_call: None,
+            local_areas: false,
+            extra_nil_error: false,
+            task_return_callee: String::new(),
+            task_return_params: Vec::new(),
+            async_err: None,
             decls: String::new(),
             area_prefix: String::new(),
             blocks: vec![String::new()],
@@ -114,6 +139,21 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     pub fn finish(mut self) -> (String, String) {
         let code = self.blocks.pop().unwrap();
         let mut body = String::new();
+        if self.side == Side::Import && self.gc_window {
+            // An import wrapper uses package-level areas (indirect
+            // parameters, the return area) and the shared list of host
+            // allocations, so no other goroutine may run between the first
+            // store to them and the last load. Go switches goroutines on
+            // wasm only when one blocks — and a collection blocks: a cycle
+            // started by an allocation (mark assists park), or runtime.GC
+            // in GoRuns. With the collector off from here to the return,
+            // allocations while lowering and lifting cannot start or assist
+            // a cycle, so the wrapper runs without interruption.
+            // (HostMayAllocate itself may wait for a running cycle, but
+            // before anything is written.)
+            let abi = self.abi();
+            body.push_str(&format!("gcOff_ := {abi}.HostMayAllocate()\n"));
+        }
         if self.keep_slice {
             body.push_str("var keep_ []unsafe.Pointer\n");
         }
@@ -166,7 +206,8 @@ impl<'a, 'b> FuncGen<'a, 'b> {
 
     /// Keeps a pointer alive until the import call has returned.
     fn keep_alive(&mut self, ptr: &str) {
-        if self.side != Side::Import {
+        // Imports: until the call returns; async exports: until task.return.
+        if self.side != Side::Import && self.task_return_callee.is_empty() {
             return;
         }
         if self.in_nested_block() {
@@ -180,6 +221,11 @@ impl<'a, 'b> FuncGen<'a, 'b> {
 
     /// Keeps memory handed to the host alive until post-return (export results).
     fn pin_for_return(&mut self, ptr: &str) {
+        if self.local_areas {
+            // An async import's own memory: alive until its results are in.
+            self.keep_alive(ptr);
+            return;
+        }
         let abi = self.abi();
         self.push(&format!("{abi}.PinForReturn({ptr})"));
     }
@@ -206,8 +252,34 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         }
     }
 
+    /// `op` (a pointer) as a uint32 address. `abi.Ptr(x)` turns small values
+    /// into nil, so where a core value only passed through pointer type (a
+    /// length in a joined variant slot) the original integer is used.
+    fn addr_of(&mut self, op: &str) -> String {
+        let abi = self.abi();
+        if let Some(inner) = strip_call(op, &format!("{abi}.Ptr")) {
+            return inner.to_string();
+        }
+        if let Some(inner) = strip_call(op, &format!("{abi}.PtrFromI64")) {
+            return format!("uint32({inner})");
+        }
+        format!("{abi}.Addr({op})")
+    }
+
     fn bitcast(&mut self, c: &Bitcast, op: &str) -> String {
         let abi = self.abi();
+        match c {
+            Bitcast::PToL => return self.addr_of(op),
+            Bitcast::PToI32 => {
+                let a = self.addr_of(op);
+                return format!("int32({a})");
+            }
+            Bitcast::PToP64 => {
+                let a = self.addr_of(op);
+                return format!("int64({a})");
+            }
+            _ => {}
+        }
         match c {
             Bitcast::F32ToI32 => format!("{abi}.F32ToI32({op})"),
             Bitcast::F64ToI64 => format!("{abi}.F64ToI64({op})"),
@@ -283,22 +355,84 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     }
 
     /// Converts the lifted Go values of a top-level result into the function's Go results.
+    /// Memory for `size` bytes the host reads or writes during one call: a
+    /// package-level area for synchronous calls (no other goroutine runs
+    /// meanwhile), the call's own heap block for async ones.
+    pub fn return_pointer_for(&mut self, size: ArchitectureSize, align: Alignment) -> String {
+        if !self.local_areas {
+            return self.return_pointer(size, align);
+        }
+        self.areas += 1;
+        let name = format!("area{}_", self.areas);
+        let abi = self.abi();
+        self.push(&format!("{name} := {abi}.Alloc({}, {})", size.size_wasm32().max(1), align.align_wasm32()));
+        self.keep.push(name.clone());
+        name
+    }
+
+    /// `runtime.KeepAlive` statements for everything lowered so far.
+    pub fn take_keep_alive(&mut self, rt: &str) -> String {
+        let mut out = String::new();
+        for k in std::mem::take(&mut self.keep) {
+            writeln!(out, "{rt}.KeepAlive({k})").unwrap();
+        }
+        if self.keep_slice {
+            writeln!(out, "{rt}.KeepAlive(keep_)").unwrap();
+        }
+        out
+    }
+
+    pub fn addr_operand(&mut self, op: &str) -> String {
+        self.addr_of(op)
+    }
+
+    pub fn push_code(&mut self, code: &str) {
+        self.push(code);
+    }
+
+    /// Returns the lifted WIT value `v` in the function's Go shape.
+    pub fn push_return(&mut self, v: &str) {
+        self.go_return(&[v.to_string()]);
+    }
+
+    /// Where memory lifted from comes from the host (cabi_realloc), emits
+    /// the unpinning of the block at `ptr` and returns the pointer to use.
+    pub fn unpin_host_alloc(&mut self, ptr: &str) -> String {
+        if !self.release_after_lift {
+            return ptr.to_string();
+        }
+        let p = self.bind(ptr);
+        let abi = self.abi();
+        self.push(&format!("{abi}.Unpin({p})"));
+        p
+    }
+
     fn go_return(&mut self, operands: &[String]) {
         let shape = self.shape.clone();
+        let nil = if self.extra_nil_error { ", nil" } else { "" };
         match shape {
-            ResultShape::None => {}
+            ResultShape::None => {
+                if self.extra_nil_error {
+                    self.push("return nil");
+                }
+            }
             ResultShape::Single => {
                 let v = operands[0].clone();
-                self.push(&format!("return {v}"));
+                self.push(&format!("return {v}{nil}"));
             }
             ResultShape::Option => {
                 let v = operands[0].clone();
-                self.push(&format!("return {v}.Get()"));
+                if self.extra_nil_error {
+                    let (a, b) = (self.tmp("v"), self.tmp("ok"));
+                    self.push(&format!("{a}, {b} := {v}.Get()\nreturn {a}, {b}, nil"));
+                } else {
+                    self.push(&format!("return {v}.Get()"));
+                }
             }
             ResultShape::Tuple(n) => {
                 let v = self.bind(&operands[0]);
                 let fields: Vec<String> = (0..n).map(|i| format!("{v}.F{i}")).collect();
-                self.push(&format!("return {}", fields.join(", ")));
+                self.push(&format!("return {}{nil}", fields.join(", ")));
             }
             ResultShape::Result { has_ok, err } => {
                 let r = self.bind(&operands[0]);
@@ -325,6 +459,26 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             }
         }
     }
+}
+
+/// `inner` if `e` is exactly `func(inner)`.
+fn strip_call<'e>(e: &'e str, func: &str) -> Option<&'e str> {
+    let inner = e.strip_prefix(func)?.strip_prefix('(')?.strip_suffix(')')?;
+    // The parentheses must pair up: `f(a) + g(b)` is not one call.
+    let mut depth = 0i32;
+    for c in inner.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(inner)
 }
 
 fn is_simple(e: &str) -> bool {
@@ -454,12 +608,14 @@ impl Bindgen for FuncGen<'_, '_> {
             I::IterMapKey { .. } => results.push(format!("k{}_", self.iters.last().unwrap())),
             I::StringLift => {
                 let abi = self.abi();
-                results.push(format!("{abi}.LiftString({}, {})", operands[0], operands[1]));
+                let p = self.unpin_host_alloc(&operands[0]);
+                results.push(format!("{abi}.LiftString({p}, {})", operands[1]));
             }
             I::ListCanonLift { element, .. } => {
                 let abi = self.abi();
                 let t = self.ty(element);
-                results.push(format!("{abi}.LiftSlice[{t}]({}, {})", operands[0], operands[1]));
+                let p = self.unpin_host_alloc(&operands[0]);
+                results.push(format!("{abi}.LiftSlice[{t}]({p}, {})", operands[1]));
             }
             I::ListLift { element, .. } => {
                 let (body, res, _) = self.take_blocks(1).pop().unwrap();
@@ -474,6 +630,8 @@ impl Bindgen for FuncGen<'_, '_> {
                     "{l} := make([]{t}, {n})\nfor i_ := range {l} {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{l}[i_] = {}\n}}",
                     res[0],
                 ));
+                // The elements are copied out: the host's block is garbage now.
+                self.unpin_host_alloc(&p);
                 results.push(l);
             }
             I::MapLower { key, value, realloc } => {
@@ -600,16 +758,34 @@ impl Bindgen for FuncGen<'_, '_> {
             I::FlagsLift { flags, ty, .. } => {
                 let t = self.cx.type_id(self.file, *ty);
                 let n = flags.repr().count();
+                // The Canonical ABI ignores bits above the last flag when
+                // lifting (`lift_flags` reads one bit per label), and senders
+                // do set them: Wasmtime's `Flags::all()` is `!empty()`, so 3
+                // flags arrive as 0xff. Mask them off, or Go would see flags
+                // that do not exist (and `==` against valid sets would fail).
+                let mask = |bits: usize| -> Option<String> {
+                    (bits % 32 != 0).then(|| format!("{:#x}", (1u64 << (bits % 32)) - 1))
+                };
                 if n == 1 {
                     let w = match flags.repr() {
                         wit_parser::FlagsRepr::U8 => "uint8",
                         wit_parser::FlagsRepr::U16 => "uint16",
                         _ => "uint32",
                     };
-                    results.push(format!("{t}({w}({}))", operands[0]));
+                    match mask(flags.flags.len()) {
+                        Some(m) => results.push(format!("{t}({w}(uint32({}) & {m}))", operands[0])),
+                        None => results.push(format!("{t}({w}({}))", operands[0])),
+                    }
                 } else {
-                    let parts: Vec<String> =
-                        operands.iter().enumerate().map(|(i, o)| format!("uint64(uint32({o}))<<{}", 32 * i)).collect();
+                    let last = operands.len() - 1;
+                    let parts: Vec<String> = operands
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| match mask(flags.flags.len()).filter(|_| i == last) {
+                            Some(m) => format!("uint64(uint32({o}) & {m})<<{}", 32 * i),
+                            None => format!("uint64(uint32({o}))<<{}", 32 * i),
+                        })
+                        .collect();
                     results.push(format!("{t}({})", parts.join(" | ")));
                 }
             }
@@ -694,8 +870,10 @@ impl Bindgen for FuncGen<'_, '_> {
                 let blocks = self.take_blocks(variant.cases.len());
                 let v = self.bind(&operands[0]);
                 let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
+                // A pointer slot may carry another case's length: hold it as
+                // a uint32 address (see addr_of).
                 for (r, t) in res.iter().zip(rtys.iter()) {
-                    let t = self.wasm_ty(*t);
+                    let t = if *t == WasmType::Pointer { "uint32".to_string() } else { self.wasm_ty(*t) };
                     self.push(&format!("var {r} {t}"));
                 }
                 let (tag_consts, accessors) = self.cx.variant_names(self.file, *ty, variant);
@@ -706,13 +884,19 @@ impl Bindgen for FuncGen<'_, '_> {
                         code.push_str(&self.bind_payload(block, &format!("{v}.{}()", accessors[i])));
                     }
                     code.push_str(&block.0);
-                    for (r, val) in res.iter().zip(block.1.iter()) {
+                    for ((r, val), t) in res.iter().zip(block.1.iter()).zip(rtys.iter()) {
+                        let val = if *t == WasmType::Pointer { self.addr_of(val) } else { val.clone() };
                         writeln!(code, "{r} = {val}").unwrap();
                     }
                 }
                 code.push('}');
                 self.push(&code);
-                results.extend(res);
+                let abi = self.abi();
+                results.extend(
+                    res.into_iter()
+                        .zip(rtys.iter())
+                        .map(|(r, t)| if *t == WasmType::Pointer { format!("{abi}.Ptr({r})") } else { r }),
+                );
             }
             I::VariantLift { variant, ty, .. } => {
                 let blocks = self.take_blocks(variant.cases.len());
@@ -829,14 +1013,18 @@ impl Bindgen for FuncGen<'_, '_> {
             }
 
             I::CallWasm { sig, .. } => {
-                let args = operands.join(", ");
+                // Pointers cross as uint32 addresses (see core_param_type).
+                let args: Vec<String> = operands
+                    .iter()
+                    .zip(&sig.params)
+                    .map(|(op, t)| if *t == WasmType::Pointer { self.addr_of(op) } else { op.clone() })
+                    .collect();
+                let args = args.join(", ");
                 let call = format!("{}({args})", self.wasm_callee);
-                // The host writes list and string results through cabi_realloc:
-                // keep the collector from starting a cycle meanwhile (see abi/gc.go).
-                if self.release_after_lift {
-                    let abi = self.abi();
-                    self.push(&format!("gcOff_ := {abi}.HostMayAllocate()"));
-                }
+                // The host writes list and string results through cabi_realloc,
+                // which must not start a collection (see abi/gc.go): the
+                // collector is off since the start of the wrapper (gc_window).
+                assert!(!self.release_after_lift || self.gc_window, "host allocations need the collector off");
                 if sig.results.is_empty() {
                     self.push(&call);
                 } else {
@@ -855,27 +1043,34 @@ impl Bindgen for FuncGen<'_, '_> {
                         self.push(&format!("{rt}.KeepAlive(keep_)"));
                     }
                 }
-                if self.release_after_lift {
-                    let abi = self.abi();
-                    self.push(&format!("if gcOff_ {{\n{abi}.GoRuns()\n}}"));
-                }
             }
-            I::CallInterface { func, .. } => {
-                if self.release_after_lift {
+            I::CallInterface { func, async_ } => {
+                if let Some(p) = self.unpin_at_call.take() {
                     let abi = self.abi();
-                    self.push(&format!("{abi}.ReleaseHostAllocs()"));
+                    self.push(&format!("{abi}.Unpin({p})"));
                 }
-                // Go code runs from here on: the collector may work (abi/gc.go).
-                let abi = self.abi();
-                self.push(&format!("{abi}.GoRuns()"));
+                if *async_ {
+                    // The executor runs the call on a goroutine; the closure
+                    // it returns delivers the results in the task's context.
+                    let async_pkg = self.cx.async_pkg(self.file);
+                    let ctx = self.file.std("context");
+                    self.push(&format!("return {async_pkg}.Start(func(ctx_ {ctx}.Context) (func(), error) {{"));
+                } else {
+                    // Go code runs from here on: the collector may work (abi/gc.go).
+                    let abi = self.abi();
+                    self.push(&format!("{abi}.GoRuns()"));
+                }
                 let call = self.export_call.as_ref().expect("export call");
                 let callee = call.callee.clone();
                 let wit_name = call.wit_name.clone();
-                let (recv, args) = if call.is_method {
+                let (recv, mut args) = if call.is_method {
                     (Some(operands[0].clone()), operands[1..].to_vec())
                 } else {
                     (None, operands.to_vec())
                 };
+                if *async_ {
+                    args.insert(0, "ctx_".to_string());
+                }
                 let target = match recv {
                     Some(r) => format!("{r}{callee}"),
                     None => callee,
@@ -922,10 +1117,17 @@ impl Bindgen for FuncGen<'_, '_> {
                         };
                         let _ = rt;
                         let (v, e, out) = (self.tmp("v"), self.tmp("err"), self.tmp("result"));
+                        self.async_err = Some(e.clone());
                         if has_ok {
                             self.push(&format!("{v}, {e} := {call_expr}"));
                         } else {
                             self.push(&format!("{e} := {call_expr}"));
+                        }
+                        if *async_ {
+                            // Converting the error may panic (an error the
+                            // WIT type cannot carry): not if the host's
+                            // cancellation is acknowledged instead.
+                            self.push("return func() {");
                         }
                         let okval = if has_ok { v.clone() } else { "struct{}{}".into() };
                         let mut code = format!(
@@ -963,12 +1165,17 @@ impl Bindgen for FuncGen<'_, '_> {
                         results.push(out);
                     }
                 }
+                if *async_ && !matches!(self.shape, ResultShape::Result { .. }) {
+                    self.push("return func() {");
+                }
             }
             I::Return { amt, .. } => match self.side {
                 Side::Import => {
-                    if self.release_after_lift {
+                    // Everything is lifted into Go values: Go code may run
+                    // (and collect, and switch goroutines) again.
+                    if self.gc_window {
                         let abi = self.abi();
-                        self.push(&format!("{abi}.ReleaseHostAllocs()"));
+                        self.push(&format!("if gcOff_ {{\n{abi}.GoRuns()\n}}"));
                     }
                     if *amt > 0 {
                         let ops = operands.clone();
@@ -1001,8 +1208,23 @@ impl Bindgen for FuncGen<'_, '_> {
                 };
                 self.take_blocks(n);
             }
-            I::DropHandle { .. } | I::AsyncTaskReturn { .. } => {
-                unreachable!("async ABI is generated by the async runtime")
+            I::AsyncTaskReturn { params, .. } => {
+                self.task_return_params = params.to_vec();
+                let callee = self.task_return_callee.clone();
+                let args: Vec<String> = operands
+                    .iter()
+                    .zip(params.iter())
+                    .map(|(op, t)| if *t == WasmType::Pointer { self.addr_of(op) } else { op.clone() })
+                    .collect();
+                self.push(&format!("{callee}({})", args.join(", ")));
+                let rt = self.file.std("runtime");
+                let keep = self.take_keep_alive(&rt);
+                self.push(&keep);
+                let err = self.async_err.take().unwrap_or_else(|| "nil".to_string());
+                self.push(&format!("}}, {err}\n}})"));
+            }
+            I::DropHandle { .. } => {
+                unreachable!("handles are dropped by their Go types")
             }
             I::Flush { amt } => {
                 for op in operands.iter().take(*amt) {

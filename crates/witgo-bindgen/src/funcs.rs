@@ -16,6 +16,22 @@ use wit_parser::{
 };
 
 pub const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+/// Names of async-lowered imports and async-lifted (callback) exports.
+pub const ASYNC_MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback);
+
+/// The Go type of a core wasm parameter of an imported function. Pointers
+/// are uint32 addresses: a core value of pointer type may carry a length (a
+/// joined variant slot), and a small integer held as unsafe.Pointer makes
+/// Go's runtime throw when it moves the stack.
+fn core_param_type(_file: &mut GoFileBuilder, t: &WasmType) -> String {
+    match t {
+        WasmType::I32 => "int32".to_string(),
+        WasmType::I64 | WasmType::PointerOrI64 => "int64".to_string(),
+        WasmType::F32 => "float32".to_string(),
+        WasmType::F64 => "float64".to_string(),
+        WasmType::Pointer | WasmType::Length => "uint32".to_string(),
+    }
+}
 
 /// Go-side signature of a WIT function.
 pub struct GoSig {
@@ -47,6 +63,53 @@ pub struct FuncCx<'a> {
     pub key: Option<&'a WorldKey>,
     /// `ns:pkg/iface` (or the world name) for messages.
     pub wit_owner: String,
+}
+
+/// Go parameter types of a `//go:wasmexport` function for the core params.
+///
+/// Go accepts a `//go:wasmexport` function only if its arguments and results
+/// fit in 128 bytes of Go stack (`abi.StackSmall`; "wasmexport function
+/// argument too large" otherwise), laid out with Go's sizes: on GOARCH=wasm an
+/// `unsafe.Pointer` takes 8 bytes. The Canonical ABI passes up to 16 flat
+/// values directly, so eight strings (8 pointers + 8 lengths, plus the
+/// return pointer) would need 136 bytes. Pointers are therefore received as
+/// `uint32` (what they are in wasm32) and converted with `abi.Ptr`.
+pub fn export_core_params(params: &[WasmType]) -> Vec<String> {
+    params
+        .iter()
+        .map(|t| match t {
+            WasmType::I32 => "int32",
+            WasmType::I64 | WasmType::PointerOrI64 => "int64",
+            WasmType::F32 => "float32",
+            WasmType::F64 => "float64",
+            WasmType::Pointer | WasmType::Length => "uint32",
+        })
+        .map(String::from)
+        .collect()
+}
+
+/// Bytes of Go stack a `//go:wasmexport` function with these core params and
+/// results takes (parameters packed with their alignment, results after them
+/// at an 8-byte boundary), for the 128-byte limit (see [`export_core_params`]).
+pub fn wasmexport_arg_width(params: &[WasmType], results: &[WasmType]) -> u64 {
+    let size = |t: &WasmType| match t {
+        WasmType::I64 | WasmType::F64 | WasmType::PointerOrI64 => 8u64,
+        // Results that are pointers are unsafe.Pointer: 8 bytes.
+        WasmType::Pointer => 8,
+        WasmType::I32 | WasmType::F32 | WasmType::Length => 4,
+    };
+    let mut off = 0u64;
+    for t in params {
+        // Pointer params are uint32 (export_core_params).
+        let n = if *t == WasmType::Pointer { 4 } else { size(t) };
+        off = off.next_multiple_of(n) + n;
+    }
+    let mut off = off.next_multiple_of(8);
+    for t in results {
+        let n = size(t);
+        off = off.next_multiple_of(n) + n;
+    }
+    off
 }
 
 /// Unique Go-identifier spelling of a WIT function name, for glue functions.
@@ -113,6 +176,12 @@ impl FuncCx<'_> {
     pub fn sig(&self, file: &mut GoFileBuilder, func: &Function, skip_self: bool) -> GoSig {
         let mut used = HashSet::new();
         let mut params = Vec::new();
+        // Async functions take a context: cancelling it cancels the call.
+        if func.kind.is_async() {
+            let ctx = file.std("context");
+            params.push(("ctx".to_string(), format!("{ctx}.Context")));
+            used.insert("ctx".to_string());
+        }
         for (i, p) in func.params.iter().enumerate() {
             if skip_self && i == 0 {
                 continue;
@@ -145,6 +214,9 @@ impl FuncCx<'_> {
 
     /// The Go wrapper and `//go:wasmimport` declaration for an imported function.
     pub fn import_func(&self, file: &mut GoFileBuilder, func: &Function, go_name: &str, receiver: Option<&str>) -> String {
+        if func.kind.is_async() {
+            return self.async_import_func(file, func, go_name, receiver);
+        }
         let resolve = self.resolve();
         let is_method = receiver.is_some();
         let sig = self.sig(file, func, is_method);
@@ -160,10 +232,16 @@ impl FuncCx<'_> {
         fg.wasm_callee = callee.clone();
         fg.area_prefix = format!("{mangled}_");
         fg.release_after_lift = abi::guest_export_needs_post_return(resolve, func);
+        // Package-level areas and host allocations: run without goroutine
+        // switches (see FuncGen::finish). Return areas without allocations
+        // are safe without: nothing between the call and the loads can yield.
+        fg.gc_window = fg.release_after_lift || resolve.wasm_signature(AbiVariant::GuestImport, func).indirect_params;
         abi::call(resolve, AbiVariant::GuestImport, LiftLower::LowerArgsLiftResults, func, &mut fg, false);
         let (body, decls) = fg.finish();
 
-        let (core_params, core_results) = self.core_sig(file, func, AbiVariant::GuestImport);
+        let (_, core_results) = self.core_sig(file, func, AbiVariant::GuestImport);
+        let core = resolve.wasm_signature(AbiVariant::GuestImport, func);
+        let core_params: Vec<String> = core.params.iter().map(|t| core_param_type(file, t)).collect();
         let (module, name) = resolve.wasm_import_name(MANGLING, WasmImport::Func { interface: self.key, func });
 
         let mut out = String::new();
@@ -184,27 +262,205 @@ impl FuncCx<'_> {
         out
     }
 
+    /// The Go wrapper for an async-lowered import: it lowers the arguments
+    /// into memory owned by this call, starts the call, parks the calling
+    /// goroutine until the subtask returns (async.Await), and lifts the
+    /// results. Cancelling ctx cancels the subtask; the wrapper then returns
+    /// ctx's error (every async import returns an error for that reason).
+    fn async_import_func(&self, file: &mut GoFileBuilder, func: &Function, go_name: &str, receiver: Option<&str>) -> String {
+        let resolve = self.resolve();
+        let is_method = receiver.is_some();
+        let sig = self.sig(file, func, is_method);
+        let mangled = mangle(func);
+        let callee = format!("wasmimport_{mangled}");
+        let core = resolve.wasm_signature(AbiVariant::GuestImportAsync, func);
+        let async_pkg = self.tcx.async_pkg(file);
+        let abi_pkg = self.tcx.abi_pkg(file);
+        let unsafe_ = file.std("unsafe");
+        let rt = file.std("runtime");
+
+        // Go results: the WIT shape, plus an error for cancellation.
+        let mut results = sig.results.clone();
+        let has_error = matches!(sig.shape, ResultShape::Result { .. });
+        if !has_error {
+            results.push("error".to_string());
+        }
+
+        let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
+        fg.local_areas = true;
+        fg.shape = sig.shape.clone();
+        fg.extra_nil_error = !has_error;
+        // Results the host allocated are unpinned as they are lifted.
+        fg.release_after_lift = true;
+        let mut wit_args: Vec<String> = Vec::new();
+        if is_method {
+            wit_args.push("self".to_string());
+        }
+        wit_args.extend(sig.params.iter().skip(1).map(|(n, _)| n.clone()));
+        let mut core_args = Vec::new();
+        if core.indirect_params {
+            let info = self.sizes.record(func.params.iter().map(|p| &p.ty));
+            let area = fg.return_pointer_for(info.size, info.align);
+            let mut offset = wit_parser::ArchitectureSize::default();
+            for (p, arg) in func.params.iter().zip(&wit_args) {
+                offset = wit_parser::align_to_arch(offset, self.sizes.align(&p.ty));
+                let addr = format!("{unsafe_}.Add({area}, {})", offset.size_wasm32());
+                abi::lower_to_memory(resolve, &mut fg, addr, arg.clone(), &p.ty);
+                offset += self.sizes.size(&p.ty);
+            }
+            core_args.push(area);
+        } else {
+            for (p, arg) in func.params.iter().zip(&wit_args) {
+                core_args.extend(abi::lower_flat(resolve, &mut fg, arg.clone(), &p.ty));
+            }
+        }
+        let ret_area = func.result.as_ref().map(|ty| {
+            let info = self.sizes.params(std::iter::once(ty));
+            fg.return_pointer_for(info.size, info.align)
+        });
+        core_args.extend(ret_area.clone());
+        let core_args: Vec<String> = core_args
+            .iter()
+            .zip(&core.params)
+            .map(|(op, t)| if *t == WasmType::Pointer { fg.addr_operand(op) } else { op.clone() })
+            .collect();
+        let zeros: Vec<String> = sig.results.iter().enumerate().map(|(i, _)| format!("zero{i}_")).collect();
+        let zero_decls: String =
+            sig.results.iter().zip(&zeros).filter(|(t, _)| *t != "error").map(|(t, z)| format!("var {z} {t}\n")).collect();
+        let mut cancelled: Vec<String> =
+            sig.results.iter().zip(&zeros).filter(|(t, _)| *t != "error").map(|(_, z)| z.clone()).collect();
+        cancelled.push("ctx.Err()".to_string());
+        let keep = fg.take_keep_alive(&rt);
+        fg.push_code(&format!(
+            "status_ := {callee}({})\nif !{async_pkg}.Await(ctx, uint32(status_)) {{\n{keep}{zero_decls}return {}\n}}\n{keep}",
+            core_args.join(", "),
+            cancelled.join(", ")
+        ));
+        match (&func.result, &ret_area) {
+            (Some(ty), Some(area)) => {
+                let v = abi::lift_from_memory(resolve, &mut fg, area.clone(), ty);
+                fg.push_return(&v);
+            }
+            _ => fg.push_code("return nil"),
+        }
+        let (body, decls) = fg.finish();
+        let _ = abi_pkg;
+
+        let params: Vec<String> = core.params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(file, t))).collect();
+        let (module, name) = resolve.wasm_import_name(ASYNC_MANGLING, WasmImport::Func { interface: self.key, func });
+        let mut out = String::new();
+        doc_comment(&mut out, &func.docs, &format!("{go_name} calls the imported async WIT function {}#{}.", self.wit_owner, func.name));
+        let recv = match receiver {
+            Some(r) => format!("(self {r}) "),
+            None => String::new(),
+        };
+        let results_decl = match results.len() {
+            1 => format!(" {}", results[0]),
+            _ => format!(" ({})", results.join(", ")),
+        };
+        writeln!(out, "func {recv}{go_name}({}){results_decl} {{\n{body}}}\n", sig.params_decl()).unwrap();
+        out.push_str(&decls);
+        file.wasm_import(&module, &name, &callee, &params.join(", "), Some("int32"));
+        out
+    }
+
+    /// A FuncGen for the glue of exported `func`: lifts the core params and
+    /// calls `callee` (sync and async exports alike).
+    fn export_glue<'f>(
+        &'f self,
+        file: &'f mut GoFileBuilder,
+        func: &Function,
+        core: &wit_bindgen_core::abi::WasmSignature,
+        sig: &GoSig,
+        callee: String,
+        is_method: bool,
+    ) -> FuncGen<'f, 'f> {
+        let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Export);
+        // Pointer parameters arrive as uint32 (see export_core_params).
+        let abi_pkg = self.tcx.abi_pkg(fg.file);
+        fg.params = core
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match t {
+                WasmType::Pointer => format!("{abi_pkg}.Ptr(p{i})"),
+                _ => format!("p{i}"),
+            })
+            .collect();
+        if is_method && core.params.first() == Some(&WasmType::Pointer) {
+            // Methods receive their resource's rep typed as a pointer.
+            fg.params[0] = "int32(p0)".to_string();
+        }
+        fg.shape = sig.shape.clone();
+        fg.area_prefix = format!("{}_", mangle(func));
+        fg.export_call = Some(ExportCall { callee, is_method, wit_name: format!("{}#{}", self.wit_owner, func.name) });
+        fg.release_after_lift = core.indirect_params || abi::guest_export_params_have_allocations(self.resolve(), func);
+        if core.indirect_params {
+            fg.unpin_at_call = Some(fg.params[0].clone());
+        }
+        fg
+    }
+
+    /// The `//go:wasmexport` glue for an async export (callback ABI): the
+    /// `[async-lift]` entry lifts the arguments and hands the Go call to the
+    /// executor (async.Start), the `[callback]` entry passes host events to
+    /// it, and the results go back through the `[task-return]` import.
+    fn async_export_func(&self, file: &mut GoFileBuilder, func: &Function, callee: String, is_method: bool) -> String {
+        let resolve = self.resolve();
+        let sig = self.sig(file, func, is_method);
+        let mangled = mangle(func);
+        let core = resolve.wasm_signature(AbiVariant::GuestExportAsync, func);
+        let mut fg = self.export_glue(file, func, &core, &sig, callee, is_method);
+        let (tr_module, tr_name) = self.task_return_name(func);
+        fg.task_return_callee = format!("wasmimport_task_return_{mangled}");
+        abi::call(resolve, AbiVariant::GuestExportAsync, LiftLower::LiftArgsLowerResults, func, &mut fg, true);
+        let task_return_params = std::mem::take(&mut fg.task_return_params);
+        let (body, decls) = fg.finish();
+
+        let core_params = export_core_params(&core.params);
+        let lift = resolve.wasm_export_name(ASYNC_MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
+        let callback =
+            resolve.wasm_export_name(ASYNC_MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Callback });
+        let async_pkg = self.tcx.async_pkg(file);
+        let mut out = String::new();
+        writeln!(
+            out,
+            "//go:wasmexport {lift}\nfunc wasmexport_{mangled}({}) uint32 {{\n{body}}}\n\n\
+             //go:wasmexport {callback}\nfunc wasmcallback_{mangled}(event, handle, payload uint32) uint32 {{\nreturn {async_pkg}.Callback(event, handle, payload)\n}}\n",
+            core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
+        )
+        .unwrap();
+        out.push_str(&decls);
+        let params: Vec<String> =
+            task_return_params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(file, t))).collect();
+        file.wasm_import(&tr_module, &tr_name, &format!("wasmimport_task_return_{mangled}"), &params.join(", "), None);
+        out
+    }
+
+    /// Module and name of the `[task-return]` import for exported `func`.
+    fn task_return_name(&self, func: &Function) -> (String, String) {
+        let module = match self.key {
+            Some(key) => format!("[export]{}", self.resolve().name_world_key(key)),
+            None => "[export]$root".to_string(),
+        };
+        (module, format!("[task-return]{}", func.name))
+    }
+
     /// The `//go:wasmexport` glue for an exported function, calling `callee`.
     pub fn export_func(&self, file: &mut GoFileBuilder, func: &Function, callee: String, is_method: bool) -> String {
+        if func.kind.is_async() {
+            return self.async_export_func(file, func, callee, is_method);
+        }
         let resolve = self.resolve();
         let sig = self.sig(file, func, is_method);
         let mangled = mangle(func);
         let core = resolve.wasm_signature(AbiVariant::GuestExport, func);
-        let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Export);
-        fg.params = (0..core.params.len()).map(|i| format!("p{i}")).collect();
-        if is_method && core.params.first() == Some(&WasmType::Pointer) {
-            // Methods receive their resource's rep typed as a pointer.
-            let abi_pkg = self.tcx.abi_pkg(fg.file);
-            fg.params[0] = format!("int32({abi_pkg}.Addr(p0))");
-        }
-        fg.shape = sig.shape.clone();
-        fg.area_prefix = format!("{mangled}_");
-        fg.export_call = Some(ExportCall { callee, is_method, wit_name: format!("{}#{}", self.wit_owner, func.name) });
-        fg.release_after_lift = core.indirect_params || abi::guest_export_params_have_allocations(resolve, func);
+        let mut fg = self.export_glue(file, func, &core, &sig, callee, is_method);
         abi::call(resolve, AbiVariant::GuestExport, LiftLower::LiftArgsLowerResults, func, &mut fg, false);
         let (body, decls) = fg.finish();
 
-        let (core_params, core_results) = self.core_sig(file, func, AbiVariant::GuestExport);
+        let (_, core_results) = self.core_sig(file, func, AbiVariant::GuestExport);
+        let core_params = export_core_params(&core.params);
         let export_name =
             resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
         let mut out = String::new();
@@ -327,7 +583,10 @@ impl FuncCx<'_> {
             out,
             "var {table} {abi_pkg}.Table[{go_name}]\n\n\
              // {new_h} hands v to the host as a new owned {wit_name} handle.\nfunc {new_h}(v {go_name}) int32 {{ return wasmimport_new_{snake}({table}.Add(v)) }}\n\n\
-             // {take_h} takes back the value behind an owned handle the host passed in.\nfunc {take_h}(h int32) {go_name} {{\nv := {table}.Remove(wasmimport_rep_{snake}(h))\nwasmimport_drop_{snake}(h)\nreturn v\n}}\n\n\
+             // {take_h} takes back the value behind an owned handle the host passed in.\n\
+             // Dropping the handle runs the destructor; holding rep meanwhile keeps it from\n\
+             // seeing the last handle go: ownership returns to Go, so no Drop.\n\
+             func {take_h}(h int32) {go_name} {{\nrep := wasmimport_rep_{snake}(h)\n{table}.Hold(rep)\nwasmimport_drop_{snake}(h)\nreturn {table}.Remove(rep)\n}}\n\n\
              // {from_rep} returns the value behind a borrowed handle's representation.\nfunc {from_rep}(rep int32) {go_name} {{ return {table}.Get(rep) }}\n\n\
              //go:wasmexport {dtor}\nfunc wasmexport_dtor_{snake}(rep int32) {{\nif v, ok := {table}.TryRemove(rep); ok {{\nif d, ok := v.(interface{{ Drop() }}); ok {{\nd.Drop()\n}}\n}}\n}}\n"
         )

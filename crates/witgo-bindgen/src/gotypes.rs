@@ -31,6 +31,10 @@ impl TypeCx<'_> {
         file.import(&format!("{}/witgo/wit", self.import_path), "wit")
     }
 
+    pub fn async_pkg(&self, file: &mut GoFileBuilder) -> String {
+        file.import(&format!("{}/witgo/async", self.import_path), "async")
+    }
+
     pub fn abi_pkg(&self, file: &mut GoFileBuilder) -> String {
         file.import(&format!("{}/witgo/abi", self.import_path), "abi")
     }

@@ -68,6 +68,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
              generate without --async to lower and lift every function synchronously"
         );
     }
+    check_wasmexport_limits(resolve, world)?;
     let plan = Plan::new(resolve, world);
     let mut sizes = SizeAlign::default();
     sizes.fill(resolve);
@@ -92,6 +93,40 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     out.files.extend(support::files(&opts.import_path));
     out.exports_files = userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
     Ok(out)
+}
+
+/// Go rejects a `//go:wasmexport` function whose arguments and result take
+/// more than 128 bytes of Go stack. With pointers passed as uint32 (see
+/// `funcs::export_core_params`) only exports with 15 or 16 flat 64-bit
+/// parameters and a result remain over the limit; say so by name instead of
+/// leaving the user with the compiler's "wasmexport function argument too large".
+fn check_wasmexport_limits(resolve: &Resolve, world: WorldId) -> Result<()> {
+    let w = &resolve.worlds[world];
+    for (key, item) in &w.exports {
+        let (owner, funcs): (String, Vec<&Function>) = match item {
+            WorldItem::Function(f) => (w.name.clone(), vec![f]),
+            WorldItem::Interface { id, .. } => {
+                (resolve.name_world_key(key), resolve.interfaces[*id].functions.values().collect())
+            }
+            WorldItem::Type { .. } => continue,
+        };
+        for f in funcs {
+            let sig = resolve.wasm_signature(wit_bindgen_core::abi::AbiVariant::GuestExport, f);
+            let width = funcs::wasmexport_arg_width(&sig.params, &sig.results);
+            if width > 128 {
+                bail!(
+                    "cannot export {}#{} from Go: its {} flat parameters and result take {width} bytes, \
+                     and Go's //go:wasmexport allows at most 128 (64-bit values take 8 bytes each); \
+                     pass some of the 64-bit parameters in a record, or add a parameter so that \
+                     the Canonical ABI passes them all through memory",
+                    owner,
+                    f.name,
+                    sig.params.len()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Named types used as the error payload of a top-level `result` that can

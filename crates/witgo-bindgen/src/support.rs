@@ -5,12 +5,21 @@ use crate::GoFile;
 
 /// (path relative to go/, contents). A test checks that this list matches the directory.
 const SOURCES: &[(&str, &str)] = &[
+    ("abi/clock_overlay.go", include_str!("../../../go/abi/clock_overlay.go")),
+    ("abi/clock_stock.go", include_str!("../../../go/abi/clock_stock.go")),
     ("abi/doc.go", include_str!("../../../go/abi/doc.go")),
     ("abi/gc.go", include_str!("../../../go/abi/gc.go")),
     ("abi/memory.go", include_str!("../../../go/abi/memory.go")),
     ("abi/realloc.go", include_str!("../../../go/abi/realloc.go")),
     ("abi/resource.go", include_str!("../../../go/abi/resource.go")),
     ("abi/values.go", include_str!("../../../go/abi/values.go")),
+    ("async/builtins_other.go", include_str!("../../../go/async/builtins_other.go")),
+    ("async/builtins_wasm.go", include_str!("../../../go/async/builtins_wasm.go")),
+    ("async/doc.go", include_str!("../../../go/async/doc.go")),
+    ("async/hook_native.go", include_str!("../../../go/async/hook_native.go")),
+    ("async/hook_none.go", include_str!("../../../go/async/hook_none.go")),
+    ("async/hook_overlay.go", include_str!("../../../go/async/hook_overlay.go")),
+    ("async/task.go", include_str!("../../../go/async/task.go")),
     ("wit/doc.go", include_str!("../../../go/wit/doc.go")),
     ("wit/handles.go", include_str!("../../../go/wit/handles.go")),
     ("wit/option.go", include_str!("../../../go/wit/option.go")),
@@ -34,7 +43,7 @@ mod tests {
     fn every_support_file_is_embedded() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../go");
         let mut on_disk = Vec::new();
-        for pkg in ["abi", "wit"] {
+        for pkg in ["abi", "async", "wit"] {
             for e in std::fs::read_dir(root.join(pkg)).unwrap() {
                 let name = e.unwrap().file_name().into_string().unwrap();
                 if name.ends_with(".go") && !name.ends_with("_test.go") {

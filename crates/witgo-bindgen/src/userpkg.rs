@@ -90,9 +90,15 @@ pub fn generate(
         let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
         let q = tcx.qual(&mut glue, e.idx);
         if e.is_cli_run {
+            // wasi:cli/run@0.3 declares `run` async: it takes a context.
+            let params = if e.funcs.iter().any(|f| f.kind.is_async()) {
+                format!("{}.Context", glue.std("context"))
+            } else {
+                String::new()
+            };
             writeln!(
                 body,
-                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run() error {{\nmain()\nreturn nil\n}}\n",
+                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\nmain()\nreturn nil\n}}\n",
                 e.wit_owner
             )
             .unwrap();

@@ -46,3 +46,19 @@ func witgoBeforeIdle(now, pollUntil int64) bool {
 	idlePollUntil = pollUntil
 	return idleCallback()
 }
+
+// The clock freeze (see the patched nanotime1): while frozen, nanotime
+// returns its last reading instead of calling WASI.
+var (
+	witgoClockFrozen  bool
+	witgoLastNanotime int64
+)
+
+// witgoFreezeClock freezes or thaws nanotime. witgo's cabi_realloc freezes
+// it while it allocates: the Component Model traps on any import call made
+// from inside cabi_realloc, and an allocation may read the clock.
+//
+//go:linkname witgoFreezeClock
+func witgoFreezeClock(frozen bool) {
+	witgoClockFrozen = frozen
+}

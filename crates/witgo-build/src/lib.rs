@@ -239,9 +239,12 @@ pub struct BuildRequest {
     pub skip_bindgen: bool,
     /// Build with `-ldflags=-s -w` (drops the wasm name section).
     pub strip: bool,
-    /// `go build -tags` (seam for the runtime overlay).
+    /// Build with witgo's runtime overlay (see [`overlay`]); on by default.
+    /// Its build tag is added to `go_tags`; an explicit `go_overlay` wins.
+    pub runtime_overlay: bool,
+    /// More `go build -tags`.
     pub go_tags: Vec<String>,
-    /// `go build -overlay` (seam for the runtime overlay).
+    /// `go build -overlay` instead of witgo's runtime overlay.
     pub go_overlay: Option<PathBuf>,
     /// More `go build` flags.
     pub go_args: Vec<String>,
@@ -261,6 +264,7 @@ impl Default for BuildRequest {
             keep_temps: false,
             skip_bindgen: false,
             strip: true,
+            runtime_overlay: true,
             go_tags: Vec::new(),
             go_overlay: None,
             go_args: Vec::new(),
@@ -366,6 +370,11 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     gopts.strip = req.strip;
     gopts.tags = req.go_tags.clone();
     gopts.overlay = req.go_overlay.clone();
+    if req.runtime_overlay && req.go_overlay.is_none() {
+        let o = overlay::runtime_overlay(&go, &overlay::cache_root())?;
+        gopts.overlay = o.overlay_json;
+        gopts.tags.push(o.tag.to_string());
+    }
     gopts.extra_args = req.go_args.clone();
     let built = go_build(&go, &gopts)?;
     step("go build", t);
@@ -381,7 +390,8 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
         core = routed;
         exitcode::embed_exit_world(&mut core)?;
     }
-    embed_wit(&mut core, &plan.loaded.resolve, plan.world)?;
+    let (resolve, world) = wit::component_world(&plan.loaded.resolve, plan.world)?;
+    embed_wit(&mut core, &resolve, world)?;
     if req.keep_temps {
         std::fs::write(tmp.path().join("core-embedded.wasm"), &core)
             .context("cannot write the embedded core module")?;

@@ -19,7 +19,31 @@ use crate::GoToolchain;
 const BEFORE_IDLE: &str = "func beforeIdle(int64, int64) (*g, bool) {\n\treturn nil, false\n}\n";
 const PATCHED_BEFORE_IDLE: &str =
     "func beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\n";
+/// Go's monotonic clock on wasip1 (a WASI import), identical in Go 1.25 through 1.27.
+const NANOTIME1: &str = "func nanotime1() int64 {\n\tvar time timestamp\n";
+const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen {\n\t\treturn witgoLastNanotime\n\t}\n\twitgoLastNanotime = witgoReadNanotime()\n\treturn witgoLastNanotime\n}\n\nfunc witgoReadNanotime() int64 {\n\tvar time timestamp\n";
 const HOOK_FILE: &str = include_str!("../go-overlay/witgo_idle_wasip1.go");
+const HOOK_FILE_NAME: &str = "witgo_idle_wasip1.go";
+
+/// One exact-text replacement in a file of `$GOROOT/src/runtime`.
+struct Patch {
+    file: &'static str,
+    find: &'static str,
+    replace: &'static str,
+    /// What the patch is for, for the error when the text is not found.
+    purpose: &'static str,
+}
+
+/// The runtime changes behind witgo's overlay:
+/// - `beforeIdle` calls the idle hook (the scheduler bridge);
+/// - `nanotime1` can be frozen: the Component Model traps on any import call
+///   made from inside `cabi_realloc`, and an allocation there may read the
+///   clock (the heap-growth scavenger times itself), so witgo's cabi_realloc
+///   freezes the clock at its last reading while it allocates.
+const PATCHES: &[Patch] = &[
+    Patch { file: "lock_wasip1.go", find: BEFORE_IDLE, replace: PATCHED_BEFORE_IDLE, purpose: "the scheduler hook (`beforeIdle`)" },
+    Patch { file: "os_wasip1.go", find: NANOTIME1, replace: PATCHED_NANOTIME1, purpose: "the clock freeze (`nanotime1`)" },
+];
 
 /// Build tag for bindings code compiled with witgo's overlay.
 pub const OVERLAY_TAG: &str = "witgo_overlay";
@@ -41,33 +65,39 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
     if toolchain_has_hook(&runtime)? {
         return Ok(RuntimeOverlay { overlay_json: None, tag: NATIVE_HOOK_TAG });
     }
-    let lock_path = runtime.join("lock_wasip1.go");
-    let original = std::fs::read_to_string(&lock_path)
-        .with_context(|| format!("cannot read {} (is GOROOT {} complete?)", lock_path.display(), go.goroot.display()))?;
-    let patched = patch_lock_wasip1(&original).with_context(|| {
-        format!(
-            "cannot add the scheduler hook to Go {}: {} does not contain the `beforeIdle` witgo patches \
-             (it knows the text of Go 1.25 to 1.27); use a supported Go, or a toolchain that defines runtime.wasiOnIdle",
-            go.version,
-            lock_path.display()
-        )
-    })?;
     let mut hash = Sha256::new();
-    hash.update(original.as_bytes());
     hash.update(HOOK_FILE.as_bytes());
+    let mut patched_files = Vec::new();
+    for patch in PATCHES {
+        let path = runtime.join(patch.file);
+        let original = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {} (is GOROOT {} complete?)", path.display(), go.goroot.display()))?;
+        let patched = apply_patch(&original, patch.find, patch.replace).with_context(|| {
+            format!(
+                "cannot add {} to Go {}: {} does not contain the text witgo patches \
+                 (it knows Go 1.25 to 1.27); use a supported Go, or a toolchain that defines runtime.wasiOnIdle",
+                patch.purpose,
+                go.version,
+                path.display()
+            )
+        })?;
+        hash.update(patch.file.as_bytes());
+        hash.update(original.as_bytes());
+        patched_files.push((path, patch.file, patched));
+    }
     let key = format!("{}-{}", go.version, &hex::encode(hash.finalize())[..16]);
     let dir = cache_root.join("overlay").join(key);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let lock_copy = dir.join("lock_wasip1.go");
-    let hook_copy = dir.join("witgo_idle_wasip1.go");
-    crate::bindings::write_atomic(&lock_copy, patched.as_bytes())?;
+    let mut replace = serde_json::Map::new();
+    for (path, name, text) in &patched_files {
+        let copy = dir.join(name);
+        crate::bindings::write_atomic(&copy, text.as_bytes())?;
+        replace.insert(path.to_string_lossy().into_owned(), copy.to_string_lossy().into_owned().into());
+    }
+    let hook_copy = dir.join(HOOK_FILE_NAME);
     crate::bindings::write_atomic(&hook_copy, HOOK_FILE.as_bytes())?;
-    let json = serde_json::json!({
-        "Replace": {
-            lock_path.to_string_lossy(): lock_copy.to_string_lossy(),
-            runtime.join("witgo_idle_wasip1.go").to_string_lossy(): hook_copy.to_string_lossy(),
-        }
-    });
+    replace.insert(runtime.join(HOOK_FILE_NAME).to_string_lossy().into_owned(), hook_copy.to_string_lossy().into_owned().into());
+    let json = serde_json::json!({ "Replace": replace });
     let json_path = dir.join("overlay.json");
     crate::bindings::write_atomic(&json_path, serde_json::to_string_pretty(&json)?.as_bytes())?;
     Ok(RuntimeOverlay { overlay_json: Some(json_path), tag: OVERLAY_TAG })
@@ -75,9 +105,13 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
 
 /// `lock_wasip1.go` with `beforeIdle` calling the hook.
 pub fn patch_lock_wasip1(original: &str) -> Result<String> {
-    match original.matches(BEFORE_IDLE).count() {
-        1 => Ok(original.replacen(BEFORE_IDLE, PATCHED_BEFORE_IDLE, 1)),
-        n => bail!("expected exactly one unpatched beforeIdle, found {n}"),
+    apply_patch(original, BEFORE_IDLE, PATCHED_BEFORE_IDLE)
+}
+
+fn apply_patch(original: &str, find: &str, replace: &str) -> Result<String> {
+    match original.matches(find).count() {
+        1 => Ok(original.replacen(find, replace, 1)),
+        n => bail!("expected the text exactly once, found it {n} times"),
     }
 }
 

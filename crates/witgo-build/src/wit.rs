@@ -318,3 +318,46 @@ fn world_name_for_cli(name: &str) -> String {
         name.to_string()
     }
 }
+
+/// Whether any function the world imports or exports is `async`.
+pub fn world_has_async(resolve: &Resolve, world: WorldId) -> bool {
+    let w = &resolve.worlds[world];
+    w.imports.values().chain(w.exports.values()).any(|item| match item {
+        wit_parser::WorldItem::Function(f) => f.kind.is_async(),
+        wit_parser::WorldItem::Interface { id, .. } => {
+            resolve.interfaces[*id].functions.values().any(|f| f.kind.is_async())
+        }
+        wit_parser::WorldItem::Type { .. } => false,
+    })
+}
+
+/// The world as the component declares it. witgo's async executor waits on
+/// the host's clock for sleeping goroutines (wasi:clocks/monotonic-clock@0.3.0
+/// `wait-for`), so a world with async functions also imports that interface.
+pub fn component_world(resolve: &Resolve, world: WorldId) -> Result<(Resolve, WorldId)> {
+    let mut resolve = resolve.clone();
+    if !world_has_async(&resolve, world) {
+        return Ok((resolve, world));
+    }
+    let clocks = wit_parser::PackageName {
+        namespace: "wasi".into(),
+        name: "clocks".into(),
+        version: Some(semver::Version::new(0, 3, 0)),
+    };
+    if !resolve.package_names.contains_key(&clocks) {
+        let (label, text) = crate::wasi_wit::PACKAGES
+            .iter()
+            .find(|(label, _)| label.ends_with("wasi-0.3.0/clocks.wit"))
+            .expect("embedded wasi:clocks@0.3.0");
+        let group = UnresolvedPackageGroup::parse(label, text).map_err(|(map, e)| anyhow!("{}", e.render(&map)))?;
+        resolve.push_group(group).map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
+    }
+    let runtime = "package witgo:async-runtime;\n\nworld runtime {\n  import wasi:clocks/monotonic-clock@0.3.0;\n}\n";
+    let group = UnresolvedPackageGroup::parse("<witgo>/async-runtime.wit", runtime).map_err(|(map, e)| anyhow!("{}", e.render(&map)))?;
+    let pkg = resolve.push_group(group).map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
+    let runtime_world = resolve.packages[pkg].worlds["runtime"];
+    resolve
+        .merge_worlds(runtime_world, world, &mut CloneMaps::default())
+        .context("cannot add wasi:clocks/monotonic-clock@0.3.0 (used by witgo's async executor) to the world")?;
+    Ok((resolve, world))
+}

@@ -30,7 +30,7 @@ fn patches_the_real_goroot() {
     assert_eq!(o.tag, OVERLAY_TAG);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(o.overlay_json.as_ref().unwrap()).unwrap()).unwrap();
     let replace = json["Replace"].as_object().unwrap();
-    assert_eq!(replace.len(), 2, "{json}");
+    assert_eq!(replace.len(), 3, "{json}");
     let lock = replace.iter().find(|(k, _)| k.ends_with("runtime/lock_wasip1.go")).unwrap().1.as_str().unwrap();
     let patched = std::fs::read_to_string(lock).unwrap();
     assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
@@ -44,7 +44,7 @@ fn unknown_runtime_text_is_refused_with_the_go_version() {
     let (_dir, go) = fake_goroot("package runtime\n\nfunc beforeIdle(a, b int64) (*g, bool) { return nil, true }\n");
     let cache = tempfile::tempdir().unwrap();
     let err = format!("{:#}", runtime_overlay(&go, cache.path()).unwrap_err());
-    assert!(err.contains("cannot add the scheduler hook to Go go1.99.1"), "{err}");
+    assert!(err.contains("cannot add the scheduler hook (`beforeIdle`) to Go go1.99.1"), "{err}");
     assert!(err.contains("lock_wasip1.go"), "{err}");
 }
 

@@ -452,3 +452,31 @@ fn build_then_run() {
     assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("[one --two]"), "{}", stdout(&o));
 }
+
+/// A Go program exporting wasi:cli/run@0.3.0 (an async export): main runs
+/// on the executor, sleeps on the host's clock, prints and exits with its
+/// code.
+#[test]
+fn wasi_p3_program_runs_sleeps_and_exits() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p3/go.mod", "module example.com/p3\n\ngo 1.25\n");
+    write(dir.path(), "p3/world.wit", "package example:p3;\n\nworld p3 {\n  export wasi:cli/run@0.3.0;\n}\n");
+    write(
+        dir.path(),
+        "p3/main.go",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\ttime.Sleep(20 * time.Millisecond)\n\tfmt.Println(\"slept\", time.Since(start) >= 20*time.Millisecond, os.Args[1:])\n\tos.Exit(3)\n}\n",
+    );
+    let o = witgo()
+        .current_dir(dir.path().join("p3"))
+        .args(["build", "--wit", "world.wit", "-o", "p3.wasm", "."])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo().current_dir(dir.path().join("p3")).args(["run", "p3.wasm", "a", "b"]).output().unwrap();
+    assert_eq!(stdout(&o), "slept true [a b]\n", "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}

@@ -84,6 +84,7 @@ fn stock_go_without_the_overlay_cannot_link_the_hook() {
         wit: dir.path().join("world.wit"),
         package_dir: dir.path().to_path_buf(),
         output: Some(dir.path().join("idle.wasm")),
+        runtime_overlay: false,
         ..Default::default()
     };
     // Either the linker fails or the module is invalid: never a component.

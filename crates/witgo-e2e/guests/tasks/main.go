@@ -1,0 +1,129 @@
+// The async e2e guest: async exports on goroutines, async imports that
+// block only their goroutine, timers and cancellation.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"e2e/tasks/gen/e2e/tasks/host"
+	"e2e/tasks/gen/witgo/async"
+)
+
+type API struct{}
+
+func (API) Immediate(ctx context.Context, x uint32) uint32 { return x * 2 }
+
+func (API) ViaGate(ctx context.Context, id uint32) uint32 {
+	v, err := host.Gate(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return v + 1
+}
+
+func (API) FanOut(ctx context.Context, first, n uint32) uint64 {
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		sum uint64
+	)
+	for i := uint32(0); i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := host.Gate(ctx, first+i)
+			if err != nil {
+				panic(err)
+			}
+			mu.Lock()
+			sum += uint64(v)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return sum
+}
+
+func (API) Wide(ctx context.Context, a, b, c, d uint64, e string) string {
+	s, err := host.Wide(ctx, a, b, c, d, e)
+	if err != nil {
+		panic(err)
+	}
+	return s + "|go"
+}
+
+func (API) Sleep(ctx context.Context, ms uint32) uint64 {
+	start := time.Now()
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return uint64(time.Since(start))
+}
+
+func (API) UntilCancelled(ctx context.Context) (uint32, error) {
+	<-ctx.Done()
+	return 0, ctx.Err()
+}
+
+func (API) GateWithTimeout(ctx context.Context, id, ms uint32) string {
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+	defer cancel()
+	v, err := host.Gate(ctx, id)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "cancelled"
+	}
+	if err != nil {
+		return "error " + err.Error()
+	}
+	return fmt.Sprintf("returned %d", v)
+}
+
+var (
+	backgroundMu  sync.Mutex
+	backgroundVal *uint32
+)
+
+func (API) Spawn(ctx context.Context, id uint32) {
+	go func() {
+		// The spawning task's context ends with it: use a fresh one.
+		v, err := host.Gate(context.Background(), id)
+		if err != nil {
+			panic(err)
+		}
+		backgroundMu.Lock()
+		backgroundVal = &v
+		backgroundMu.Unlock()
+	}()
+}
+
+func (API) Background() (uint32, bool) {
+	backgroundMu.Lock()
+	defer backgroundMu.Unlock()
+	if backgroundVal == nil {
+		return 0, false
+	}
+	return *backgroundVal, true
+}
+
+func (API) YieldTimes(ctx context.Context, n uint32) uint32 {
+	for i := uint32(0); i < n; i++ {
+		async.Yield()
+	}
+	return n
+}
+
+func (API) HoldCallsUntil(ctx context.Context, id uint32) {
+	release := async.HoldCalls()
+	defer release()
+	if _, err := host.Gate(ctx, id); err != nil {
+		panic(err)
+	}
+}
+
+func (API) Stats() (uint32, uint32) {
+	return uint32(async.Tasks()), uint32(async.Waiting())
+}
+
+func main() {}

@@ -1,0 +1,388 @@
+//! WASIp3 async on stock Go: async exports run on goroutines (many tasks in
+//! flight at once, completed in an order the host chooses), async imports
+//! block only their goroutine (10,000 at once), timers wake on time without
+//! a busy host, a context deadline cancels an import subtask, and the
+//! executor is empty afterwards.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+use wasmtime::component::{Accessor, HasData};
+use witgo_e2e::{E2e, Session, component, linker};
+use witgo_host::HostCtx;
+
+wasmtime::component::bindgen!({
+    path: "guests/tasks/world.wit",
+    world: "tasks",
+    imports: { default: async | store },
+    exports: { default: async | store },
+});
+
+use e2e::tasks::host;
+
+/// The host's gates: each `gate(id)` call waits here until the test
+/// releases `id`.
+#[derive(Default, Clone)]
+struct Gates(Arc<Mutex<GateState>>);
+
+#[derive(Default)]
+struct GateState {
+    waiting: HashMap<u32, oneshot::Sender<u32>>,
+    calls: u64,
+    cancelled: u64,
+    baseline: usize,
+}
+
+impl Gates {
+    fn waiting(&self) -> usize {
+        self.0.lock().unwrap().waiting.len()
+    }
+
+    fn release(&self, id: u32) {
+        let tx = self.0.lock().unwrap().waiting.remove(&id).unwrap_or_else(|| panic!("gate {id} is not waiting"));
+        tx.send(id * 10).unwrap();
+    }
+
+    fn release_all(&self) {
+        let all: Vec<_> = self.0.lock().unwrap().waiting.drain().collect();
+        for (id, tx) in all {
+            tx.send(id * 10).unwrap();
+        }
+    }
+
+    /// Waits (driving nothing: the store's event loop runs meanwhile) until
+    /// `n` gates are waiting.
+    async fn until_waiting(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.waiting() < n {
+            assert!(Instant::now() < deadline, "only {} of {n} gates waiting", self.waiting());
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+}
+
+struct GateHost;
+
+impl HasData for GateHost {
+    type Data<'a> = &'a mut Gates;
+}
+
+impl<T> host::HostWithStore<T> for GateHost {
+    async fn gate(accessor: &Accessor<T, Self>, id: u32) -> u32 {
+        let (tx, rx) = oneshot::channel();
+        let gates = accessor.with(|mut view| {
+            let gates = view.get();
+            let mut st = gates.0.lock().unwrap();
+            st.calls += 1;
+            assert!(st.waiting.insert(id, tx).is_none(), "gate {id} twice");
+            gates.clone()
+        });
+        // Dropped (the guest cancelled the subtask) before release: count it.
+        struct Guard(Gates, u32, bool);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                if !self.2 {
+                    let mut st = self.0.0.lock().unwrap();
+                    st.waiting.remove(&self.1);
+                    st.cancelled += 1;
+                }
+            }
+        }
+        let mut guard = Guard(gates, id, false);
+        let v = rx.await.expect("gate sender dropped");
+        guard.2 = true;
+        v
+    }
+
+    async fn wide(_: &Accessor<T, Self>, a: u64, b: u64, c: u64, d: u64, e: String) -> String {
+        format!("{a},{b},{c},{d},{e}")
+    }
+}
+
+impl host::Host for &mut Gates {}
+
+async fn start() -> (Session<Gates>, Tasks, Gates) {
+    let (mut s, guest, gates) = instantiate().await;
+    // The WASI resources the Go runtime holds for good (stdio streams):
+    // what the host table has after a first call is the baseline.
+    s.store.run_concurrent(async |a| guest.e2e_tasks_api().call_stats(a).await.unwrap()).await.unwrap();
+    let baseline = s.live_resources();
+    s.store.data_mut().data.rec.0.lock().unwrap().baseline = baseline;
+    (s, guest, gates)
+}
+
+async fn instantiate() -> (Session<Gates>, Tasks, Gates) {
+    let mut linker = linker::<Gates>();
+    host::add_to_linker::<_, GateHost>(&mut linker, |ctx: &mut HostCtx<E2e<Gates>>| &mut ctx.data.rec).unwrap();
+    let gates = Gates::default();
+    let mut s = Session::new(gates.clone());
+    let instance = linker.instantiate_async(&mut s.store, &component("tasks")).await.unwrap();
+    let guest = Tasks::new(&mut s.store, &instance).unwrap();
+    (s, guest, gates)
+}
+
+/// The executor holds nothing once every task is done. Tasks may still be
+/// finishing in the background (a cancelled clock wait the host has yet to
+/// confirm), so the store's event loop gets up to 5 s to settle them.
+async fn assert_idle(s: &mut Session<Gates>, guest: &Tasks) {
+    let (tasks, waiting) = s
+        .store
+        .run_concurrent(async |a| {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                let stats = guest.e2e_tasks_api().call_stats(a).await.unwrap();
+                if stats == (0, 0) || Instant::now() > deadline {
+                    return stats;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!((tasks, waiting), (0, 0), "tasks in flight, waitables watched");
+    let baseline = s.rec().0.lock().unwrap().baseline;
+    assert_eq!(s.live_resources(), baseline, "host resource table (beyond the Go runtime's stdio)");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn async_export_returns_immediately_many_at_once() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    let results = s
+        .store
+        .run_concurrent(async |a| {
+            let calls = (0..1000u32).map(|i| api.call_immediate(a, i));
+            futures::future::join_all(calls).await
+        })
+        .await
+        .unwrap();
+    for (i, r) in results.into_iter().enumerate() {
+        assert_eq!(r.unwrap(), i as u32 * 2);
+    }
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thousand_tasks_await_the_host_and_finish_in_the_hosts_order() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let order = s
+        .store
+        .run_concurrent(async |a| {
+            let done = Arc::new(Mutex::new(Vec::new()));
+            let calls = (0..1000u32).map(|id| {
+                let done = done.clone();
+                async move {
+                    let v = api.call_via_gate(a, id).await.unwrap();
+                    assert_eq!(v, id * 10 + 1);
+                    done.lock().unwrap().push(id);
+                }
+            });
+            let releaser = async {
+                gates.until_waiting(1000).await;
+                // Release in reverse, one at a time, each after the previous
+                // task has finished.
+                for id in (0..1000u32).rev() {
+                    gates.release(id);
+                    let deadline = Instant::now() + Duration::from_secs(30);
+                    while done.lock().unwrap().len() < (1000 - id) as usize {
+                        assert!(Instant::now() < deadline, "task {id} did not finish");
+                        tokio::task::yield_now().await;
+                    }
+                }
+            };
+            futures::future::join(futures::future::join_all(calls), releaser).await;
+            Arc::try_unwrap(done).unwrap().into_inner().unwrap()
+        })
+        .await
+        .unwrap();
+    assert_eq!(order, (0..1000u32).rev().collect::<Vec<_>>());
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_concurrent_imports_from_goroutines_in_one_task() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let n = 10_000u32;
+    let t = Instant::now();
+    let sum = s
+        .store
+        .run_concurrent(async |a| {
+            let call = api.call_fan_out(a, 0, n);
+            let releaser = async {
+                gates.until_waiting(n as usize).await;
+                gates.release_all();
+            };
+            futures::future::join(call, releaser).await.0.unwrap()
+        })
+        .await
+        .unwrap();
+    let elapsed = t.elapsed();
+    assert_eq!(sum, (0..n as u64).map(|i| i * 10).sum::<u64>());
+    assert_eq!(gates.0.lock().unwrap().calls, n as u64);
+    eprintln!("10,000 concurrent async imports in one task: {elapsed:?}");
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn async_import_with_indirect_params_and_string_result() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    let big = "é".repeat(10_000);
+    let got = s
+        .store
+        .run_concurrent(async |a| api.call_wide(a, 1, u64::MAX, 3, 1 << 40, big.clone()).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(got, format!("1,{},3,{},{big}|go", u64::MAX, 1u64 << 40));
+    assert_idle(&mut s, &guest).await;
+}
+
+/// User CPU + system CPU time of the calling thread.
+fn cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc_rusage>::zeroed();
+    // SAFETY: getrusage writes a struct rusage. RUSAGE_THREAD: the test
+    // runs the store on this thread (current-thread runtime), and other
+    // tests run in parallel on other threads.
+    unsafe { getrusage(1, usage.as_mut_ptr()) };
+    let u = unsafe { usage.assume_init() };
+    let tv = |s: i64, us: i64| Duration::from_secs(s as u64) + Duration::from_micros(us as u64);
+    tv(u.utime_sec, u.utime_usec) + tv(u.stime_sec, u.stime_usec)
+}
+
+#[repr(C)]
+struct libc_rusage {
+    utime_sec: i64,
+    utime_usec: i64,
+    stime_sec: i64,
+    stime_usec: i64,
+    rest: [i64; 14],
+}
+
+unsafe extern "C" {
+    fn getrusage(who: i32, usage: *mut libc_rusage) -> i32;
+}
+
+#[tokio::test]
+async fn time_sleep_in_an_async_export_wakes_on_time_with_an_idle_host() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    // Warm up (first call initialises the Go runtime's timers).
+    s.store.run_concurrent(async |a| api.call_sleep(a, 1).await.unwrap()).await.unwrap();
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let slept = s.store.run_concurrent(async |a| api.call_sleep(a, 1000).await.unwrap()).await.unwrap();
+    let (wall, cpu) = (wall.elapsed(), cpu_time() - cpu);
+    eprintln!("time.Sleep(1s) in an async export: Go measured {:?}, host wall {wall:?}, host CPU {cpu:?}", Duration::from_nanos(slept));
+    assert!(slept >= 1_000_000_000, "Go slept only {slept} ns");
+    assert!(wall < Duration::from_millis(1200), "woke {wall:?} after a 1 s sleep");
+    assert!(cpu < Duration::from_millis(200), "host burnt {cpu:?} of CPU during a 1 s sleep");
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_context_deadline_cancels_an_import_subtask() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let got = s.store.run_concurrent(async |a| api.call_gate_with_timeout(a, 7, 50).await.unwrap()).await.unwrap();
+    assert_eq!(got, "cancelled");
+    assert_eq!(gates.waiting(), 0, "the host's gate future was dropped");
+    assert_eq!(gates.0.lock().unwrap().cancelled, 1);
+    // The same call, released before the deadline, returns.
+    let got = s
+        .store
+        .run_concurrent(async |a| {
+            let call = api.call_gate_with_timeout(a, 8, 60_000);
+            let releaser = async {
+                gates.until_waiting(1).await;
+                gates.release(8);
+            };
+            futures::future::join(call, releaser).await.0.unwrap()
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, "returned 80");
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_goroutine_outlives_its_task_and_runs_when_the_component_is_next_entered() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    s.store.run_concurrent(async |a| api.call_spawn(a, 5).await.unwrap()).await.unwrap();
+    // The task is over; its goroutine waits on gate 5.
+    gates.until_waiting(1).await;
+    gates.release(5);
+    let got = s
+        .store
+        .run_concurrent(async |a| {
+            // Entering the component (any async call) lets the goroutine finish.
+            api.call_immediate(a, 1).await.unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Some(v) = api.call_background(a).await.unwrap() {
+                    return v;
+                }
+                assert!(Instant::now() < deadline, "the background goroutine never ran");
+                api.call_immediate(a, 1).await.unwrap();
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, 50);
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn yield_lets_other_tasks_run() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let (n, v) = s
+        .store
+        .run_concurrent(async |a| {
+            // A task awaiting a gate completes while another yields 200 times.
+            let yielding = api.call_yield_times(a, 200);
+            let gated = async {
+                let call = api.call_via_gate(a, 3);
+                let release = async {
+                    gates.until_waiting(1).await;
+                    gates.release(3);
+                };
+                futures::future::join(call, release).await.0.unwrap()
+            };
+            let (n, v) = futures::future::join(yielding, gated).await;
+            (n.unwrap(), v)
+        })
+        .await
+        .unwrap();
+    assert_eq!((n, v), (200, 31));
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backpressure_holds_new_calls_until_released() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    s.store
+        .run_concurrent(async |a| {
+            let holder = api.call_hold_calls_until(a, 9);
+            let rest = async {
+                gates.until_waiting(1).await;
+                // Backpressure is on: this call must not start.
+                let mut held = std::pin::pin!(api.call_immediate(a, 21));
+                let early = tokio::time::timeout(Duration::from_millis(200), &mut held).await;
+                assert!(early.is_err(), "a call ran despite backpressure");
+                gates.release(9);
+                held.await.unwrap()
+            };
+            let (h, r) = futures::future::join(holder, rest).await;
+            h.unwrap();
+            assert_eq!(r, 42);
+        })
+        .await
+        .unwrap();
+    assert_idle(&mut s, &guest).await;
+}

@@ -1,0 +1,547 @@
+package async
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"witgo/abi"
+)
+
+// Canonical ABI codes (CanonicalABI.md).
+const (
+	eventNone          = 0
+	eventSubtask       = 1
+	eventStreamRead    = 2
+	eventStreamWrite   = 3
+	eventFutureRead    = 4
+	eventFutureWrite   = 5
+	eventTaskCancelled = 6
+
+	callbackExit  = 0
+	callbackYield = 1
+	callbackWait  = 2
+
+	subtaskStarting                = 0
+	subtaskStarted                 = 1
+	subtaskReturned                = 2
+	subtaskCancelledBeforeStarted  = 3
+	subtaskCancelledBeforeReturned = 4
+
+	// blocked is what an async-lowered copy or cancel returns when the
+	// operation will complete later, with an event.
+	blocked = 0xffff_ffff
+)
+
+// event is what the host reported about one waitable.
+type event struct {
+	code    uint32
+	payload uint32
+}
+
+// waiter is the receiving side of one waitable (a subtask, a stream or
+// future end): the host's events for it go to events, or to onEvent for
+// waitables the executor handles itself.
+type waiter struct {
+	handle  uint32
+	events  chan event
+	onEvent func(event)
+	owner   *task // whose waitable set handle is joined to; nil: none
+	// cancelling: the executor cancelled this subtask and waits for the
+	// host to confirm; its task does not exit before that.
+	cancelling bool
+}
+
+// task is one call of an async export.
+type task struct {
+	id     uint32 // the value in the task's context slot 0
+	set    uint32 // the task's waitable set
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// idle receives a value from the scheduler's idle hook when this task
+	// is being driven and every goroutine is blocked.
+	idle chan struct{}
+
+	finish          func() // delivers the results (task.return)
+	finishErr       error  // the implementation's error, if any
+	finished        bool   // the implementation returned
+	returned        bool   // task.return or task.cancel was called
+	cancelRequested bool   // the host cancelled the task
+
+	members map[uint32]*waiter // waitables joined to set
+
+	// The unit stream another task writes to make the host call this
+	// task's callback (see wake); 0 until first needed.
+	wakeRead, wakeWrite uint32
+	wakeArmed           bool // a read is pending on wakeRead
+}
+
+// mu guards the executor's maps. Go on wasm runs one goroutine at a time,
+// but a goroutine can still park in the middle of a map write (an
+// allocation that assists the collector), and another would then see the
+// map half-written.
+var mu sync.Mutex
+
+var (
+	tasks   = map[uint32]*task{}
+	nextID  uint32
+	current *task // the task whose export call is on the stack
+
+	// waiters by waitable handle, for every waitable the executor watches.
+	waiters = map[uint32]*waiter{}
+	// orphans are waitables whose task exited with no other task alive to
+	// take them; the next task joins them to its set.
+	orphans = map[uint32]*waiter{}
+
+	yielders []chan struct{} // goroutines in Yield, released on the next callback
+
+	timerDeadline int64 // deadline of the earliest pending timer subtask; 0: none
+)
+
+// Start runs an async export: run calls the Go implementation with the
+// task's context and returns the function that delivers its results
+// (task.return) and the implementation's error (nil if it has none). Start
+// returns the callback code for the host.
+func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
+	installIdleHook()
+	t := newTask()
+	go func() {
+		finish, err := run(t.ctx)
+		t.done(finish, err)
+	}()
+	return t.drive()
+}
+
+// Callback delivers the host's event to the task whose callback the host
+// called and drives it again; it returns the next callback code.
+func Callback(code, handle, payload uint32) uint32 {
+	mu.Lock()
+	t := tasks[contextGet()]
+	mu.Unlock()
+	if t == nil {
+		panic("witgo/async: callback for an unknown task")
+	}
+	t.deliver(code, handle, payload)
+	return t.drive()
+}
+
+func newTask() *task {
+	mu.Lock()
+	defer mu.Unlock()
+	nextID++
+	for tasks[nextID] != nil || nextID == 0 {
+		nextID++
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t := &task{
+		id:      nextID,
+		set:     waitableSetNew(),
+		ctx:     ctx,
+		cancel:  cancel,
+		idle:    make(chan struct{}, 1),
+		members: map[uint32]*waiter{},
+	}
+	tasks[t.id] = t
+	contextSet(t.id)
+	// Waitables left behind by exited tasks wait here from now on.
+	for h, w := range orphans {
+		t.adopt(h, w)
+	}
+	clear(orphans)
+	return t
+}
+
+// drive runs Go code until every goroutine is blocked and returns what the
+// host should do next with this task.
+func (t *task) drive() uint32 {
+	current = t
+	select {
+	case <-t.idle: // left from an earlier drive
+	default:
+	}
+	abi.GoRuns()
+	if t.finished && !t.returned {
+		t.complete()
+	}
+	for {
+		<-t.idle
+		// A task about to exit first takes the events already waiting in
+		// its set (for goroutines that outlived earlier tasks, say).
+		if t.returned && len(yielders) == 0 && t.pollOnce() {
+			continue
+		}
+		break
+	}
+	// Switching the collector off waits for a collection in progress, and
+	// meanwhile other goroutines may run: give them their turn to block.
+	abi.HostMayAllocate()
+	runtime.Gosched()
+	t.armTimer()
+	current = nil
+	switch {
+	case len(yielders) > 0:
+		return callbackYield
+	case t.returned && !t.cancelling():
+		t.exit()
+		return callbackExit
+	default:
+		return callbackWait | t.set<<4
+	}
+}
+
+// pollOnce delivers one event already waiting in t's set, if any.
+func (t *task) pollOnce() bool {
+	mu.Lock()
+	empty := len(t.members) == 0
+	mu.Unlock()
+	if empty {
+		return false
+	}
+	var ev [2]uint32
+	code := waitableSetPoll(t.set, unsafe.Pointer(&ev))
+	if code == eventNone {
+		return false
+	}
+	t.deliver(code, ev[0], ev[1])
+	return true
+}
+
+// done records that the implementation returned. Its results go to the
+// host at once if this task is being driven; otherwise the task is woken,
+// and the host calls its callback, in which they go.
+func (t *task) done(finish func(), err error) {
+	t.finish, t.finishErr, t.finished = finish, err, true
+	if current == t {
+		t.complete()
+	} else {
+		t.wake()
+	}
+}
+
+// complete delivers the results, or acknowledges the host's cancellation
+// if the implementation gave up with the context's error.
+func (t *task) complete() {
+	t.returned = true
+	if t.cancelRequested && errors.Is(t.finishErr, context.Canceled) {
+		taskCancel()
+	} else {
+		t.finish()
+	}
+	t.finish = nil
+	t.cancel()
+}
+
+func (t *task) deliver(code, handle, payload uint32) {
+	switch code {
+	case eventNone:
+		// Back from a yield.
+		for _, y := range yielders {
+			y <- struct{}{}
+		}
+		yielders = nil
+	case eventTaskCancelled:
+		t.cancelRequested = true
+		t.cancel()
+	default:
+		mu.Lock()
+		w := waiters[handle]
+		mu.Unlock()
+		if w == nil {
+			panic("witgo/async: event for a waitable nobody waits on")
+		}
+		ev := event{code, payload}
+		if w.onEvent != nil {
+			w.onEvent(ev)
+			return
+		}
+		select {
+		case w.events <- ev:
+		default:
+			panic("witgo/async: event queue full")
+		}
+	}
+}
+
+// exit ends a task that has returned: what its goroutines still wait on
+// moves to another live task, or waits for the next one.
+func (t *task) exit() {
+	mu.Lock()
+	defer mu.Unlock()
+	if t.wakeRead != 0 {
+		if t.wakeArmed {
+			if unitStreamCancelRead(t.wakeRead) == blocked {
+				panic("witgo/async: cancelling a wake-up read blocked")
+			}
+		}
+		delete(waiters, t.wakeRead)
+		delete(t.members, t.wakeRead)
+		unitStreamDropReadable(t.wakeRead)
+		unitStreamDropWritable(t.wakeWrite)
+	}
+	var heir *task
+	for _, u := range tasks {
+		if u != t && !u.returned {
+			heir = u
+			break
+		}
+	}
+	for h, w := range t.members {
+		if heir != nil {
+			heir.adopt(h, w)
+		} else {
+			waitableJoin(h, 0)
+			w.owner = nil
+			orphans[h] = w
+		}
+	}
+	clear(t.members)
+	waitableSetDrop(t.set)
+	delete(tasks, t.id)
+}
+
+// cancelling reports whether a subtask in t's set is being cancelled.
+func (t *task) cancelling() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	for _, w := range t.members {
+		if w.cancelling {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *task) adopt(h uint32, w *waiter) {
+	waitableJoin(h, t.set)
+	w.owner = t
+	t.members[h] = w
+}
+
+// wake makes the host call t's callback soon, from any task: one element
+// through t's unit stream completes the read pending in t's waitable set.
+func (t *task) wake() {
+	mu.Lock()
+	defer mu.Unlock()
+	if t.wakeRead == 0 {
+		ends := unitStreamNew()
+		t.wakeRead, t.wakeWrite = uint32(ends), uint32(ends>>32)
+		w := &waiter{handle: t.wakeRead, onEvent: func(event) { t.wakeArmed = false }}
+		waiters[t.wakeRead] = w
+		t.adopt(t.wakeRead, w)
+	}
+	if !t.wakeArmed {
+		if r := unitStreamRead(t.wakeRead, unitBuf, 1); r != blocked {
+			panic("witgo/async: wake-up read did not block")
+		}
+		t.wakeArmed = true
+	}
+	if r := unitStreamWrite(t.wakeWrite, unitBuf, 1); r == blocked {
+		panic("witgo/async: wake-up write blocked")
+	}
+}
+
+var unitBuf = unsafe.Pointer(new(uint64))
+
+// register starts watching waitable h for the calling goroutine, in the
+// waitable set of the task being driven.
+func register(h uint32) *waiter {
+	if current == nil {
+		panic("witgo/async: an async operation outside an async export task (call it from an async export, or from goroutines it started)")
+	}
+	w := &waiter{handle: h, events: make(chan event, 2)}
+	mu.Lock()
+	defer mu.Unlock()
+	waiters[h] = w
+	current.adopt(h, w)
+	return w
+}
+
+// unregister stops watching w; the caller then drops the waitable.
+func unregister(w *waiter) {
+	mu.Lock()
+	defer mu.Unlock()
+	delete(waiters, w.handle)
+	if w.owner != nil {
+		delete(w.owner.members, w.handle)
+	} else {
+		delete(orphans, w.handle)
+	}
+}
+
+var hookInstalled bool
+
+func installIdleHook() {
+	if !hookInstalled {
+		hookInstalled = true
+		wasiOnIdle(onIdle)
+	}
+}
+
+// onIdle runs on the scheduler's stack when no goroutine can run: it wakes
+// the driver of the current task, which returns to the host.
+func onIdle() bool {
+	t := current
+	if t == nil {
+		return false
+	}
+	select {
+	case t.idle <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// armTimer makes sure the host wakes the task when the earliest sleeping
+// goroutine is due, by waiting on the host's clock in the task's set; with
+// no goroutine sleeping, pending clock waits are cancelled.
+func (t *task) armTimer() {
+	deadline := idleDeadline()
+	if deadline <= 0 {
+		cancelTimers()
+		return
+	}
+	if timerDeadline != 0 && timerDeadline <= deadline {
+		return
+	}
+	wait := deadline - nanotime()
+	if wait < 0 {
+		wait = 0
+	}
+	status := clockWaitFor(wait)
+	state, h := status&0xf, status>>4
+	if state == subtaskReturned {
+		// Already due: run again at once.
+		yielders = append(yielders, make(chan struct{}, 1))
+		return
+	}
+	timerDeadline = deadline
+	w := &waiter{handle: h}
+	w.onEvent = func(ev event) {
+		if ev.payload == subtaskReturned || ev.payload >= subtaskCancelledBeforeStarted {
+			endTimer(w, deadline)
+		}
+	}
+	mu.Lock()
+	waiters[h] = w
+	t.adopt(h, w)
+	timers = append(timers, w)
+	mu.Unlock()
+}
+
+// timers are the pending clock waits.
+var timers []*waiter
+
+func endTimer(w *waiter, deadline int64) {
+	unregister(w)
+	subtaskDrop(w.handle)
+	for i, x := range timers {
+		if x == w {
+			timers = append(timers[:i], timers[i+1:]...)
+			break
+		}
+	}
+	if timerDeadline == deadline {
+		timerDeadline = 0
+	}
+}
+
+func cancelTimers() {
+	for _, w := range append([]*waiter(nil), timers...) {
+		if w.cancelling {
+			continue
+		}
+		switch subtaskCancel(w.handle) {
+		case blocked:
+			// Its event ends it; its task waits for that before exiting.
+			w.cancelling = true
+		default:
+			endTimer(w, timerDeadline)
+		}
+	}
+	timerDeadline = 0
+}
+
+// Await waits for the subtask of an async-lowered import call, given the
+// status the call returned, and reports whether the callee returned (its
+// results are written). If ctx is done first, the subtask is cancelled;
+// then Await reports false unless the callee returned anyway.
+func Await(ctx context.Context, status uint32) bool {
+	state, h := status&0xf, status>>4
+	switch state {
+	case subtaskReturned:
+		return true
+	case subtaskCancelledBeforeStarted, subtaskCancelledBeforeReturned:
+		return false
+	}
+	w := register(h)
+	done := ctx.Done()
+	for {
+		select {
+		case ev := <-w.events:
+			state = ev.payload
+		case <-done:
+			done = nil
+			r := subtaskCancel(h)
+			if r == blocked {
+				continue // the subtask's event tells how it ended
+			}
+			state = r
+		}
+		switch state {
+		case subtaskReturned:
+			unregister(w)
+			subtaskDrop(h)
+			return true
+		case subtaskCancelledBeforeStarted, subtaskCancelledBeforeReturned:
+			unregister(w)
+			subtaskDrop(h)
+			return false
+		}
+	}
+}
+
+// Yield lets the host deliver events and run other tasks before the calling
+// goroutine continues.
+func Yield() {
+	ch := make(chan struct{}, 1)
+	yielders = append(yielders, ch)
+	<-ch
+}
+
+// HoldCalls applies backpressure: until release is called, the host holds
+// new calls of this component's async exports instead of starting them.
+func HoldCalls() (release func()) {
+	backpressureInc()
+	released := false
+	return func() {
+		if !released {
+			released = true
+			backpressureDec()
+		}
+	}
+}
+
+// Tasks is the number of async export tasks in flight (for tests).
+func Tasks() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return len(tasks)
+}
+
+// Waiting is the number of waitables the executor watches (for tests).
+func Waiting() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return len(waiters)
+}
+
+// Timers is the number of clock waits pending with the host (for tests).
+func Timers() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return len(timers)
+}
