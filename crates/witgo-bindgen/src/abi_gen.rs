@@ -1143,6 +1143,9 @@ impl Bindgen for FuncGen<'_, '_> {
                                 let we = self.tmp("w");
                                 let fallback = if go_ty == "string" {
                                     format!("{ev} = {e}.Error()")
+                                } else if go_ty.ends_with(".ErrorContext") {
+                                    // Any Go error crosses as an error-context with its message.
+                                    format!("{ev} = {wit}.NewErrorContext({e}.Error())")
                                 } else {
                                     let fmt = self.file.std("fmt");
                                     format!(

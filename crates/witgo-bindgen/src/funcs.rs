@@ -149,6 +149,16 @@ impl FuncCx<'_> {
                                 Type::Id(eid) if self.error_types.contains(&dealias(self.resolve(), *eid)) => {
                                     ErrShape::Direct { go_ty }
                                 }
+                                // wit.ErrorContext implements error.
+                                Type::ErrorContext => ErrShape::Direct { go_ty },
+                                Type::Id(eid)
+                                    if matches!(
+                                        self.resolve().types[dealias(self.resolve(), *eid)].kind,
+                                        TypeDefKind::Type(Type::ErrorContext)
+                                    ) =>
+                                {
+                                    ErrShape::Direct { go_ty }
+                                }
                                 _ => ErrShape::Wrapped { go_ty },
                             }
                         }

@@ -21,6 +21,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("async/hook_overlay.go", include_str!("../../../go/async/hook_overlay.go")),
     ("async/task.go", include_str!("../../../go/async/task.go")),
     ("wit/doc.go", include_str!("../../../go/wit/doc.go")),
+    ("wit/errorcontext_other.go", include_str!("../../../go/wit/errorcontext_other.go")),
+    ("wit/errorcontext_wasm.go", include_str!("../../../go/wit/errorcontext_wasm.go")),
     ("wit/handles.go", include_str!("../../../go/wit/handles.go")),
     ("wit/option.go", include_str!("../../../go/wit/option.go")),
     ("wit/result.go", include_str!("../../../go/wit/result.go")),

@@ -386,3 +386,23 @@ async fn backpressure_holds_new_calls_until_released() {
         .unwrap();
     assert_idle(&mut s, &guest).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn error_context_made_by_go_comes_back_with_its_message() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    let msg = s
+        .store
+        .run_concurrent(async |a| {
+            let e = api.call_make_error(a, "boom: disk on fire".to_string()).await.unwrap();
+            let first = api.call_describe_error(a, e).await.unwrap();
+            // A plain Go error returned for result<_, error-context>.
+            let e = api.call_fail_with(a, "no space left".to_string()).await.unwrap().unwrap_err();
+            (first, api.call_describe_error(a, e).await.unwrap())
+        })
+        .await
+        .unwrap();
+    assert_eq!(msg.0, "error-context: boom: disk on fire");
+    assert_eq!(msg.1, "error-context: no space left");
+    assert_idle(&mut s, &guest).await;
+}

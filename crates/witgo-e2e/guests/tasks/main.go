@@ -11,6 +11,7 @@ import (
 
 	"e2e/tasks/gen/e2e/tasks/host"
 	"e2e/tasks/gen/witgo/async"
+	"e2e/tasks/gen/witgo/wit"
 )
 
 type API struct{}
@@ -121,6 +122,16 @@ func (API) HoldCallsUntil(ctx context.Context, id uint32) {
 		panic(err)
 	}
 }
+
+func (API) MakeError(msg string) wit.ErrorContext { return wit.NewErrorContext(msg) }
+
+func (API) DescribeError(e wit.ErrorContext) string {
+	defer e.Drop()
+	var err error = e
+	return err.Error()
+}
+
+func (API) FailWith(msg string) (uint32, error) { return 0, errors.New(msg) }
 
 func (API) Stats() (uint32, uint32) {
 	return uint32(async.Tasks()), uint32(async.Waiting())
