@@ -19,10 +19,16 @@
 //     stack. When a goroutine finishes a task other than the one being driven
 //     (it was woken by another task), witgo wakes that task through a unit
 //     stream joined to its waitable set, so the host calls its callback.
-//   - Goroutines started by a task may outlive it: when a task exits, the
-//     waitables its goroutines still wait on move to another live task's set
-//     (or wait for the next task), and those goroutines keep running whenever
-//     the component is next entered.
+//   - Goroutines started by a task may outlive its return: the task keeps
+//     waiting for the events of operations they still have pending (import
+//     calls, stream and future copies) and exits when there are none. Clock
+//     waits and operations left by exited tasks move to another live task's
+//     set, or to the next task, and run whenever the component is next
+//     entered.
+//   - stream<T> and future<T> (stream.go): StreamReader/StreamWriter and
+//     FutureReader/FutureWriter over per-payload built-ins that the bindings
+//     register; data crosses through heap buffers (a goroutine's stack may
+//     move while the host holds an address).
 //   - Timers: when every goroutine is blocked and one sleeps (time.Sleep,
 //     time.After, context deadlines), the task also waits on
 //     wasi:clocks/monotonic-clock@0.3.0 wait-for, so it wakes on time while

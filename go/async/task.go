@@ -52,6 +52,7 @@ type waiter struct {
 	// cancelling: the executor cancelled this subtask and waits for the
 	// host to confirm; its task does not exit before that.
 	cancelling bool
+	isTimer    bool
 }
 
 // task is one call of an async export.
@@ -184,7 +185,7 @@ func (t *task) drive() uint32 {
 	switch {
 	case len(yielders) > 0:
 		return callbackYield
-	case t.returned && !t.cancelling():
+	case t.returned && !t.cancelling() && !t.pumping():
 		t.exit()
 		return callbackExit
 	default:
@@ -300,6 +301,21 @@ func (t *task) exit() {
 	clear(t.members)
 	waitableSetDrop(t.set)
 	delete(tasks, t.id)
+}
+
+// pumping reports whether goroutines still wait on operations in t's set
+// (an import call, a stream or future copy): a task that has returned keeps
+// waiting for their events, so that those goroutines run on, rather than
+// leave them for whichever task comes next. Clock waits do not count.
+func (t *task) pumping() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	for h, w := range t.members {
+		if h != t.wakeRead && !w.isTimer {
+			return true
+		}
+	}
+	return false
 }
 
 // cancelling reports whether a subtask in t's set is being cancelled.
@@ -419,7 +435,7 @@ func (t *task) armTimer() {
 		return
 	}
 	timerDeadline = deadline
-	w := &waiter{handle: h}
+	w := &waiter{handle: h, isTimer: true}
 	w.onEvent = func(ev event) {
 		if ev.payload == subtaskReturned || ev.payload >= subtaskCancelledBeforeStarted {
 			endTimer(w, deadline)

@@ -67,6 +67,9 @@ pub struct FuncGen<'a, 'b> {
     /// Async import: parameter and result areas belong to the call (heap
     /// memory kept alive until the results are lifted), not the package.
     pub local_areas: bool,
+    /// Lowering inside a loop the caller writes (stream/future codecs):
+    /// everything to keep alive goes into `keep_`.
+    pub keep_in_slice: bool,
     /// Async import: the Go results end with an error that is nil unless the
     /// call was cancelled.
     pub extra_nil_error: bool,
@@ -115,6 +118,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             gc_window: false,
             unpin_at_call: None,
             local_areas: false,
+            keep_in_slice: false,
             extra_nil_error: false,
             task_return_callee: String::new(),
             task_return_params: Vec::new(),
@@ -210,7 +214,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         if self.side != Side::Import && self.task_return_callee.is_empty() {
             return;
         }
-        if self.in_nested_block() {
+        if self.in_nested_block() || self.keep_in_slice {
             self.unsafe_();
             self.keep_slice = true;
             self.push(&format!("keep_ = append(keep_, {ptr})"));
@@ -843,18 +847,22 @@ impl Bindgen for FuncGen<'_, '_> {
                 }
                 results.push(v);
             }
-            I::FutureLower { .. } | I::StreamLower { .. } | I::ErrorContextLower => {
+            I::FutureLower { .. } | I::StreamLower { .. } => {
+                // The readable end goes to the other side.
+                results.push(format!("{}.TakeHandle()", operands[0]));
+            }
+            I::ErrorContextLower => {
                 results.push(format!("{}.Handle()", operands[0]));
             }
             I::FutureLift { payload, .. } => {
-                let wit = self.wit();
+                let a = self.cx.async_pkg(self.file);
                 let t = self.cx.opt_ty(self.file, payload.as_ref());
-                results.push(format!("{wit}.FutureFromHandle[{t}]({})", operands[0]));
+                results.push(format!("{a}.LiftFutureReader[{t}]({})", operands[0]));
             }
             I::StreamLift { payload, .. } => {
-                let wit = self.wit();
+                let a = self.cx.async_pkg(self.file);
                 let t = self.cx.opt_ty(self.file, payload.as_ref());
-                results.push(format!("{wit}.StreamFromHandle[{t}]({})", operands[0]));
+                results.push(format!("{a}.LiftStreamReader[{t}]({})", operands[0]));
             }
             I::ErrorContextLift => {
                 let wit = self.wit();

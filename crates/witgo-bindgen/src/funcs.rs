@@ -11,8 +11,8 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower, WasmType};
 use wit_parser::{
-    Function, FunctionKind, LiftLowerAbi, ManglingAndAbi, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WasmExport,
-    WasmExportKind, WasmImport, WorldKey,
+    Function, FunctionKind, FutureIntrinsic, LiftLowerAbi, ManglingAndAbi, Resolve, SizeAlign, StreamIntrinsic, Type,
+    TypeDefKind, TypeId, WasmExport, WasmExportKind, WasmImport, WorldKey,
 };
 
 pub const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
@@ -445,6 +445,143 @@ impl FuncCx<'_> {
             task_return_params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(file, t))).collect();
         file.wasm_import(&tr_module, &tr_name, &format!("wasmimport_task_return_{mangled}"), &params.join(", "), None);
         out
+    }
+
+    /// The built-ins and element codecs of every stream and future payload
+    /// type the package's functions use, registered with the executor
+    /// (async.RegisterStream / RegisterFuture) so that async.NewStream[T]
+    /// and lifted handles find them.
+    pub fn stream_ops(&self, file: &mut GoFileBuilder, imports: &[&Function], exports: &[&Function]) -> String {
+        let resolve = self.resolve();
+        let mut seen = HashSet::new();
+        let mut out = String::new();
+        let mut inits = String::new();
+        for (funcs, exported) in [(imports, false), (exports, true)] {
+            for func in funcs {
+                for ty in func.find_futures_and_streams(resolve) {
+                    let (is_stream, payload) = match &resolve.types[ty].kind {
+                        TypeDefKind::Stream(p) => (true, *p),
+                        TypeDefKind::Future(p) => (false, *p),
+                        _ => continue,
+                    };
+                    let go_payload = self.tcx.opt_ty(file, payload.as_ref());
+                    if !seen.insert((is_stream, go_payload.clone())) {
+                        continue;
+                    }
+                    let k = seen.len();
+                    let (code, init) = self.payload_ops(file, func, ty, is_stream, payload.as_ref(), &go_payload, exported, k);
+                    out.push_str(&code);
+                    inits.push_str(&init);
+                }
+            }
+        }
+        if !inits.is_empty() {
+            writeln!(out, "func init() {{\n{inits}}}\n").unwrap();
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn payload_ops(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        ty: TypeId,
+        is_stream: bool,
+        payload: Option<&Type>,
+        go_payload: &str,
+        exported: bool,
+        k: usize,
+    ) -> (String, String) {
+        let resolve = self.resolve();
+        let async_pkg = self.tcx.async_pkg(file);
+        let unsafe_ = file.std("unsafe");
+        let kind = if is_stream { "stream" } else { "future" };
+        let name = |intr: &str| format!("wasmimport_{kind}{k}_{intr}");
+        let import = |file: &mut GoFileBuilder, intr_s: Option<StreamIntrinsic>, intr_f: Option<FutureIntrinsic>, async_: bool| {
+            let (module, iname) = match (intr_s, intr_f) {
+                (Some(intrinsic), _) => resolve.wasm_import_name(
+                    ASYNC_MANGLING,
+                    WasmImport::StreamIntrinsic { interface: self.key, func, ty: Some(ty), intrinsic, exported, async_ },
+                ),
+                (_, Some(intrinsic)) => resolve.wasm_import_name(
+                    ASYNC_MANGLING,
+                    WasmImport::FutureIntrinsic { interface: self.key, func, ty: Some(ty), intrinsic, exported, async_ },
+                ),
+                _ => unreachable!(),
+            };
+            let _ = file;
+            (module, iname)
+        };
+        let copy_params = if is_stream { "end uint32, ptr uint32, n uint32" } else { "end uint32, ptr uint32" };
+        let specs: [(&str, Option<StreamIntrinsic>, Option<FutureIntrinsic>, bool, &str, Option<&str>); 7] = [
+            ("new", Some(StreamIntrinsic::New), Some(FutureIntrinsic::New), false, "", Some("uint64")),
+            ("read", Some(StreamIntrinsic::Read), Some(FutureIntrinsic::Read), true, copy_params, Some("uint32")),
+            ("write", Some(StreamIntrinsic::Write), Some(FutureIntrinsic::Write), true, copy_params, Some("uint32")),
+            ("cancel_read", Some(StreamIntrinsic::CancelRead), Some(FutureIntrinsic::CancelRead), true, "end uint32", Some("uint32")),
+            ("cancel_write", Some(StreamIntrinsic::CancelWrite), Some(FutureIntrinsic::CancelWrite), true, "end uint32", Some("uint32")),
+            ("drop_readable", Some(StreamIntrinsic::DropReadable), Some(FutureIntrinsic::DropReadable), false, "end uint32", None),
+            ("drop_writable", Some(StreamIntrinsic::DropWritable), Some(FutureIntrinsic::DropWritable), false, "end uint32", None),
+        ];
+        for (intr, s_i, f_i, async_, params, result) in specs {
+            let (module, iname) =
+                if is_stream { import(file, s_i, None, async_) } else { import(file, None, f_i, async_) };
+            file.wasm_import(&module, &iname, &name(intr), params, result);
+        }
+
+        // The element codec.
+        let (size, align) = match payload {
+            Some(t) => (self.sizes.size(t).size_wasm32(), self.sizes.align(t).align_wasm32()),
+            None => (0, 1),
+        };
+        let canonical = is_stream
+            && matches!(
+                payload,
+                Some(Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 | Type::F32 | Type::F64)
+            );
+        let (lift, lower) = match payload {
+            None => ("func(unsafe.Pointer, []struct{}) {}".to_string(), "func([]struct{}, unsafe.Pointer) []unsafe.Pointer { return nil }".to_string()),
+            Some(t) => {
+                let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
+                fg.release_after_lift = true;
+                let v = abi::lift_from_memory(resolve, &mut fg, "base_".to_string(), t);
+                fg.push_code(&format!("dst[i_] = {v}"));
+                let (body, _) = fg.finish();
+                let lift = format!(
+                    "func(p {unsafe_}.Pointer, dst []{go_payload}) {{\nfor i_ := range dst {{\nbase_ := {unsafe_}.Add(p, uintptr(i_)*{size})\n{body}}}\n}}"
+                );
+                let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
+                fg.local_areas = true;
+                fg.keep_in_slice = true;
+                abi::lower_to_memory(resolve, &mut fg, "base_".to_string(), "src[i_]".to_string(), t);
+                let (body, _) = fg.finish();
+                let body = body.replace("var keep_ []unsafe.Pointer\n", "");
+                let lower = format!(
+                    "func(src []{go_payload}, p {unsafe_}.Pointer) []{unsafe_}.Pointer {{\nvar keep_ []{unsafe_}.Pointer\nfor i_ := range src {{\nbase_ := {unsafe_}.Add(p, uintptr(i_)*{size})\n{body}}}\nreturn keep_\n}}"
+                );
+                (lift, lower)
+            }
+        };
+        let ops_ty = if is_stream { "StreamOps" } else { "FutureOps" };
+        let var = format!("{kind}Ops{k}_");
+        let mut out = String::new();
+        writeln!(
+            out,
+            "// {var} are the built-ins for {kind}<{go_payload}>.\nvar {var} = &{async_pkg}.{ops_ty}[{go_payload}]{{\n\
+             New: {}, Read: {}, Write: {}, CancelRead: {}, CancelWrite: {}, DropReadable: {}, DropWritable: {},\n\
+             Size: {size}, Align: {align},{}\nLift: {lift},\nLower: {lower},\n}}\n",
+            name("new"),
+            name("read"),
+            name("write"),
+            name("cancel_read"),
+            name("cancel_write"),
+            name("drop_readable"),
+            name("drop_writable"),
+            if canonical { " Canonical: true," } else { "" },
+        )
+        .unwrap();
+        let register = if is_stream { "RegisterStream" } else { "RegisterFuture" };
+        (out, format!("{async_pkg}.{register}({var})\n"))
     }
 
     /// Module and name of the `[task-return]` import for exported `func`.

@@ -119,8 +119,8 @@ impl TypeCx<'_> {
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
                 self.resource_ref(file, dealias(self.resolve, *r))
             }
-            TypeDefKind::Future(t) => format!("{}.Future[{}]", self.wit_pkg(file), self.opt_ty(file, t.as_ref())),
-            TypeDefKind::Stream(t) => format!("{}.Stream[{}]", self.wit_pkg(file), self.opt_ty(file, t.as_ref())),
+            TypeDefKind::Future(t) => format!("*{}.FutureReader[{}]", self.async_pkg(file), self.opt_ty(file, t.as_ref())),
+            TypeDefKind::Stream(t) => format!("*{}.StreamReader[{}]", self.async_pkg(file), self.opt_ty(file, t.as_ref())),
             TypeDefKind::Record(_)
             | TypeDefKind::Variant(_)
             | TypeDefKind::Enum(_)

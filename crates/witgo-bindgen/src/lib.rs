@@ -244,6 +244,8 @@ fn generate_package(
         let contract = export_contract(&fcx, &mut file, plan, idx, &exports, &wit_owner);
         file.body.push_str(&contract);
     }
+    let ops = fcx.stream_ops(&mut file, &imports, &exports);
+    file.body.push_str(&ops);
     Some(file)
 }
 

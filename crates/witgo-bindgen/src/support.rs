@@ -19,6 +19,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("async/hook_native.go", include_str!("../../../go/async/hook_native.go")),
     ("async/hook_none.go", include_str!("../../../go/async/hook_none.go")),
     ("async/hook_overlay.go", include_str!("../../../go/async/hook_overlay.go")),
+    ("async/stream.go", include_str!("../../../go/async/stream.go")),
     ("async/task.go", include_str!("../../../go/async/task.go")),
     ("wit/doc.go", include_str!("../../../go/wit/doc.go")),
     ("wit/errorcontext_other.go", include_str!("../../../go/wit/errorcontext_other.go")),
