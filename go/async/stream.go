@@ -126,6 +126,7 @@ type StreamReader[T any] struct {
 	ops    *StreamOps[T]
 	handle uint32
 	ended  bool // the writer dropped its end
+	buf    scratch
 }
 
 // StreamWriter is the writable end of a stream<T>.
@@ -133,6 +134,20 @@ type StreamWriter[T any] struct {
 	ops    *StreamOps[T]
 	handle uint32
 	gone   bool // the reader dropped its end
+	buf    scratch
+}
+
+// scratch is an end's reusable heap buffer (one copy at a time per end).
+type scratch struct {
+	p   unsafe.Pointer
+	cap int // elements
+}
+
+func (s *scratch) get(size, align uint32, n int) unsafe.Pointer {
+	if s.p == nil || s.cap < n {
+		s.p, s.cap = heapBuf(size, align, n), n
+	}
+	return s.p
 }
 
 // NewStream creates a stream<T>: write to w, hand r to the other side (as
@@ -174,7 +189,7 @@ func (r *StreamReader[T]) Read(ctx context.Context, buf []T) (int, error) {
 		return 0, nil
 	}
 	ops := r.ops
-	mem := heapBuf(ops.Size, ops.Align, len(buf))
+	mem := r.buf.get(ops.Size, ops.Align, len(buf))
 	status := ops.Read(r.handle, abi.Addr(mem), uint32(len(buf)))
 	status = awaitCopy(ctx, r.handle, status, ops.CancelRead)
 	n, result := int(status>>4), status&0xf
@@ -222,7 +237,8 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 			return total, ErrPeerGone
 		}
 		chunk := buf[total:]
-		mem := heapBuf(ops.Size, ops.Align, len(chunk))
+		// Lowered strings and lists stay alive through keep, not the buffer.
+		mem := w.buf.get(ops.Size, ops.Align, len(chunk))
 		var keep []unsafe.Pointer
 		if ops.Canonical {
 			copy(unsafe.Slice((*byte)(mem), len(chunk)*int(ops.Size)), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(chunk))), len(chunk)*int(ops.Size)))

@@ -1,7 +1,7 @@
 //! stream<T> and future<T> between the Rust host and Go: bytes through
 //! io.Reader/io.Writer, a stream of strings written by a goroutine, a future
 //! read and answered, a stream forwarded host -> Go -> host, a reader that
-//! drops its end early, and memory that stays bounded while 256 MiB pass.
+//! drops its end early, and memory that stays bounded while 1 GiB passes.
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -30,13 +30,20 @@ fn byte(i: u64) -> u8 {
 }
 
 fn expected(n: u64) -> (u64, u64) {
-    (n, (0..n).map(|i| byte(i) as u64).sum())
+    let period: u64 = (0..251).sum();
+    (n, (n / 251) * period + (0..n % 251).sum::<u64>())
 }
 
-/// Produces n bytes (byte i = i % 251) lazily, in chunks of at most 64 KiB.
+/// Produces n bytes (byte i = i % 251) lazily, in chunks of 65,511 bytes
+/// (261 periods of 251, so every chunk is the same).
 struct Bytes {
     next: u64,
     n: u64,
+}
+
+fn pattern() -> bytes::Bytes {
+    static PATTERN: std::sync::OnceLock<bytes::Bytes> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| (0..251 * 261).map(byte).collect::<Vec<u8>>().into()).clone()
 }
 
 impl<D> StreamProducer<D> for Bytes {
@@ -53,10 +60,10 @@ impl<D> StreamProducer<D> for Bytes {
         if self.next == self.n {
             return Poll::Ready(Ok(StreamResult::Dropped));
         }
-        let len = (self.n - self.next).min(64 << 10);
-        let chunk: bytes::BytesMut = (self.next..self.next + len).map(byte).collect();
+        let chunk = pattern();
+        let len = (self.n - self.next).min(chunk.len() as u64);
         self.next += len;
-        dst.set_buffer(chunk.freeze());
+        dst.set_buffer(chunk.slice(..len as usize));
         Poll::Ready(Ok(StreamResult::Completed))
     }
 }
@@ -262,10 +269,10 @@ async fn go_drops_its_reader_mid_stream() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn quarter_gib_through_go_with_bounded_memory() {
+async fn one_gib_through_go_with_bounded_memory() {
     let (mut s, guest) = start().await;
     let api = guest.e2e_streams_api();
-    let n: u64 = 256 << 20;
+    let n: u64 = 1 << 30;
     let t = Instant::now();
     let got = s
         .store
@@ -278,7 +285,7 @@ async fn quarter_gib_through_go_with_bounded_memory() {
     let elapsed = t.elapsed();
     assert_eq!(got, expected(n));
     let peak = s.store.data().data.mem.peak;
-    eprintln!("256 MiB host -> Go stream: {elapsed:?}, guest memory peak {peak} bytes");
+    eprintln!("1 GiB host -> Go stream: {elapsed:?}, guest memory peak {peak} bytes");
     assert!(peak < 64 << 20, "guest memory grew to {peak} bytes");
     assert_idle(&mut s, &guest).await;
 }

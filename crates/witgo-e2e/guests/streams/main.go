@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -18,19 +17,22 @@ func (API) SumBytes(ctx context.Context, s *async.StreamReader[uint8]) (uint64, 
 	r := async.Reader(s)
 	r.Ctx = ctx
 	defer r.Close()
-	br := bufio.NewReaderSize(r, 1<<16)
-	var n, sum uint64
-	for {
-		b, err := br.ReadByte()
-		if err == io.EOF {
-			return n, sum
-		}
-		if err != nil {
-			panic(err)
-		}
-		n++
-		sum += uint64(b)
+	var c counter
+	if _, err := r.WriteTo(&c); err != nil {
+		panic(err)
 	}
+	return c.n, c.sum
+}
+
+// counter is an io.Writer counting and summing the bytes written to it.
+type counter struct{ n, sum uint64 }
+
+func (c *counter) Write(p []byte) (int, error) {
+	c.n += uint64(len(p))
+	for _, b := range p {
+		c.sum += uint64(b)
+	}
+	return len(p), nil
 }
 
 func (API) Strings(ctx context.Context, n uint32) *async.StreamReader[string] {
