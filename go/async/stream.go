@@ -108,6 +108,11 @@ func awaitCopy(ctx context.Context, end, status uint32, cancel func(uint32) uint
 	case ev := <-w.events:
 		return ev.payload
 	case <-ctx.Done():
+		// A copy whose completion was already delivered is over: the host
+		// traps a cancel with no copy pending.
+		if ev, ok := pending(w); ok {
+			return ev.payload
+		}
 		if r := cancel(end); r != blocked {
 			return r
 		}
@@ -177,7 +182,8 @@ func (r *StreamReader[T]) TakeHandle() int32 {
 // Read reads up to len(buf) elements, blocking the calling goroutine until
 // at least one is available. It returns io.EOF once the writer has dropped
 // its end and everything was read; if ctx is done first, the read is
-// cancelled and Read returns what arrived meanwhile, or ctx's error.
+// cancelled and Read returns what arrived meanwhile, or ctx's error. An
+// empty buf returns 0, nil at once (as io.Reader does); Ready waits.
 func (r *StreamReader[T]) Read(ctx context.Context, buf []T) (int, error) {
 	if r.handle == 0 {
 		return 0, errors.New("witgo/async: read from a closed stream")
@@ -213,6 +219,31 @@ func (r *StreamReader[T]) Read(ctx context.Context, buf []T) (int, error) {
 	return n, nil
 }
 
+// Ready waits until the writer has values to give, without taking any (a
+// zero-length read: readiness, as with poll(2)); the next Read then
+// usually returns without blocking. Ready returns io.EOF once the writer
+// has dropped its end, or ctx's error if ctx is done first. A writer may
+// report ready before it has values; Read still blocks until it does.
+func (r *StreamReader[T]) Ready(ctx context.Context) error {
+	if r.handle == 0 {
+		return errors.New("witgo/async: read from a closed stream")
+	}
+	if r.ended {
+		return io.EOF
+	}
+	ops := r.ops
+	mem := r.buf.get(ops.Size, ops.Align, 1)
+	status := awaitCopy(ctx, r.handle, ops.Read(r.handle, abi.Addr(mem), 0), ops.CancelRead)
+	switch status & 0xf {
+	case copyDropped:
+		r.ended = true
+		return io.EOF
+	case copyCancelled:
+		return ctx.Err()
+	}
+	return nil
+}
+
 // Close drops the readable end; the writer's next write reports ErrPeerGone.
 func (r *StreamReader[T]) Close() error {
 	if r.handle != 0 {
@@ -225,41 +256,77 @@ func (r *StreamReader[T]) Close() error {
 // Write writes all of buf, blocking the calling goroutine while the reader
 // is not reading. It returns early with ErrPeerGone if the reader dropped
 // its end, or with ctx's error if ctx is done first (the write is then
-// cancelled); n counts the elements the reader received.
+// cancelled); n counts the elements the reader received. Elements the
+// reader did not take are given back in buf[n:] (fresh values for
+// resources in them, which stay the caller's to close).
 func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 	if w.handle == 0 {
 		return 0, errors.New("witgo/async: write to a closed stream")
 	}
+	if w.gone {
+		return 0, ErrPeerGone
+	}
+	if len(buf) == 0 {
+		return 0, nil
+	}
 	ops := w.ops
+	// Lower once: a partial write goes on from where the reader stopped
+	// (lowering again would move resources twice). Lowered strings and
+	// lists stay alive through keep, not the buffer.
+	mem := w.buf.get(ops.Size, ops.Align, len(buf))
+	var keep []unsafe.Pointer
+	if ops.Canonical {
+		copy(unsafe.Slice((*byte)(mem), len(buf)*int(ops.Size)), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(buf))), len(buf)*int(ops.Size)))
+	} else {
+		keep = ops.Lower(buf, mem)
+	}
 	total := 0
-	for total < len(buf) {
-		if w.gone {
-			return total, ErrPeerGone
-		}
-		chunk := buf[total:]
-		// Lowered strings and lists stay alive through keep, not the buffer.
-		mem := w.buf.get(ops.Size, ops.Align, len(chunk))
-		var keep []unsafe.Pointer
-		if ops.Canonical {
-			copy(unsafe.Slice((*byte)(mem), len(chunk)*int(ops.Size)), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(chunk))), len(chunk)*int(ops.Size)))
-		} else {
-			keep = ops.Lower(chunk, mem)
-		}
-		status := ops.Write(w.handle, abi.Addr(mem), uint32(len(chunk)))
+	var err error
+	for total < len(buf) && err == nil {
+		at := unsafe.Add(mem, uintptr(total)*uintptr(ops.Size))
+		status := ops.Write(w.handle, abi.Addr(at), uint32(len(buf)-total))
 		status = awaitCopy(ctx, w.handle, status, ops.CancelWrite)
-		runtime.KeepAlive(mem)
-		runtime.KeepAlive(keep)
 		n, result := int(status>>4), status&0xf
 		total += n
 		switch result {
 		case copyDropped:
 			w.gone = true
-			return total, ErrPeerGone
+			err = ErrPeerGone
 		case copyCancelled:
-			return total, ctx.Err()
+			err = ctx.Err()
 		}
 	}
-	return total, nil
+	if total < len(buf) && !ops.Canonical {
+		// Take back what was lowered but not delivered.
+		ops.Lift(unsafe.Add(mem, uintptr(total)*uintptr(ops.Size)), buf[total:])
+	}
+	runtime.KeepAlive(mem)
+	runtime.KeepAlive(keep)
+	return total, err
+}
+
+// Ready waits until the reader wants values, without giving any (a
+// zero-length write); the next Write then usually proceeds at once. It
+// returns ErrPeerGone once the reader has dropped its end, or ctx's error
+// if ctx is done first.
+func (w *StreamWriter[T]) Ready(ctx context.Context) error {
+	if w.handle == 0 {
+		return errors.New("witgo/async: write to a closed stream")
+	}
+	if w.gone {
+		return ErrPeerGone
+	}
+	ops := w.ops
+	mem := w.buf.get(ops.Size, ops.Align, 1)
+	status := awaitCopy(ctx, w.handle, ops.Write(w.handle, abi.Addr(mem), 0), ops.CancelWrite)
+	switch status & 0xf {
+	case copyDropped:
+		w.gone = true
+		return ErrPeerGone
+	case copyCancelled:
+		return ctx.Err()
+	}
+	return nil
 }
 
 // Close drops the writable end: the reader sees io.EOF after the rest.
@@ -369,6 +436,8 @@ type FutureReader[T any] struct {
 type FutureWriter[T any] struct {
 	ops    *FutureOps[T]
 	handle uint32
+	unsent []T  // the value of a cancelled Write
+	done   bool // the value was written, or the reader is gone
 }
 
 // NewFuture creates a future<T>: write its value with w, hand r on.
@@ -432,35 +501,65 @@ func (r *FutureReader[T]) Close() error {
 
 // Write delivers the value, blocking until the reader takes it. It returns
 // ErrPeerGone if the reader dropped its end, or ctx's error if ctx is done
-// first (the write is then cancelled and may be retried). A completed
+// first: the write is then cancelled, v was not delivered, and Write may be
+// called again (see Unsent for values holding resources). A completed
 // write drops the writable end.
 func (w *FutureWriter[T]) Write(ctx context.Context, v T) error {
 	if w.handle == 0 {
 		return errors.New("witgo/async: write to a closed future")
 	}
+	w.unsent = nil
 	ops := w.ops
 	mem := heapBuf(ops.Size, ops.Align, 1)
 	keep := ops.Lower([]T{v}, mem)
 	status := awaitCopy(ctx, w.handle, ops.Write(w.handle, abi.Addr(mem)), ops.CancelWrite)
-	runtime.KeepAlive(mem)
-	runtime.KeepAlive(keep)
+	defer runtime.KeepAlive(keep)
 	switch status & 0xf {
 	case copyCompleted:
+		w.done = true
 		w.Close()
 		return nil
 	case copyDropped:
+		w.unsent = make([]T, 1)
+		ops.Lift(mem, w.unsent)
+		w.done = true
 		w.Close()
 		return ErrPeerGone
 	default:
+		w.unsent = make([]T, 1)
+		ops.Lift(mem, w.unsent)
 		return ctx.Err()
 	}
 }
 
-// Close drops the writable end.
-func (w *FutureWriter[T]) Close() error {
-	if w.handle != 0 {
-		w.ops.DropWritable(w.handle)
-		w.handle = 0
+// Unsent returns the value of the last Write when it was not delivered
+// (cancelled, or the reader was gone). Lowering moved any resources in
+// that value into the write; Unsent gives them back in a fresh value, to
+// write again or close.
+func (w *FutureWriter[T]) Unsent() (v T, ok bool) {
+	if w.unsent == nil {
+		return v, false
 	}
+	return w.unsent[0], true
+}
+
+// ErrUnwritten is returned by closing a future's writer that has not
+// written its value: the Component Model traps the component if a future's
+// writable end is dropped before its value was written while the reader
+// may still wait for it, so witgo keeps the end open. Write the value.
+var ErrUnwritten = errors.New("witgo/async: a future's writer must write its value before it is closed")
+
+// Close drops the writable end. A writer that has not written its value
+// yet (and has not seen the reader gone) stays open, and Close returns
+// ErrUnwritten: write the value instead.
+func (w *FutureWriter[T]) Close() error {
+	if w.handle == 0 {
+		return nil
+	}
+	if !w.done {
+		return ErrUnwritten
+	}
+	w.ops.DropWritable(w.handle)
+	w.handle = 0
 	return nil
 }

@@ -501,6 +501,12 @@ func Await(ctx context.Context, status uint32) bool {
 			state = ev.payload
 		case <-done:
 			done = nil
+			// An event already delivered wins over the cancellation: the
+			// host traps a cancel of a subtask whose result it reported.
+			if final, ok := resolution(w); ok {
+				state = final
+				break
+			}
 			r := subtaskCancel(h)
 			if r == blocked {
 				continue // the subtask's event tells how it ended
@@ -517,6 +523,30 @@ func Await(ctx context.Context, status uint32) bool {
 			subtaskDrop(h)
 			return false
 		}
+	}
+}
+
+// resolution drains the subtask events the host already delivered for w
+// and returns the final state among them, if there is one.
+func resolution(w *waiter) (uint32, bool) {
+	for {
+		ev, ok := pending(w)
+		if !ok {
+			return 0, false
+		}
+		if ev.payload >= subtaskReturned {
+			return ev.payload, true
+		}
+	}
+}
+
+// pending takes an event the host already delivered for w, if any.
+func pending(w *waiter) (event, bool) {
+	select {
+	case ev := <-w.events:
+		return ev, true
+	default:
+		return event{}, false
 	}
 }
 

@@ -35,9 +35,17 @@ pub fn files(import_path: &str) -> Vec<GoFile> {
         .iter()
         .map(|(path, contents)| GoFile {
             path: format!("witgo/{path}"),
-            contents: contents.replace("\"witgo/", &format!("\"{import_path}/witgo/")),
+            contents: rewrite_imports(contents, import_path),
         })
         .collect()
+}
+
+/// Points the support packages' imports of each other (`"witgo/abi"`) at
+/// their vendored copies; error texts such as `"witgo/async: ..."` stay.
+fn rewrite_imports(contents: &str, import_path: &str) -> String {
+    ["abi", "async", "wit"].iter().fold(contents.to_string(), |text, pkg| {
+        text.replace(&format!("\"witgo/{pkg}\""), &format!("\"{import_path}/witgo/{pkg}\""))
+    })
 }
 
 #[cfg(test)]
