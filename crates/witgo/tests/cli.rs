@@ -480,3 +480,65 @@ fn wasi_p3_program_runs_sleeps_and_exits() {
     assert_eq!(stdout(&o), "slept true [a b]\n", "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
+
+#[test]
+fn wasi_p3_program_writes_stdout_through_a_stream_and_through_fmt() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p3out/go.mod", "module example.com/p3out\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "p3out/world.wit",
+        "package example:p3out;\n\nworld p3out {\n  import wasi:cli/stdout@0.3.0;\n  export wasi:cli/run@0.3.0;\n}\n",
+    );
+    write(
+        dir.path(),
+        "p3out/main.go",
+        r#"package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"example.com/p3out/gen/wasi/cli/stdout"
+	"example.com/p3out/gen/witgo/async"
+)
+
+func main() {
+	fmt.Println("through fmt")
+	w, r := async.NewStream[uint8]()
+	done := stdout.WriteViaStream(r)
+	out := async.Writer(w)
+	for i := 1; i <= 3; i++ {
+		fmt.Fprintf(out, "through the 0.3 stream, line %d\n", i)
+	}
+	out.Close()
+	res, err := done.Read(context.Background())
+	if err != nil || res.IsErr() {
+		fmt.Fprintln(os.Stderr, "write-via-stream:", res, err)
+		os.Exit(1)
+	}
+	fmt.Fprintln(os.Stdout, "and fmt again")
+	os.Exit(4)
+}
+"#,
+    );
+    let o = witgo()
+        .current_dir(dir.path().join("p3out"))
+        .args(["build", "--wit", "world.wit", "-o", "p3out.wasm", "."])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo().current_dir(dir.path().join("p3out")).args(["run", "p3out.wasm"]).output().unwrap();
+    assert_eq!(
+        stdout(&o),
+        "through fmt\nthrough the 0.3 stream, line 1\nthrough the 0.3 stream, line 2\nthrough the 0.3 stream, line 3\nand fmt again\n",
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
