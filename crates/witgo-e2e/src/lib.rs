@@ -1,7 +1,7 @@
 //! Shared by witgo's end-to-end runtime tests (`tests/*.rs`).
 //!
-//! Each test builds a Go guest from `guests/<case>/` (`world.wit` with a world
-//! named `<case>`, and `main.go`) with [`witgo_build::build`] — once per test
+//! Each test builds a Go guest from `guests/<case>/` (`world.wit`, or a
+//! `wit/` directory, with a world named `<case>`, and `main.go`) with [`witgo_build::build`] — once per test
 //! process and guest, different guests in parallel — into
 //! `target/e2e/<case>.wasm`, loads it through witgo-host's compiled-component
 //! cache, and drives it from Rust through typed `wasmtime::component::bindgen!`
@@ -47,8 +47,11 @@ fn build(case: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guests").join(case);
     let out = out_dir().join(format!("{case}.wasm"));
     std::fs::create_dir_all(out_dir()).unwrap();
+    // A guest importing another guest's interfaces keeps its WIT in wit/,
+    // with the other's world.wit linked into wit/deps/.
+    let wit = if dir.join("wit").is_dir() { dir.join("wit") } else { dir.join("world.wit") };
     let req = witgo_build::BuildRequest {
-        wit: dir.join("world.wit"),
+        wit,
         worlds: vec![case.to_string()],
         package_dir: dir.clone(),
         output: Some(out.clone()),
@@ -65,6 +68,36 @@ pub fn component(case: &str) -> Component {
     let path = guest(case);
     witgo_host::load_component(&engine, &path, Some(&out_dir().join("cache")))
         .unwrap_or_else(|e| panic!("loading guest {case}: {e:#}"))
+}
+
+/// Guest `root` composed with guests `with` (whose exports satisfy root's
+/// imports of the same names) into one component, so calls between them
+/// are guest to guest. Composed once per process.
+pub fn composed(root: &str, with: &[&str]) -> Component {
+    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    let name = std::iter::once(root).chain(with.iter().copied()).collect::<Vec<_>>().join("+");
+    let path = {
+        let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        built
+            .entry(name.clone())
+            .or_insert_with(|| {
+                let config = wasm_compose::config::Config {
+                    definitions: with.iter().map(|g| guest(g)).collect(),
+                    ..Default::default()
+                };
+                let root_path = guest(root);
+                let bytes = wasm_compose::composer::ComponentComposer::new(&root_path, &config)
+                    .compose()
+                    .unwrap_or_else(|e| panic!("composing {name}: {e:#}"));
+                let out = out_dir().join(format!("{name}.wasm"));
+                std::fs::write(&out, bytes).unwrap();
+                out
+            })
+            .clone()
+    };
+    let engine = witgo_host::engine().unwrap();
+    witgo_host::load_component(&engine, &path, Some(&out_dir().join("cache")))
+        .unwrap_or_else(|e| panic!("loading {name}: {e:#}"))
 }
 
 /// A linker with WASI; tests add their own imports.

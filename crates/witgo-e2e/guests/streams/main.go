@@ -112,7 +112,6 @@ func (API) ReadSome(ctx context.Context, s *async.StreamReader[uint8], max uint3
 	return uint32(total)
 }
 
-
 func main() {}
 
 func (API) SumPoints(ctx context.Context, s *async.StreamReader[api.Point]) (uint32, int64, string) {

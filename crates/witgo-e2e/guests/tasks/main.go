@@ -63,11 +63,6 @@ func (API) Sleep(ctx context.Context, ms uint32) uint64 {
 	return uint64(time.Since(start))
 }
 
-func (API) UntilCancelled(ctx context.Context) (uint32, error) {
-	<-ctx.Done()
-	return 0, ctx.Err()
-}
-
 func (API) GateWithTimeout(ctx context.Context, id, ms uint32) string {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
 	defer cancel()

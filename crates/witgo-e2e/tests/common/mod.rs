@@ -26,6 +26,7 @@ wasmtime::component::bindgen!({
 });
 
 pub use e2e::streams::{blobs, host};
+#[allow(unused_imports)]
 pub use exports::e2e::streams::api::Point;
 
 pub fn byte(i: u64) -> u8 {

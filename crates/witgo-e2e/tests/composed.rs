@@ -1,0 +1,125 @@
+//! Two Go components composed into one (guests/caller imports what
+//! guests/callee exports): a guest cancels a guest's async call through
+//! context cancellation (subtask.cancel -> the callee's context is
+//! cancelled -> it returns anyway or acknowledges), a cancel after the
+//! call completed changes nothing, and a stream goes guest -> guest -> host.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wasmtime::component::StreamReader;
+use witgo_e2e::{Session, composed, linker};
+
+mod common;
+
+wasmtime::component::bindgen!({
+    path: "guests/caller/wit",
+    world: "caller",
+    exports: { default: async | store },
+});
+
+/// What the callee reported through `e2e:callee/report.note`.
+type Notes = Arc<Mutex<Vec<String>>>;
+
+async fn start() -> (Session<Notes>, Caller, Notes) {
+    let mut linker = linker::<Notes>();
+    linker
+        .instance("e2e:callee/report")
+        .unwrap()
+        .func_wrap("note", |mut store, (msg,): (String,)| {
+            store.data_mut().data.rec.lock().unwrap().push(msg);
+            Ok(())
+        })
+        .unwrap();
+    let notes = Notes::default();
+    let mut s = Session::new(notes.clone());
+    let instance = linker.instantiate_async(&mut s.store, &composed("caller", &["callee"])).await.unwrap();
+    let guest = Caller::new(&mut s.store, &instance).unwrap();
+    (s, guest, notes)
+}
+
+/// The caller's executor is idle and the host table holds what it held
+/// after start-up.
+async fn assert_idle(s: &mut Session<Notes>, guest: &Caller, baseline: usize) {
+    let stats = s
+        .store
+        .run_concurrent(async |a| {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                let stats = guest.e2e_caller_api().call_stats(a).await.unwrap();
+                if stats == (0, 0) || Instant::now() > deadline {
+                    return stats;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(stats, (0, 0), "caller: tasks in flight, waitables watched");
+    assert_eq!(s.live_resources(), baseline, "host resource table");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_cancels_a_guest_call_and_the_callee_sees_its_context_cancelled() {
+    let (mut s, guest, notes) = start().await;
+    let baseline = s.live_resources();
+    let api = guest.e2e_caller_api();
+    let t = Instant::now();
+    let (kept, acked) = s
+        .store
+        .run_concurrent(async |a| {
+            // The callee returns a value after the cancellation: it stands.
+            let kept = api.call_cancel_after(a, 30, false).await.unwrap();
+            // The callee acknowledges: the caller sees its call cancelled.
+            let acked = api.call_cancel_after(a, 30, true).await.unwrap();
+            (kept, acked)
+        })
+        .await
+        .unwrap();
+    assert!(t.elapsed() >= Duration::from_millis(60), "{:?}", t.elapsed());
+    assert_eq!(kept, "returned finished anyway");
+    assert_eq!(acked, "cancelled context deadline exceeded");
+    assert_eq!(*notes.lock().unwrap(), ["callee: context canceled", "callee: context canceled"]);
+    assert_idle(&mut s, &guest, baseline).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_after_the_call_completed_changes_nothing() {
+    let (mut s, guest, notes) = start().await;
+    let baseline = s.live_resources();
+    let api = guest.e2e_caller_api();
+    let got = s
+        .store
+        .run_concurrent(async |a| {
+            let mut got = Vec::new();
+            for x in 0..100 {
+                got.push(api.call_quick_then_cancel(a, x).await.unwrap());
+            }
+            got
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, (1..=100).collect::<Vec<u32>>());
+    assert!(notes.lock().unwrap().is_empty());
+    assert_idle(&mut s, &guest, baseline).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_forwarded_guest_to_guest_to_host() {
+    let (mut s, guest, notes) = start().await;
+    let baseline = s.live_resources();
+    let api = guest.e2e_caller_api();
+    let n = 4 << 20;
+    let got = s
+        .store
+        .run_concurrent(async |a| {
+            let stream: StreamReader<u8> = api.call_relay(a, n).await.unwrap();
+            common::collect(a, stream).await
+        })
+        .await
+        .unwrap();
+    assert_eq!(got.len() as u64, n);
+    assert!(got.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8), "bytes differ from the pattern");
+    assert!(notes.lock().unwrap().is_empty(), "{:?}", notes.lock().unwrap());
+    assert_idle(&mut s, &guest, baseline).await;
+}
