@@ -32,6 +32,20 @@ func StringData(s string) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.StringData(s))
 }
 
+// escapeSink is written by Escape (see there).
+var escapeSink unsafe.Pointer
+
+// Escape returns p. Its purpose is the compiler's escape analysis: memory
+// whose address passes through Escape lives on the heap, never on a
+// goroutine's stack. Async import calls need that for their arguments: the
+// callee may read them after the calling goroutine has parked, and the
+// collector may move a parked goroutine's stack.
+func Escape(p unsafe.Pointer) unsafe.Pointer {
+	escapeSink = p
+	escapeSink = nil
+	return p
+}
+
 // SliceData is the address of s's elements, or nil (aligned for every
 // alignment) for an empty slice.
 func SliceData[T any](s []T, align uint32) unsafe.Pointer {

@@ -365,7 +365,7 @@ var unitBuf = unsafe.Pointer(new(uint64))
 // waitable set of the task being driven.
 func register(h uint32) *waiter {
 	if current == nil {
-		panic("witgo/async: an async operation outside an async export task (call it from an async export, or from goroutines it started)")
+		panic("witgo/async: an async import, stream or future operation has to wait outside an async export: the Component Model lets only async functions wait (declare the export `async func`, or run the code from one)")
 	}
 	w := &waiter{handle: h, events: make(chan event, 2)}
 	mu.Lock()

@@ -399,6 +399,17 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         self.go_return(&[v.to_string()]);
     }
 
+    /// `ptr`, an address of Go memory passed to the callee, as an address
+    /// the compiler must keep off goroutine stacks when the call is async
+    /// (the callee may read it after the caller parked; see abi.Escape).
+    fn heap_only(&mut self, ptr: String) -> String {
+        if !self.local_areas {
+            return ptr;
+        }
+        let abi = self.abi();
+        format!("{abi}.Escape({ptr})")
+    }
+
     /// Where memory lifted from comes from the host (cabi_realloc), emits
     /// the unpinning of the block at `ptr` and returns the pointer to use.
     pub fn unpin_host_alloc(&mut self, ptr: &str) -> String {
@@ -560,7 +571,8 @@ impl Bindgen for FuncGen<'_, '_> {
                 let s = self.bind(&operands[0]);
                 let abi = self.abi();
                 let p = self.tmp("ptr");
-                self.push(&format!("{p} := {abi}.StringData({s})"));
+                let data = self.heap_only(format!("{abi}.StringData({s})"));
+                self.push(&format!("{p} := {data}"));
                 if realloc.is_some() {
                     self.pin_for_return(&p);
                 } else {
@@ -574,7 +586,8 @@ impl Bindgen for FuncGen<'_, '_> {
                 let abi = self.abi();
                 let align = self.sizes.align(element).align_wasm32();
                 let p = self.tmp("ptr");
-                self.push(&format!("{p} := {abi}.SliceData({l}, {align})"));
+                let data = self.heap_only(format!("{abi}.SliceData({l}, {align})"));
+                self.push(&format!("{p} := {data}"));
                 if realloc.is_some() {
                     self.pin_for_return(&p);
                 } else {

@@ -241,6 +241,24 @@ async fn async_import_with_indirect_params_and_string_result() {
     assert_idle(&mut s, &guest).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_export_calls_an_async_import_that_needs_no_wait() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    let got = s.store.run_concurrent(async |a| api.call_wide_sync(a, "x".into()).await.unwrap()).await.unwrap();
+    assert_eq!(got, "1,2,3,4,x");
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_export_that_would_wait_on_an_async_import_panics_with_a_clear_message() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    let err = s.store.run_concurrent(async |a| api.call_gate_sync(a, 1).await).await;
+    let err = format!("{:#}", err.and_then(|r| r).unwrap_err());
+    assert!(s.stderr_text().contains("the Component Model lets only async functions wait"), "{err}\n{}", s.stderr_text());
+}
+
 /// User CPU + system CPU time of the calling thread.
 fn cpu_time() -> Duration {
     let mut usage = std::mem::MaybeUninit::<libc_rusage>::zeroed();

@@ -57,6 +57,22 @@ func (API) Wide(ctx context.Context, a, b, c, d uint64, e string) string {
 	return s + "|go"
 }
 
+func (API) WideSync(e string) string {
+	v, err := host.Wide(context.Background(), 1, 2, 3, 4, e)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func (API) GateSync(id uint32) uint32 {
+	v, err := host.Gate(context.Background(), id)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func (API) Sleep(ctx context.Context, ms uint32) uint64 {
 	start := time.Now()
 	time.Sleep(time.Duration(ms) * time.Millisecond)
