@@ -123,3 +123,15 @@ async fn a_stream_forwarded_guest_to_guest_to_host() {
     assert!(notes.lock().unwrap().is_empty(), "{:?}", notes.lock().unwrap());
     assert_idle(&mut s, &guest, baseline).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arguments_of_a_held_call_survive_the_callers_stack_moving() {
+    let (mut s, guest, _) = start().await;
+    let baseline = s.live_resources();
+    let api = guest.e2e_caller_api();
+    let (want, got, moved) =
+        s.store.run_concurrent(async |a| api.call_checksum_across_stack_move(a).await.unwrap()).await.unwrap();
+    assert!(moved, "the collector did not move the caller's stack: the test proves nothing");
+    assert_eq!(got, want, "the callee read different bytes than the caller passed");
+    assert_idle(&mut s, &guest, baseline).await;
+}

@@ -22,6 +22,20 @@ func (Work) Wait(ctx context.Context, ack bool) (string, error) {
 
 func (Work) Quick(ctx context.Context, x uint32) uint32 { return x + 1 }
 
+var release func()
+
+func (Work) HoldCalls() { release = async.HoldCalls() }
+
+func (Work) AllowCalls() { release() }
+
+func (Work) Checksum(ctx context.Context, data []byte) uint64 {
+	var sum uint64
+	for i, b := range data {
+		sum += uint64(i+1) * uint64(b)
+	}
+	return sum
+}
+
 func (Work) Produce(ctx context.Context, n uint64) *async.StreamReader[uint8] {
 	w, r := async.NewStream[uint8]()
 	go func() {

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
+	"unsafe"
 
 	"e2e/caller/gen/e2e/callee/work"
 	"e2e/caller/gen/witgo/async"
@@ -55,6 +57,78 @@ func (API) Relay(ctx context.Context, n uint64) *async.StreamReader[uint8] {
 		}
 	}()
 	return out
+}
+
+func (API) ChecksumAcrossStackMove(ctx context.Context) (uint64, uint64, bool) {
+	work.HoldCalls()
+	type result struct {
+		want, got uint64
+		moved     bool
+	}
+	done := make(chan result, 1)
+	parked := make(chan struct{})
+	go func() {
+		grow(2000) // a big stack now, so the collector shrinks it later
+		var buf [4096]byte
+		var want uint64
+		for i := range buf {
+			buf[i] = byte(i*7 + 3)
+			want += uint64(i+1) * uint64(buf[i])
+		}
+		var marker byte // stays on the stack: shows whether the stack moved
+		before := uintptr(unsafe.Pointer(&marker))
+		close(parked)
+		got, err := work.Checksum(ctx, buf[:])
+		if err != nil {
+			panic(err)
+		}
+		done <- result{want, got, before != uintptr(unsafe.Pointer(&marker))}
+	}()
+	<-parked
+	for range 10 {
+		runtime.Gosched() // until the goroutine waits on its call
+	}
+	runtime.GC() // shrinks (moves) the parked goroutine's stack
+	runtime.GC()
+	// Other goroutines take the freed stack memory and scribble on it, so
+	// that reading the array's old address would show.
+	hold := make(chan struct{})
+	for range 8 {
+		go scribble(200, hold)
+	}
+	runtime.Gosched()
+	work.AllowCalls()
+	r := <-done
+	close(hold)
+	return r.want, r.got, r.moved
+}
+
+// scribble fills n frames of stack with 0xee and waits for hold to close.
+//
+//go:noinline
+func scribble(n int, hold chan struct{}) {
+	var pad [256]byte
+	for i := range pad {
+		pad[i] = 0xee
+	}
+	if n > 0 {
+		scribble(n-1, hold)
+	} else {
+		<-hold
+	}
+	runtime.KeepAlive(&pad)
+}
+
+// grow uses n frames of stack.
+//
+//go:noinline
+func grow(n int) int {
+	var pad [64]byte
+	pad[n%64] = byte(n)
+	if n == 0 {
+		return int(pad[0])
+	}
+	return grow(n-1) + int(pad[n%64])
 }
 
 func (API) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
