@@ -195,6 +195,20 @@ impl<T: 'static> Drop for Session<T> {
     }
 }
 
+/// Calls `probe` every 5 ms until it returns `want` or 5 s have passed, and
+/// returns what it returned last: for state that settles in the background
+/// (goroutines finishing, cancellations the host has yet to confirm).
+pub async fn settle<T: PartialEq>(want: T, mut probe: impl AsyncFnMut() -> T) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let got = probe().await;
+        if got == want || std::time::Instant::now() > deadline {
+            return got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
 /// Compares floats by meaning: NaN matches any NaN (the Canonical ABI lets the
 /// host canonicalise NaN payloads), anything else must match bit for bit (so
 /// -0.0 is not 0.0).

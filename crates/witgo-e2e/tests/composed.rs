@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use wasmtime::component::StreamReader;
-use witgo_e2e::{Session, composed, linker};
+use witgo_e2e::{Session, composed, linker, settle};
 
 mod common;
 
@@ -43,16 +43,7 @@ async fn start() -> (Session<Notes>, Caller, Notes) {
 async fn assert_idle(s: &mut Session<Notes>, guest: &Caller, baseline: usize) {
     let stats = s
         .store
-        .run_concurrent(async |a| {
-            let deadline = Instant::now() + Duration::from_secs(5);
-            loop {
-                let stats = guest.e2e_caller_api().call_stats(a).await.unwrap();
-                if stats == (0, 0) || Instant::now() > deadline {
-                    return stats;
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
+        .run_concurrent(async |a| settle((0, 0), async || guest.e2e_caller_api().call_stats(a).await.unwrap()).await)
         .await
         .unwrap();
     assert_eq!(stats, (0, 0), "caller: tasks in flight, waitables watched");

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 use wasmtime::component::{Accessor, HasData};
-use witgo_e2e::{E2e, Session, component, linker};
+use witgo_e2e::{E2e, Session, component, linker, settle};
 use witgo_host::HostCtx;
 
 wasmtime::component::bindgen!({
@@ -129,16 +129,7 @@ async fn instantiate() -> (Session<Gates>, Tasks, Gates) {
 async fn assert_idle(s: &mut Session<Gates>, guest: &Tasks) {
     let (tasks, waiting) = s
         .store
-        .run_concurrent(async |a| {
-            let deadline = Instant::now() + Duration::from_secs(5);
-            loop {
-                let stats = guest.e2e_tasks_api().call_stats(a).await.unwrap();
-                if stats == (0, 0) || Instant::now() > deadline {
-                    return stats;
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
+        .run_concurrent(async |a| settle((0, 0), async || guest.e2e_tasks_api().call_stats(a).await.unwrap()).await)
         .await
         .unwrap();
     assert_eq!((tasks, waiting), (0, 0), "tasks in flight, waitables watched");

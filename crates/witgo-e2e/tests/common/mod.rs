@@ -14,7 +14,7 @@ use wasmtime::StoreContextMut;
 use wasmtime::component::{
     Accessor, FutureConsumer, HasData, HasSelf, Resource, Source, StreamConsumer, StreamProducer, StreamReader, StreamResult,
 };
-use witgo_e2e::{E2e, Session, component, linker};
+use witgo_e2e::{E2e, Session, component, linker, settle};
 use witgo_host::HostCtx;
 
 wasmtime::component::bindgen!({
@@ -274,16 +274,7 @@ pub async fn start() -> (Session<Rec>, Streams) {
 pub async fn assert_idle(s: &mut Session<Rec>, guest: &Streams) {
     let stats = s
         .store
-        .run_concurrent(async |a| {
-            let deadline = Instant::now() + Duration::from_secs(5);
-            loop {
-                let stats = guest.e2e_streams_api().call_stats(a).await.unwrap();
-                if stats == (0, 0) || Instant::now() > deadline {
-                    return stats;
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
+        .run_concurrent(async |a| settle((0, 0), async || guest.e2e_streams_api().call_stats(a).await.unwrap()).await)
         .await
         .unwrap();
     assert_eq!(stats, (0, 0), "tasks in flight, waitables watched");
