@@ -44,7 +44,7 @@ use witgo_bindgen::{AsyncMode, Options};
 
 pub use bindings::{
     WriteReport, compute_stamp, exports_package_name, go_import_path, stamp_is_fresh,
-    write_bindings,
+    write_atomic, write_bindings,
 };
 pub use componentize::{componentize, embed_wit, encode_component};
 pub use gobuild::{GoBuildOptions, GoBuildOutput, go_build};
@@ -300,6 +300,24 @@ pub struct BuildReport {
     pub total: Duration,
     /// The kept temporary directory (`keep_temps`).
     pub temp_dir: Option<PathBuf>,
+}
+
+/// `witgo componentize`: turns a core module some other tool built for
+/// `GOOS=wasip1` (or any WASI p1 reactor) into a validated component of
+/// `worlds` from the WIT at `wit`, the way `witgo build` does its own:
+/// embed the world, adapt WASI p1 with Wasmtime's adapter, strip debug
+/// sections if asked.
+pub fn componentize_core(wit: &Path, worlds: &[String], core: Vec<u8>, strip: bool) -> Result<Vec<u8>> {
+    let mut loaded = load_wit_sources(wit)?;
+    let world = select_world(&mut loaded.resolve, loaded.package, worlds)?;
+    validate_core(&core)?;
+    let (resolve, world) = wit::component_world(&loaded.resolve, world)?;
+    let mut component = componentize(core, &resolve, world)?;
+    if strip {
+        component = strip::strip_debug_sections(&component)?;
+    }
+    validate_component(&component)?;
+    Ok(component)
 }
 
 /// `witgo build`: bindings (if stale), `go build`, componentize, validate.

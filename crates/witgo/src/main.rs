@@ -41,9 +41,27 @@ enum Command {
     Build(BuildArgs),
     /// Run a component's `wasi:cli/run` export, or call one export with --invoke.
     Run(RunArgs),
+    /// Turn a core module built by another tool (a WASI p1 reactor, e.g. from
+    /// `GOOS=wasip1 go build -buildmode=c-shared`) into a component of a WIT world.
+    Componentize(ComponentizeArgs),
     /// Write the WASI 0.2.12 and 0.3.0 WIT packages witgo has built in (for editors
     /// and other tools; witgo itself needs no copy).
     Wit(WitOutArgs),
+}
+
+#[derive(Args, Debug)]
+struct ComponentizeArgs {
+    #[command(flatten)]
+    wit: WitArgs,
+    /// The core module.
+    #[arg(value_name = "CORE.wasm")]
+    core: PathBuf,
+    /// Where to write the component.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// Keep debug sections (names, DWARF).
+    #[arg(long)]
+    no_strip: bool,
 }
 
 #[derive(Args, Debug)]
@@ -184,7 +202,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Build(a) => build(a),
         Command::Run(a) => run(a),
         Command::Wit(a) => write_wasi_wit(a),
+        Command::Componentize(a) => componentize(a),
     }
+}
+
+fn componentize(a: ComponentizeArgs) -> Result<ExitCode> {
+    let core = std::fs::read(&a.core).with_context(|| format!("cannot read {}", a.core.display()))?;
+    let component = witgo_build::componentize_core(&a.wit.wit, &a.wit.worlds, core, !a.no_strip)?;
+    witgo_build::write_atomic(&a.output, &component)?;
+    eprintln!("{} ({} bytes)", a.output.display(), component.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bindgen(a: BindgenArgs) -> Result<ExitCode> {

@@ -542,3 +542,44 @@ func main() {
     );
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }
+
+/// `componentize` on a core module another tool built (plain `go build`),
+/// then `run --invoke`; a world the module does not fit is a clear error.
+#[test]
+fn componentize_a_core_module_built_by_plain_go() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let go = witgo_build::GoToolchain::discover(None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "adder/go.mod", "module example.com/adder\n\ngo 1.25\n");
+    write(dir.path(), "adder/main.go", &ADDER_GO.replace("+ bonus", "+ 1"));
+    write(dir.path(), "adder.wit", "package t:adder;\nworld adder { export add: func(a: s32, b: s32) -> s32; }\n");
+    write(dir.path(), "other.wit", "package t:other;\nworld other { export sub: func(a: s32, b: s32) -> s32; }\n");
+    let o = Command::new(&go.go)
+        .current_dir(dir.path().join("adder"))
+        .env("GOOS", "wasip1")
+        .env("GOARCH", "wasm")
+        .args(["build", "-buildmode=c-shared", "-o", "../core.wasm", "."])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["componentize", "--wit", "adder.wit", "core.wasm", "-o", "adder.wasm"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo().current_dir(dir.path()).args(["run", "--invoke", "add(40, 1)", "adder.wasm"]).output().unwrap();
+    assert_eq!(stdout(&o).trim(), "42", "{}", stderr(&o));
+
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["componentize", "--wit", "other.wit", "core.wasm", "-o", "other.wasm"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("does not fit the WIT world"), "{}", stderr(&o));
+    assert!(!dir.path().join("other.wasm").exists());
+}

@@ -1,0 +1,3 @@
+module bench/witgo
+
+go 1.25

@@ -1,0 +1,167 @@
+//! The call-overhead rows: sync exports called by the host, and sync
+//! imports called by the guest in a loop (`call-host`), on the same WIT
+//! (`bench/wit/calls.wit`) for every contender.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use wasmtime::Store;
+use wasmtime::component::{Component, HasSelf, Linker};
+use witgo_host::HostCtx;
+
+use crate::stats::{Effort, Measure, per_iteration};
+
+wasmtime::component::bindgen!({
+    path: "wit/calls.wit",
+    world: "calls",
+});
+
+use bench::calls::types::{Point, Rec16};
+
+/// The host side of the import rows: as little work as the guests do.
+#[derive(Default)]
+pub struct Host;
+
+impl bench::calls::types::Host for HostCtx<Host> {}
+
+impl bench::calls::host::Host for HostCtx<Host> {
+    fn empty(&mut self) {}
+    fn scalars(&mut self, a: u32, b: u64, c: f32, d: f64) -> u64 {
+        (a as u64).wrapping_add(b).wrapping_add(c as u64).wrapping_add(d as u64)
+    }
+    fn record16(&mut self, r: Rec16) -> u64 {
+        r.f0 as u64 + r.f1 + r.f15 as u64
+    }
+    fn short_string(&mut self, s: String) -> u32 {
+        s.len() as u32
+    }
+    fn bytes(&mut self, b: Vec<u8>) -> u32 {
+        b.len() as u32
+    }
+    fn points(&mut self, ps: Vec<Point>) -> u32 {
+        ps.len() as u32
+    }
+}
+
+/// One instantiated contender.
+pub struct Instance {
+    store: Store<HostCtx<Host>>,
+    calls: Calls,
+}
+
+pub fn linker() -> Result<Linker<HostCtx<Host>>> {
+    let mut linker = Linker::new(&witgo_host::engine()?);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    bench::calls::host::add_to_linker::<_, HasSelf<HostCtx<Host>>>(&mut linker, |c| c)?;
+    bench::calls::types::add_to_linker::<_, HasSelf<HostCtx<Host>>>(&mut linker, |c| c)?;
+    Ok(linker)
+}
+
+pub fn load(path: &Path) -> Result<Component> {
+    let engine = witgo_host::engine()?;
+    witgo_host::load_component(&engine, path, None).with_context(|| format!("loading {}", path.display()))
+}
+
+pub fn instantiate(linker: &Linker<HostCtx<Host>>, component: &Component) -> Result<Instance> {
+    let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), Host);
+    let mut store = Store::new(linker.engine(), ctx);
+    let calls = Calls::instantiate(&mut store, component, linker)?;
+    Ok(Instance { store, calls })
+}
+
+/// What a row calls.
+#[derive(Clone, Copy, Debug)]
+pub enum Shape {
+    Empty,
+    Scalars,
+    Record16,
+    ShortString,
+    Bytes(u32),
+    Points(u32),
+}
+
+impl Shape {
+    pub fn all() -> Vec<Shape> {
+        vec![
+            Shape::Empty,
+            Shape::Scalars,
+            Shape::Record16,
+            Shape::ShortString,
+            Shape::Bytes(1 << 10),
+            Shape::Bytes(1 << 20),
+            Shape::Points(1000),
+        ]
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Shape::Empty => "empty call".into(),
+            Shape::Scalars => "4 scalars".into(),
+            Shape::Record16 => "16-field record".into(),
+            Shape::ShortString => "short string (13 B)".into(),
+            Shape::Bytes(n) if *n >= 1 << 20 => format!("list<u8> {} MiB", n >> 20),
+            Shape::Bytes(n) => format!("list<u8> {} KiB", n >> 10),
+            Shape::Points(n) => format!("list<record> x{n}"),
+        }
+    }
+
+    /// Bytes of payload one call moves (for GB/s), if that is the point.
+    pub fn payload_bytes(&self) -> Option<u64> {
+        match self {
+            Shape::Bytes(n) if *n >= 1 << 20 => Some(*n as u64),
+            _ => None,
+        }
+    }
+
+    fn which(&self) -> (u32, u32) {
+        match self {
+            Shape::Empty => (0, 0),
+            Shape::Scalars => (1, 0),
+            Shape::Record16 => (2, 0),
+            Shape::ShortString => (3, 0),
+            Shape::Bytes(n) => (4, *n),
+            Shape::Points(n) => (5, *n),
+        }
+    }
+}
+
+fn rec16() -> Rec16 {
+    Rec16 {
+        f0: 1, f1: 2, f2: 3, f3: 4, f4: 5.0, f5: 6.0, f6: 7, f7: 8,
+        f8: true, f9: 'x', f10: 11, f11: 12, f12: 13, f13: 14, f14: 15.0, f15: 16.0,
+    }
+}
+
+/// ns per call of the guest's export of `shape`, called by the host.
+pub fn export_row(inst: &mut Instance, shape: Shape, effort: Effort) -> Result<Measure> {
+    let g = inst.calls.bench_calls_guest();
+    let st = &mut inst.store;
+    match shape {
+        Shape::Empty => per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_empty(&mut *st))),
+        Shape::Scalars => per_iteration(effort, |n| (0..n).try_for_each(|i| g.call_scalars(&mut *st, i as u32, 2, 3.0, 4.0).map(drop))),
+        Shape::Record16 => {
+            let r = rec16();
+            per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_record16(&mut *st, r).map(drop)))
+        }
+        Shape::ShortString => per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_short_string(&mut *st, "hello, world!").map(drop))),
+        Shape::Bytes(size) => {
+            let b = vec![7u8; size as usize];
+            per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_bytes(&mut *st, &b).map(drop)))
+        }
+        Shape::Points(size) => {
+            let ps: Vec<Point> = (0..size as i32).map(|i| Point { x: i, y: -i, weight: 0.5 }).collect();
+            per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_points(&mut *st, &ps).map(drop)))
+        }
+    }
+}
+
+/// ns per call of the host's import of `shape`, called by the guest in a loop.
+pub fn import_row(inst: &mut Instance, shape: Shape, effort: Effort) -> Result<Measure> {
+    let g = inst.calls.bench_calls_guest();
+    let st = &mut inst.store;
+    let (which, size) = shape.which();
+    per_iteration(effort, |n| {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        g.call_call_host(&mut *st, which, n, size).map(drop)
+    })
+}
