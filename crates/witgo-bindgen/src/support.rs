@@ -9,6 +9,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("abi/clock_stock.go", include_str!("../../../go/abi/clock_stock.go")),
     ("abi/doc.go", include_str!("../../../go/abi/doc.go")),
     ("abi/gc.go", include_str!("../../../go/abi/gc.go")),
+    ("abi/gc_overlay.go", include_str!("../../../go/abi/gc_overlay.go")),
+    ("abi/gc_stock.go", include_str!("../../../go/abi/gc_stock.go")),
     ("abi/memory.go", include_str!("../../../go/abi/memory.go")),
     ("abi/realloc.go", include_str!("../../../go/abi/realloc.go")),
     ("abi/resource.go", include_str!("../../../go/abi/resource.go")),

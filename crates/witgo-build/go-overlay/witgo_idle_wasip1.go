@@ -62,3 +62,31 @@ var (
 func witgoFreezeClock(frozen bool) {
 	witgoClockFrozen = frozen
 }
+
+// witgoGCHeld holds the collector's trigger test (see the patched
+// gcTrigger.test): no collection starts while it is set.
+var witgoGCHeld bool
+
+// witgoHoldGC holds or releases the start of collections. witgo holds them
+// while the host has control, because the host may call cabi_realloc and
+// starting a collection there calls WASI, which the Component Model traps.
+// Holding first finishes a collection in progress, as debug.SetGCPercent(-1)
+// does, so that no mark work is left for an allocation by the host.
+// Releasing starts a collection if the heap (grown by the host's
+// allocations meanwhile) is past its trigger, as an allocation would.
+//
+//go:linkname witgoHoldGC
+func witgoHoldGC(held bool) {
+	if held {
+		// Another goroutine may start the next cycle while this one waits.
+		for gcphase != _GCoff {
+			gcWaitOnMark(work.cycles.Load())
+		}
+		witgoGCHeld = true
+		return
+	}
+	witgoGCHeld = false
+	if t := (gcTrigger{kind: gcTriggerHeap}); t.test() {
+		gcStart(t)
+	}
+}

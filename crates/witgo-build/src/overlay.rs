@@ -22,6 +22,10 @@ const PATCHED_BEFORE_IDLE: &str =
 /// Go's monotonic clock on wasip1 (a WASI import), identical in Go 1.25 through 1.27.
 const NANOTIME1: &str = "func nanotime1() int64 {\n\tvar time timestamp\n";
 const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen {\n\t\treturn witgoLastNanotime\n\t}\n\twitgoLastNanotime = witgoReadNanotime()\n\treturn witgoLastNanotime\n}\n\nfunc witgoReadNanotime() int64 {\n\tvar time timestamp\n";
+/// The start of the collector's trigger test, identical in Go 1.25 through 1.27.
+const GC_TRIGGER_TEST: &str =
+    "func (t gcTrigger) test() bool {\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
+const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld {\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
 const HOOK_FILE: &str = include_str!("../go-overlay/witgo_idle_wasip1.go");
 const HOOK_FILE_NAME: &str = "witgo_idle_wasip1.go";
 
@@ -39,10 +43,15 @@ struct Patch {
 /// - `nanotime1` can be frozen: the Component Model traps on any import call
 ///   made from inside `cabi_realloc`, and an allocation there may read the
 ///   clock (the heap-growth scavenger times itself), so witgo's cabi_realloc
-///   freezes the clock at its last reading while it allocates.
+///   freezes the clock at its last reading while it allocates;
+/// - the collector's trigger test can be held off: a collection must not
+///   start while the host has control (it would call WASI from inside
+///   `cabi_realloc`); holding it is a flag, where `debug.SetGCPercent`,
+///   the fallback without the overlay, costs two runtime calls per export.
 const PATCHES: &[Patch] = &[
     Patch { file: "lock_wasip1.go", find: BEFORE_IDLE, replace: PATCHED_BEFORE_IDLE, purpose: "the scheduler hook (`beforeIdle`)" },
     Patch { file: "os_wasip1.go", find: NANOTIME1, replace: PATCHED_NANOTIME1, purpose: "the clock freeze (`nanotime1`)" },
+    Patch { file: "mgc.go", find: GC_TRIGGER_TEST, replace: PATCHED_GC_TRIGGER_TEST, purpose: "the collector hold (`gcTrigger.test`)" },
 ];
 
 /// Build tag for bindings code compiled with witgo's overlay.

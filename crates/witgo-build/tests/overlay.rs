@@ -30,10 +30,12 @@ fn patches_the_real_goroot() {
     assert_eq!(o.tag, OVERLAY_TAG);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(o.overlay_json.as_ref().unwrap()).unwrap()).unwrap();
     let replace = json["Replace"].as_object().unwrap();
-    assert_eq!(replace.len(), 3, "{json}");
+    assert_eq!(replace.len(), 4, "three patched files and the added one: {json}");
     let lock = replace.iter().find(|(k, _)| k.ends_with("runtime/lock_wasip1.go")).unwrap().1.as_str().unwrap();
     let patched = std::fs::read_to_string(lock).unwrap();
     assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
+    let mgc = replace.iter().find(|(k, _)| k.ends_with("runtime/mgc.go")).unwrap().1.as_str().unwrap();
+    assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld {\n\t\treturn false\n\t}\n"));
     // Reused on the next build.
     let again = runtime_overlay(&go, cache.path()).unwrap();
     assert_eq!(again.overlay_json, o.overlay_json);

@@ -1,0 +1,68 @@
+//go:build !(wasip1 && witgo_overlay)
+
+package abi
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+)
+
+// The collector hold of gc.go without witgo's runtime overlay (bindings built
+// by plain `go build`): the collector is switched off with
+// debug.SetGCPercent(-1) for the host's windows and back on (with the
+// program's own GOGC setting) while Go code runs. That costs two runtime
+// calls per export call, which the overlay's flag avoids (gc_overlay.go).
+var (
+	collectorOff  bool
+	userGCPercent int
+)
+
+func init() { HostMayAllocate() }
+
+// HostMayAllocate holds the collector; it reports whether it did, so that
+// the caller can undo exactly its own change with GoRuns.
+func HostMayAllocate() bool {
+	if collectorOff {
+		return false
+	}
+	userGCPercent = debug.SetGCPercent(-1)
+	collectorOff = true
+	return true
+}
+
+// GoRuns switches the collector back on with the program's setting. Memory
+// the host allocated while it was off never passed through a trigger check,
+// so once that adds up to the heap's growth budget a collection runs here.
+func GoRuns() {
+	if !collectorOff {
+		return
+	}
+	collectorOff = false
+	debug.SetGCPercent(userGCPercent)
+	if hostAllocated >= hostBudget && userGCPercent >= 0 {
+		hostAllocated = 0
+		runtime.GC()
+		hostBudget = growthBudget()
+	}
+}
+
+// Bytes the host allocated through cabi_realloc since the last collection
+// GoRuns ran, and how many may accumulate before the next one: what GOGC
+// allows the heap to grow by, at least 4 MiB (Go's own minimum heap goal).
+var (
+	hostAllocated uintptr
+	hostBudget    uintptr = 4 << 20
+	liveSample            = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+)
+
+func growthBudget() uintptr {
+	metrics.Read(liveSample)
+	budget := uintptr(4 << 20)
+	if liveSample[0].Value.Kind() == metrics.KindUint64 {
+		if b := uintptr(liveSample[0].Value.Uint64()) * uintptr(userGCPercent) / 100; b > budget {
+			budget = b
+		}
+	}
+	return budget
+}
