@@ -4,6 +4,7 @@
 //! BENCHMARKS.md.
 
 mod calls;
+mod plot;
 mod report;
 mod stats;
 
@@ -30,6 +31,9 @@ struct Args {
     /// Also write the results as JSON here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also draw the call rows as an SVG chart here.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
     /// Rows whose name contains this text only.
     #[arg(long)]
     only: Option<String>,
@@ -107,6 +111,10 @@ fn main() -> Result<()> {
 
     let out = table.markdown();
     std::io::stdout().write_all(out.as_bytes())?;
+    if let Some(path) = &args.svg {
+        let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
+        std::fs::write(path, plot::svg(&names, &table.rows().collect::<Vec<&Row>>()))?;
+    }
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&table.rows().collect::<Vec<&Row>>())?)?;
     }

@@ -5,10 +5,11 @@ package abi
 import _ "unsafe" // for go:linkname
 
 // holdGC is the overlay's collector hold (runtime.witgoHoldGC): while held,
-// no collection starts, and holding finishes one in progress.
+// no collection starts, and holding finishes one in progress; releasing
+// with check starts one if the heap is past its trigger.
 //
 //go:linkname holdGC runtime.witgoHoldGC
-func holdGC(held bool)
+func holdGC(held, check bool)
 
 var collectorHeld bool
 
@@ -23,7 +24,7 @@ func HostMayAllocate() bool {
 	// Holding may wait for a collection to finish, and other goroutines run
 	// meanwhile: one of them may have taken the hold by the time this
 	// returns, and then it is theirs to release.
-	holdGC(true)
+	holdGC(true, false)
 	if collectorHeld {
 		return false
 	}
@@ -32,16 +33,17 @@ func HostMayAllocate() bool {
 }
 
 // GoRuns releases the collector. What the host allocated meanwhile went
-// through the allocator's own accounting, so the next allocation by Go
-// starts a collection if one is due.
+// through the allocator's own accounting; if it allocated at all, a
+// collection starts now if one is due (the trigger test is skipped for the
+// common call that passed no memory).
 func GoRuns() {
 	if !collectorHeld {
 		return
 	}
 	collectorHeld = false
-	holdGC(false)
+	holdGC(false, hostAllocated != 0)
+	hostAllocated = 0
 }
 
-// hostAllocated is counted by cabi_realloc for the stock collector hold;
-// the runtime does its own accounting here.
+// hostAllocated counts what cabi_realloc allocated since the last GoRuns.
 var hostAllocated uintptr

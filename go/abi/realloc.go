@@ -57,11 +57,27 @@ func cabiReallocAdapter(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) u
 }
 
 func realloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.Pointer {
-	p := Alloc(uintptr(newSize), uintptr(align))
+	p := allocForHost(uintptr(newSize), uintptr(align))
 	if oldPtr != nil && oldSize > 0 {
 		copy(unsafe.Slice((*byte)(p), newSize), unsafe.Slice((*byte)(oldPtr), min(oldSize, newSize)))
 	}
 	return p
+}
+
+// mallocgc is the runtime's allocator (a linkname the runtime allows).
+//
+//go:linkname mallocgc runtime.mallocgc
+func mallocgc(size uintptr, typ unsafe.Pointer, needzero bool) unsafe.Pointer
+
+// allocForHost allocates size bytes the host is about to fill: pointer-free
+// memory the collector manages, not zeroed first (zeroing a 1 MiB list the
+// host then overwrites doubled its cost). Sizes round up to 8 bytes, which
+// makes the runtime align them to 8, the largest Canonical ABI alignment.
+func allocForHost(size, align uintptr) unsafe.Pointer {
+	if size == 0 {
+		return Ptr(uint32(align))
+	}
+	return mallocgc((size+7)&^7, nil, false)
 }
 
 //go:nosplit

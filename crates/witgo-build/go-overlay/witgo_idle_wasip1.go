@@ -72,11 +72,11 @@ var witgoGCHeld bool
 // starting a collection there calls WASI, which the Component Model traps.
 // Holding first finishes a collection in progress, as debug.SetGCPercent(-1)
 // does, so that no mark work is left for an allocation by the host.
-// Releasing starts a collection if the heap (grown by the host's
-// allocations meanwhile) is past its trigger, as an allocation would.
+// Releasing starts a collection if the host allocated meanwhile (check)
+// and the heap is now past its trigger, as an allocation would.
 //
 //go:linkname witgoHoldGC
-func witgoHoldGC(held bool) {
+func witgoHoldGC(held, check bool) {
 	if held {
 		// Another goroutine may start the next cycle while this one waits.
 		for gcphase != _GCoff {
@@ -86,6 +86,9 @@ func witgoHoldGC(held bool) {
 		return
 	}
 	witgoGCHeld = false
+	if !check {
+		return
+	}
 	if t := (gcTrigger{kind: gcTriggerHeap}); t.test() {
 		gcStart(t)
 	}
