@@ -3,6 +3,7 @@
 //! headline). `bench/run` builds the contenders and calls this; see
 //! BENCHMARKS.md.
 
+mod bindgen;
 mod calls;
 mod plot;
 mod report;
@@ -31,6 +32,16 @@ struct Args {
     /// Also write the results as JSON here.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Time each generator over every world of this WIT corpus directory
+    /// (needs --witgo-cli and --peer-cli).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// The witgo CLI, for the bindgen row.
+    #[arg(long, value_name = "FILE")]
+    witgo_cli: Option<PathBuf>,
+    /// The peer's wit-bindgen CLI, for the bindgen row.
+    #[arg(long, value_name = "FILE")]
+    peer_cli: Option<PathBuf>,
     /// Also draw the call rows as an SVG chart here.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
@@ -58,6 +69,23 @@ fn main() -> Result<()> {
     let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
     let mut table = Table::new(names);
     let wanted = |row: &str| args.only.as_ref().is_none_or(|o| row.contains(o.as_str()));
+
+    if let (Some(corpus), Some(witgo_cli), Some(peer_cli)) = (&args.corpus, &args.witgo_cli, &args.peer_cli) {
+        let worlds = bindgen::corpus_worlds(corpus)?;
+        let row = format!("bindgen: corpus, {} worlds", worlds.len());
+        if wanted(&row) {
+            eprint!("{row} ...");
+            for (name, generator) in [
+                (&contenders[0].name, bindgen::Generator::Witgo(witgo_cli.clone())),
+                (&contenders[1].name, bindgen::Generator::Peer(peer_cli.clone())),
+            ] {
+                let (ns, ok) = generator.absolute()?.time(&worlds)?;
+                eprint!(" [{name}: {ok} of {} generated]", worlds.len());
+                table.set(&row, Unit::Nanos, name, exact(ns));
+            }
+            eprintln!();
+        }
+    }
 
     let linker = calls::linker()?;
     let mut components = Vec::new();

@@ -1,0 +1,90 @@
+//! The bindgen-time row: each contender's generator run as a process once
+//! per world of the WIT conformance corpus (`../shared/corpus/codegen`),
+//! writing Go into a scratch directory, as a user would run it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+/// One world of the corpus: its WIT path and name.
+pub struct World {
+    pub wit: PathBuf,
+    pub name: String,
+}
+
+/// Every world of every package in `corpus` (files or directories).
+pub fn corpus_worlds(corpus: &Path) -> Result<Vec<World>> {
+    // Generators run in scratch directories: absolute paths only.
+    let corpus = &std::fs::canonicalize(corpus).with_context(|| format!("no corpus at {}", corpus.display()))?;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(corpus)
+        .with_context(|| format!("reading {}", corpus.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    entries.sort();
+    let mut worlds = Vec::new();
+    for path in entries {
+        if path.extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        let wit = if path.join("wit").is_dir() { path.join("wit") } else { path.clone() };
+        let mut resolve = wit_parser::Resolve { all_features: true, ..Default::default() };
+        let Ok((pkg, _)) = resolve.push_path(&wit) else { continue };
+        for name in resolve.packages[pkg].worlds.keys() {
+            worlds.push(World { wit: wit.clone(), name: name.clone() });
+        }
+    }
+    Ok(worlds)
+}
+
+/// A generator to time: how to run it on one world into `out`.
+pub enum Generator {
+    Witgo(PathBuf),
+    Peer(PathBuf),
+}
+
+impl Generator {
+    /// The generator with its binary's path made absolute.
+    pub fn absolute(self) -> Result<Self> {
+        let abs = |p: PathBuf| std::fs::canonicalize(&p).with_context(|| format!("no generator at {}", p.display()));
+        Ok(match self {
+            Generator::Witgo(p) => Generator::Witgo(abs(p)?),
+            Generator::Peer(p) => Generator::Peer(abs(p)?),
+        })
+    }
+
+    fn command(&self, w: &World, out: &Path) -> Command {
+        match self {
+            Generator::Witgo(bin) => {
+                let mut c = Command::new(bin);
+                c.args(["bindgen", "--stubs", "--import-path", "corpus/gen", "--world", &w.name, "--wit"])
+                    .arg(&w.wit)
+                    .arg("--out")
+                    .arg(out.join("gen"));
+                c
+            }
+            Generator::Peer(bin) => {
+                let mut c = Command::new(bin);
+                c.args(["go", "--generate-stubs", "--world", &w.name, "--out-dir"]).arg(out).arg(&w.wit);
+                c
+            }
+        }
+    }
+
+    /// Wall time (ns) to generate every world, and how many succeeded.
+    pub fn time(&self, worlds: &[World]) -> Result<(f64, usize)> {
+        let scratch = std::env::temp_dir().join(format!("witgo-bench-bindgen-{}", std::process::id()));
+        let mut ok = 0;
+        let t = Instant::now();
+        for (i, w) in worlds.iter().enumerate() {
+            let out = scratch.join(format!("w{i}"));
+            std::fs::create_dir_all(&out)?;
+            let status = self.command(w, &out).current_dir(&out).output()?.status;
+            ok += status.success() as usize;
+        }
+        let took = t.elapsed().as_nanos() as f64;
+        let _ = std::fs::remove_dir_all(&scratch);
+        Ok((took, ok))
+    }
+}
