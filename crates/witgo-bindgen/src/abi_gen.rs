@@ -781,7 +781,7 @@ impl Bindgen for FuncGen<'_, '_> {
                 // flags arrive as 0xff. Mask them off, or Go would see flags
                 // that do not exist (and `==` against valid sets would fail).
                 let mask = |bits: usize| -> Option<String> {
-                    (bits % 32 != 0).then(|| format!("{:#x}", (1u64 << (bits % 32)) - 1))
+                    (!bits.is_multiple_of(32)).then(|| format!("{:#x}", (1u64 << (bits % 32)) - 1))
                 };
                 if n == 1 {
                     let w = match flags.repr() {
