@@ -12,7 +12,6 @@ use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 use witgo_bindgen::{Bindings, GoFile};
 
-use crate::toolchain::GoToolchain;
 
 /// The list of files the last run wrote, in the output directory.
 pub const MANIFEST_FILE: &str = ".witgo-manifest";
@@ -44,11 +43,11 @@ pub struct WriteReport {
 pub const SCAFFOLD_FILES: &[&str] = &["witgo_stubs.go"];
 
 /// Writes `bindings` (`files` under `out_dir`, `exports_files` under
-/// `exports_dir`), runs `gofmt -w` on them when `go` is given, deletes the
+/// `exports_dir`), runs `gofmt -w` on them when `gofmt` is given, deletes the
 /// files an earlier run generated that this one did not (only when unedited),
 /// and records what was written in `out_dir/.witgo-manifest`.
 pub fn write_bindings(
-    go: Option<&GoToolchain>,
+    gofmt_path: Option<&Path>,
     bindings: &Bindings,
     out_dir: &Path,
     exports_dir: &Path,
@@ -103,14 +102,14 @@ pub fn write_bindings(
         report.written.push(dest.clone());
     }
 
-    if let Some(go) = go {
+    if let Some(gofmt_path) = gofmt_path {
         let go_files: Vec<&Path> = report
             .written
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "go"))
             .map(PathBuf::as_path)
             .collect();
-        gofmt(go, &go_files)?;
+        gofmt(gofmt_path, &go_files)?;
         report.formatted = true;
     }
 
@@ -143,23 +142,19 @@ pub fn write_bindings(
 }
 
 /// Runs `gofmt -w` on `files`; a failure means the generator wrote invalid Go.
-pub fn gofmt(go: &GoToolchain, files: &[&Path]) -> Result<()> {
+pub fn gofmt(gofmt: &Path, files: &[&Path]) -> Result<()> {
     if files.is_empty() {
         return Ok(());
     }
-    if !go.gofmt.is_file() {
-        bail!(
-            "gofmt not found at {} (GOROOT {}): the Go installation looks incomplete",
-            go.gofmt.display(),
-            go.goroot.display()
-        );
+    if !gofmt.is_file() {
+        bail!("gofmt not found at {}: the Go installation looks incomplete", gofmt.display());
     }
     for chunk in files.chunks(200) {
-        let out = Command::new(&go.gofmt)
+        let out = Command::new(gofmt)
             .arg("-w")
             .args(chunk)
             .output()
-            .with_context(|| format!("cannot run {}", go.gofmt.display()))?;
+            .with_context(|| format!("cannot run {}", gofmt.display()))?;
         if !out.status.success() {
             bail!(
                 "gofmt rejected the generated Go code; this is a witgo bug, please report it \

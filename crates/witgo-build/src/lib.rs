@@ -161,10 +161,10 @@ impl Plan {
         }
     }
 
-    fn generate_and_write(&self, go: Option<&GoToolchain>, stamp: &str) -> Result<WriteReport> {
+    fn generate_and_write(&self, gofmt: Option<&Path>, stamp: &str) -> Result<WriteReport> {
         let generated = witgo_bindgen::generate(&self.loaded.resolve, self.world, &self.options)
             .with_context(|| format!("cannot generate Go bindings for {}", self.world_name()))?;
-        let report = write_bindings(go, &generated, &self.out_dir, &self.exports_dir)?;
+        let report = write_bindings(gofmt, &generated, &self.out_dir, &self.exports_dir)?;
         bindings::write_stamp(&self.out_dir, stamp)?;
         Ok(report)
     }
@@ -184,8 +184,8 @@ pub fn bindgen(req: &BindgenRequest) -> Result<BindgenReport> {
     let mut warnings = Vec::new();
     // gofmt from any Go release will do, so no version check here; but a Go
     // named explicitly must exist.
-    let go = match (&req.go, GoToolchain::discover_any(req.go.as_deref())) {
-        (_, Ok(go)) => Some(go),
+    let gofmt = match (&req.go, GoToolchain::find_gofmt(req.go.as_deref())) {
+        (_, Ok(gofmt)) => Some(gofmt),
         (Some(_), Err(e)) => return Err(e),
         (None, Err(e)) => {
             warnings.push(format!("generated files are not gofmt-formatted: {e:#}"));
@@ -193,7 +193,7 @@ pub fn bindgen(req: &BindgenRequest) -> Result<BindgenReport> {
         }
     };
     let stamp = plan.stamp(&req.worlds)?;
-    let files = plan.generate_and_write(go.as_ref(), &stamp)?;
+    let files = plan.generate_and_write(gofmt.as_deref(), &stamp)?;
     if !files.kept_existing.is_empty() {
         for p in &files.kept_existing {
             warnings.push(format!(
@@ -378,7 +378,7 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     let bindings = match &stamp {
         None => BindingsStatus::Skipped,
         Some(stamp) if stamp_is_fresh(&plan.out_dir, stamp) => BindingsStatus::UpToDate,
-        Some(stamp) => BindingsStatus::Regenerated(plan.generate_and_write(Some(&go), stamp)?),
+        Some(stamp) => BindingsStatus::Regenerated(plan.generate_and_write(Some(&go.gofmt), stamp)?),
     };
     step("bindings", t);
 

@@ -186,6 +186,35 @@ impl GoToolchain {
         Self::discover_with(explicit, env.as_deref(), path_var.as_deref())
     }
 
+    /// The `gofmt` to format generated code with: beside the `go` that
+    /// [`discover_any`](Self::discover_any) would pick (symlinks followed),
+    /// without running `go env` (that probe costs more than the formatting);
+    /// a `go` named explicitly, or one without gofmt beside it, is probed.
+    pub fn find_gofmt(explicit: Option<&Path>) -> Result<PathBuf> {
+        let env = std::env::var_os(GO_ENV_VAR).filter(|v| !v.is_empty());
+        let path_var = std::env::var_os("PATH");
+        Self::find_gofmt_with(explicit, env.as_deref(), path_var.as_deref())
+    }
+
+    /// [`find_gofmt`](Self::find_gofmt) with the environment given
+    /// explicitly (for tests).
+    pub fn find_gofmt_with(explicit: Option<&Path>, witgo_go: Option<&OsStr>, path_var: Option<&OsStr>) -> Result<PathBuf> {
+        if explicit.is_none() {
+            let go = match witgo_go {
+                Some(p) => resolve_given(Path::new(p), "$WITGO_GO").ok(),
+                None => path_var.and_then(|p| find_in_path("go", p)),
+            };
+            if let Some(gofmt) = go
+                .and_then(|go| std::fs::canonicalize(go).ok())
+                .and_then(|go| go.parent().map(|bin| bin.join(exe("gofmt"))))
+                .filter(|gofmt| gofmt.is_file())
+            {
+                return Ok(gofmt);
+            }
+        }
+        Ok(Self::discover_with(explicit, witgo_go, path_var)?.gofmt)
+    }
+
     /// [`discover_any`](Self::discover_any) with the environment given
     /// explicitly (for tests).
     pub fn discover_with(

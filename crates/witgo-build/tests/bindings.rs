@@ -207,7 +207,7 @@ fn gofmt_formats_and_reports_generator_bugs() {
         ],
         &[],
     );
-    let r = write_bindings(Some(&go), &b, &out, dir.path()).unwrap();
+    let r = write_bindings(Some(&go.gofmt), &b, &out, dir.path()).unwrap();
     assert!(r.formatted);
     assert_eq!(
         fs::read_to_string(out.join("a/a.go")).unwrap(),
@@ -219,11 +219,11 @@ fn gofmt_formats_and_reports_generator_bugs() {
     );
     // The manifest hashes the formatted file: unchanged output counts as unedited.
     let again = bindings(&[], &[]);
-    let r = write_bindings(Some(&go), &again, &out, dir.path()).unwrap();
+    let r = write_bindings(Some(&go.gofmt), &again, &out, dir.path()).unwrap();
     assert_eq!(r.removed.len(), 2, "{r:?}");
 
     let broken = bindings(&[("b/b.go", "package b\nfunc {\n")], &[]);
-    let e = err_text(write_bindings(Some(&go), &broken, &out, dir.path()).unwrap_err());
+    let e = err_text(write_bindings(Some(&go.gofmt), &broken, &out, dir.path()).unwrap_err());
     println!("{e}");
     assert!(e.contains("gofmt rejected the generated Go code"), "{e}");
     assert!(e.contains("witgo bug"), "{e}");

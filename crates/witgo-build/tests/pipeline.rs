@@ -291,7 +291,7 @@ fn up_to_date_bindings_are_not_regenerated() {
         }],
         exports_files: vec![],
     };
-    write_bindings(Some(&go), &b, &gen_dir, &app).unwrap();
+    write_bindings(Some(&go.gofmt), &b, &gen_dir, &app).unwrap();
     write_stamp(&gen_dir, &stamp).unwrap();
 
     let req = BuildRequest {

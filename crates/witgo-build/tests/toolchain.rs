@@ -135,3 +135,26 @@ fn second_go_release_if_installed() {
     );
     assert!(tc.gofmt.is_file());
 }
+
+/// bindgen finds gofmt beside `go` without running it (the fake `go` here
+/// cannot run), through symlinks; with no gofmt beside it, `go` is probed.
+#[test]
+fn gofmt_is_found_beside_go_without_running_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("goroot/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    for (name, text) in [("go", "#!/bin/false\n"), ("gofmt", "#!/bin/false\n")] {
+        std::fs::write(bin.join(name), text).unwrap();
+        std::fs::set_permissions(bin.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let link_dir = dir.path().join("links");
+    std::fs::create_dir_all(&link_dir).unwrap();
+    std::os::unix::fs::symlink(bin.join("go"), link_dir.join("go")).unwrap();
+    let gofmt = GoToolchain::find_gofmt_with(None, None, Some(link_dir.as_os_str())).unwrap();
+    assert_eq!(gofmt, std::fs::canonicalize(bin.join("gofmt")).unwrap());
+
+    std::fs::remove_file(bin.join("gofmt")).unwrap();
+    let e = err_text(GoToolchain::find_gofmt_with(None, None, Some(link_dir.as_os_str())).unwrap_err());
+    assert!(e.contains("env GOROOT GOVERSION"), "{e}");
+}
