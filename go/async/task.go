@@ -180,7 +180,16 @@ func (t *task) drive() uint32 {
 	// meanwhile other goroutines may run: give them their turn to block.
 	abi.HostMayAllocate()
 	runtime.Gosched()
-	t.armTimer()
+	if t.returned && len(yielders) == 0 && !t.pumping() && t.heir() == nil {
+		// The last task is leaving: nothing would receive a clock event
+		// until the component is entered again, so no clock wait stays
+		// with the host (the runtime's own timers, like the scavenger's,
+		// would keep one forever). Sleeping goroutines get a new one when
+		// the next task is driven.
+		cancelTimers()
+	} else {
+		t.armTimer()
+	}
 	current = nil
 	switch {
 	case len(yielders) > 0:
@@ -282,13 +291,7 @@ func (t *task) exit() {
 		unitStreamDropReadable(t.wakeRead)
 		unitStreamDropWritable(t.wakeWrite)
 	}
-	var heir *task
-	for _, u := range tasks {
-		if u != t && !u.returned {
-			heir = u
-			break
-		}
-	}
+	heir := t.heirLocked()
 	for h, w := range t.members {
 		if heir != nil {
 			heir.adopt(h, w)
@@ -301,6 +304,22 @@ func (t *task) exit() {
 	clear(t.members)
 	waitableSetDrop(t.set)
 	delete(tasks, t.id)
+}
+
+// heir is a live task other than t, which would take over t's waitables.
+func (t *task) heir() *task {
+	mu.Lock()
+	defer mu.Unlock()
+	return t.heirLocked()
+}
+
+func (t *task) heirLocked() *task {
+	for _, u := range tasks {
+		if u != t && !u.returned {
+			return u
+		}
+	}
+	return nil
 }
 
 // pumping reports whether goroutines still wait on operations in t's set

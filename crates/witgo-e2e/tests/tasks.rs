@@ -346,6 +346,37 @@ async fn a_goroutine_outlives_its_task_and_runs_when_the_component_is_next_enter
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_sleeping_goroutine_leaves_no_clock_wait_behind_and_wakes_on_the_next_call() {
+    let (mut s, guest, _) = start().await;
+    let api = guest.e2e_tasks_api();
+    let stats = s
+        .store
+        .run_concurrent(async |a| {
+            api.call_sleep_in_background(a, 100).await.unwrap();
+            api.call_stats(a).await.unwrap()
+        })
+        .await
+        .unwrap();
+    // The last task left: nothing would take a clock event now, so no
+    // clock wait is pending with the host.
+    assert_eq!(stats, (0, 0), "tasks in flight, waitables watched");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let woke = s
+        .store
+        .run_concurrent(async |a| {
+            let before = api.call_background_woke(a).await.unwrap();
+            // Entering the component lets the overdue goroutine run.
+            api.call_immediate(a, 1).await.unwrap();
+            let woke = settle(true, async || api.call_background_woke(a).await.unwrap()).await;
+            (before, woke)
+        })
+        .await
+        .unwrap();
+    assert_eq!(woke, (false, true), "(before the next call, after it)");
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn yield_lets_other_tasks_run() {
     let (mut s, guest, gates) = start().await;
     let api = guest.e2e_tasks_api();

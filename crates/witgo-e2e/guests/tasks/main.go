@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"e2e/tasks/gen/e2e/tasks/host"
@@ -109,6 +110,17 @@ func (API) Spawn(ctx context.Context, id uint32) {
 		backgroundMu.Unlock()
 	}()
 }
+
+var backgroundWoke atomic.Bool
+
+func (API) SleepInBackground(ctx context.Context, ms uint32) {
+	go func() {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		backgroundWoke.Store(true)
+	}()
+}
+
+func (API) BackgroundWoke() bool { return backgroundWoke.Load() }
 
 func (API) Background() (uint32, bool) {
 	backgroundMu.Lock()
