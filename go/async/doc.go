@@ -22,9 +22,10 @@
 //   - Goroutines started by a task may outlive its return: the task keeps
 //     waiting for the events of operations they still have pending (import
 //     calls, stream and future copies) and exits when there are none. Clock
-//     waits and operations left by exited tasks move to another live task's
-//     set, or to the next task, and run whenever the component is next
-//     entered.
+//     waits of an exiting task move to another live task's set; the last
+//     task to leave cancels them instead (nothing would receive their
+//     events), and sleeping goroutines get a new one when the component is
+//     next entered.
 //   - stream<T> and future<T> (stream.go): StreamReader/StreamWriter and
 //     FutureReader/FutureWriter over per-payload built-ins that the bindings
 //     register; data crosses through heap buffers (a goroutine's stack may
