@@ -143,9 +143,15 @@ pub fn select_world(resolve: &mut Resolve, pkg: PackageId, worlds: &[String]) ->
     }
     let mut ids = Vec::new();
     for name in worlds {
-        let id = resolve
-            .select_world(&[pkg], Some(name))
-            .map_err(|e| unknown_world(resolve, pkg, name, e))?;
+        // A world named like a WIT keyword (`world %type`) is `type`, and
+        // may be asked for as such, not only as `%type`.
+        let plain = resolve.packages[pkg].worlds.get(name.as_str()).copied();
+        let id = match plain {
+            Some(id) => id,
+            None => resolve
+                .select_world(&[pkg], Some(name))
+                .map_err(|e| unknown_world(resolve, pkg, name, e))?,
+        };
         if !ids.contains(&id) {
             ids.push(id);
         }

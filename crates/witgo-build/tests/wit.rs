@@ -90,6 +90,9 @@ fn world_names_keyword_and_qualified() {
     let (mut resolve, pkg) = load_wit(&wit).unwrap();
     let w = select_world(&mut resolve, pkg, &["%type".into()]).unwrap();
     assert_eq!(resolve.worlds[w].name, "type");
+    // Without the WIT escape too.
+    let w = select_world(&mut resolve, pkg, &["type".into()]).unwrap();
+    assert_eq!(resolve.worlds[w].name, "type");
     let w = select_world(&mut resolve, pkg, &["test:app/cli@0.1.0".into()]).unwrap();
     assert_eq!(resolve.worlds[w].name, "cli");
     let w = select_world(&mut resolve, pkg, &["test:app/http".into()]).unwrap();
