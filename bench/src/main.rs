@@ -67,7 +67,7 @@ fn main() -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
-    let mut table = Table::new(names);
+    let mut table = Table::new(names.clone());
     let wanted = |row: &str| args.only.as_ref().is_none_or(|o| row.contains(o.as_str()));
 
     if let (Some(corpus), Some(witgo_cli), Some(peer_cli)) = (&args.corpus, &args.witgo_cli, &args.peer_cli) {
@@ -140,7 +140,6 @@ fn main() -> Result<()> {
     let out = table.markdown();
     std::io::stdout().write_all(out.as_bytes())?;
     if let Some(path) = &args.svg {
-        let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
         std::fs::write(path, plot::svg(&names, &table.rows().collect::<Vec<&Row>>()))?;
     }
     if let Some(path) = &args.json {

@@ -513,23 +513,23 @@ func (w *FutureWriter[T]) Write(ctx context.Context, v T) error {
 	mem := heapBuf(ops.Size, ops.Align, 1)
 	keep := ops.Lower([]T{v}, mem)
 	status := awaitCopy(ctx, w.handle, ops.Write(w.handle, abi.Addr(mem)), ops.CancelWrite)
+	// The host reads mem until the copy is over.
+	defer runtime.KeepAlive(mem)
 	defer runtime.KeepAlive(keep)
-	switch status & 0xf {
-	case copyCompleted:
+	if status&0xf == copyCompleted {
 		w.done = true
 		w.Close()
 		return nil
-	case copyDropped:
-		w.unsent = make([]T, 1)
-		ops.Lift(mem, w.unsent)
+	}
+	// Not delivered: take the lowered value back.
+	w.unsent = make([]T, 1)
+	ops.Lift(mem, w.unsent)
+	if status&0xf == copyDropped {
 		w.done = true
 		w.Close()
 		return ErrPeerGone
-	default:
-		w.unsent = make([]T, 1)
-		ops.Lift(mem, w.unsent)
-		return ctx.Err()
 	}
+	return ctx.Err()
 }
 
 // Unsent returns the value of the last Write when it was not delivered

@@ -40,7 +40,6 @@ async fn futures_ping_pong() {
     assert_idle(&mut s, &guest).await;
 }
 
-
 #[tokio::test(flavor = "multi_thread")]
 async fn futures_of_every_payload_kind_round_trip_through_go() {
     let (mut s, guest) = start().await;
