@@ -9,9 +9,16 @@ import _ "unsafe" // for go:linkname
 // with check starts one if the heap is past its trigger.
 //
 //go:linkname holdGC runtime.witgoHoldGC
-func holdGC(held, check bool)
+func holdGC(held, check bool) (waited bool)
 
-var collectorHeld bool
+var (
+	collectorHeld bool
+	holdWaited    bool // the last hold waited for a collection to finish
+)
+
+// HoldWaited reports whether the last HostMayAllocate that took the hold
+// had to wait for a collection in progress (other goroutines ran then).
+func HoldWaited() bool { return holdWaited }
 
 func init() { HostMayAllocate() }
 
@@ -19,12 +26,13 @@ func init() { HostMayAllocate() }
 // the caller can undo exactly its own change with GoRuns.
 func HostMayAllocate() bool {
 	if collectorHeld {
+		holdWaited = false
 		return false
 	}
 	// Holding may wait for a collection to finish, and other goroutines run
 	// meanwhile: one of them may have taken the hold by the time this
 	// returns, and then it is theirs to release.
-	holdGC(true, false)
+	holdWaited = holdGC(true, false)
 	if collectorHeld {
 		return false
 	}

@@ -31,6 +31,10 @@ func HostMayAllocate() bool {
 	return true
 }
 
+// HoldWaited reports whether the last HostMayAllocate may have waited for
+// a collection in progress: debug.SetGCPercent(-1) does not say, so always.
+func HoldWaited() bool { return true }
+
 // GoRuns switches the collector back on with the program's setting. Memory
 // the host allocated while it was off never passed through a trigger check,
 // so once that adds up to the heap's growth budget a collection runs here.

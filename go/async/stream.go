@@ -104,26 +104,39 @@ func awaitCopy(ctx context.Context, end, status uint32, cancel func(uint32) uint
 		unregister(w)
 		waitableJoin(end, 0)
 	}()
-	select {
-	case ev := <-w.events:
+	ev, cancelled := w.next(ctx)
+	if !cancelled {
 		return ev.payload
-	case <-ctx.Done():
-		// A copy whose completion was already delivered is over: the host
-		// traps a cancel with no copy pending.
-		if ev, ok := pending(w); ok {
-			return ev.payload
-		}
-		if r := cancel(end); r != blocked {
-			return r
-		}
-		return (<-w.events).payload
 	}
+	// A copy whose completion was already delivered is over: the host
+	// traps a cancel with no copy pending.
+	if ev, ok := pending(w); ok {
+		return ev.payload
+	}
+	if r := cancel(end); r != blocked {
+		return r
+	}
+	ev, _ = w.next(ctx)
+	return ev.payload
 }
 
 // heapBuf returns n zeroed bytes of collector-owned heap memory: the host
 // may write to it after the goroutine has blocked, when its stack may move.
 func heapBuf(size, align uint32, n int) unsafe.Pointer {
 	return abi.Alloc(uintptr(size)*uintptr(max(n, 1)), uintptr(max(align, 1)))
+}
+
+// inPlace returns the address of buf's elements when the host can copy
+// to or from them directly: when T's Go layout is its Canonical ABI layout.
+// Passing the address through abi.Escape makes every caller's buffer a heap
+// object (Go's heap does not move; a parked goroutine's stack may), so the
+// host can copy while the goroutine waits. Otherwise it returns nil, and
+// the copy goes through the end's scratch buffer, lowered or lifted.
+func inPlace[T any](canonical bool, buf []T) unsafe.Pointer {
+	if !canonical {
+		return nil
+	}
+	return abi.Escape(unsafe.Pointer(unsafe.SliceData(buf)))
 }
 
 // StreamReader is the readable end of a stream<T>.
@@ -195,18 +208,18 @@ func (r *StreamReader[T]) Read(ctx context.Context, buf []T) (int, error) {
 		return 0, nil
 	}
 	ops := r.ops
-	mem := r.buf.get(ops.Size, ops.Align, len(buf))
+	mem := inPlace(ops.Canonical, buf)
+	if mem == nil {
+		mem = r.buf.get(ops.Size, ops.Align, len(buf))
+	}
 	status := ops.Read(r.handle, abi.Addr(mem), uint32(len(buf)))
 	status = awaitCopy(ctx, r.handle, status, ops.CancelRead)
 	n, result := int(status>>4), status&0xf
-	if n > 0 {
-		if ops.Canonical {
-			copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(buf))), n*int(ops.Size)), unsafe.Slice((*byte)(mem), n*int(ops.Size)))
-		} else {
-			ops.Lift(mem, buf[:n])
-		}
+	if n > 0 && !ops.Canonical {
+		ops.Lift(mem, buf[:n])
 	}
 	runtime.KeepAlive(mem)
+	runtime.KeepAlive(buf)
 	switch {
 	case result == copyDropped:
 		r.ended = true
@@ -273,11 +286,10 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 	// Lower once: a partial write goes on from where the reader stopped
 	// (lowering again would move resources twice). Lowered strings and
 	// lists stay alive through keep, not the buffer.
-	mem := w.buf.get(ops.Size, ops.Align, len(buf))
+	mem := inPlace(ops.Canonical, buf)
 	var keep []unsafe.Pointer
-	if ops.Canonical {
-		copy(unsafe.Slice((*byte)(mem), len(buf)*int(ops.Size)), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(buf))), len(buf)*int(ops.Size)))
-	} else {
+	if mem == nil {
+		mem = w.buf.get(ops.Size, ops.Align, len(buf))
 		keep = ops.Lower(buf, mem)
 	}
 	total := 0
@@ -301,6 +313,7 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 		ops.Lift(unsafe.Add(mem, uintptr(total)*uintptr(ops.Size)), buf[total:])
 	}
 	runtime.KeepAlive(mem)
+	runtime.KeepAlive(buf)
 	runtime.KeepAlive(keep)
 	return total, err
 }

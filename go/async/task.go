@@ -53,14 +53,57 @@ type waiter struct {
 	// host to confirm; its task does not exit before that.
 	cancelling bool
 	isTimer    bool
+
+	// The task context this waiter's goroutine waits with, which puts a
+	// cancelWake in events when it is cancelled (see next); linked through
+	// ctxPrev/ctxNext in its watchers.
+	watched          *taskCtx
+	ctxPrev, ctxNext *waiter
+	ctxDone          bool // next reported the context's cancellation
+}
+
+// cancelWake is the pseudo-event a task context puts in the queue of each
+// waiter watching it when it is cancelled.
+const cancelWake = 0xff
+
+// next waits for w's next event; cancelled reports, once, that ctx is done
+// first. With the task's own context (the common case) the wait is a
+// plain channel receive: the context wakes its watchers through their
+// queue. Any other context needs a select, which costs several times more.
+func (w *waiter) next(ctx context.Context) (ev event, cancelled bool) {
+	if w.ctxDone {
+		for {
+			if ev := <-w.events; ev.code != cancelWake {
+				return ev, false
+			}
+		}
+	}
+	if w.watched == nil {
+		if tc, ok := ctx.(*taskCtx); ok {
+			tc.watch(w)
+		}
+	}
+	if w.watched != nil {
+		ev = <-w.events
+	} else {
+		select {
+		case ev = <-w.events:
+		case <-ctx.Done():
+			ev.code = cancelWake
+		}
+	}
+	if ev.code == cancelWake {
+		w.ctxDone = true
+		return event{}, true
+	}
+	return ev, false
 }
 
 // task is one call of an async export.
 type task struct {
-	id     uint32 // the value in the task's context slot 0
-	set    uint32 // the task's waitable set
-	ctx    context.Context
-	cancel context.CancelFunc
+	id  uint32 // the value in the task's context slot 0
+	set uint32 // the task's waitable set; 0 until a waitable joins it
+	ctx taskCtx
 
 	// idle receives a value from the scheduler's idle hook when this task
 	// is being driven and every goroutine is blocked.
@@ -72,7 +115,7 @@ type task struct {
 	returned        bool   // task.return or task.cancel was called
 	cancelRequested bool   // the host cancelled the task
 
-	members map[uint32]*waiter // waitables joined to set
+	members map[uint32]*waiter // waitables joined to set; nil while none
 
 	// The unit stream another task writes to make the host call this
 	// task's callback (see wake); 0 until first needed.
@@ -89,6 +132,7 @@ var mu sync.Mutex
 var (
 	tasks   = map[uint32]*task{}
 	nextID  uint32
+	running int   // tasks that have not returned yet
 	current *task // the task whose export call is on the stack
 
 	// waiters by waitable handle, for every waitable the executor watches.
@@ -110,7 +154,7 @@ func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
 	installIdleHook()
 	t := newTask()
 	go func() {
-		finish, err := run(t.ctx)
+		finish, err := run(&t.ctx)
 		t.done(finish, err)
 	}()
 	return t.drive()
@@ -126,6 +170,11 @@ func Callback(code, handle, payload uint32) uint32 {
 		panic("witgo/async: callback for an unknown task")
 	}
 	t.deliver(code, handle, payload)
+	// Take the other events that are ready too (10,000 subtasks finishing
+	// at once, say): one callback per event would cost a scheduler round
+	// each. With one waitable in the set there is no other event to take.
+	for len(t.members) > 1 && t.pollOnce() {
+	}
 	return t.drive()
 }
 
@@ -136,16 +185,9 @@ func newTask() *task {
 	for tasks[nextID] != nil || nextID == 0 {
 		nextID++
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t := &task{
-		id:      nextID,
-		set:     waitableSetNew(),
-		ctx:     ctx,
-		cancel:  cancel,
-		idle:    make(chan struct{}, 1),
-		members: map[uint32]*waiter{},
-	}
+	t := &task{id: nextID, idle: make(chan struct{}, 1)}
 	tasks[t.id] = t
+	running++
 	contextSet(t.id)
 	// Waitables left behind by exited tasks wait here from now on.
 	for h, w := range orphans {
@@ -179,7 +221,9 @@ func (t *task) drive() uint32 {
 	// Switching the collector off waits for a collection in progress, and
 	// meanwhile other goroutines may run: give them their turn to block.
 	abi.HostMayAllocate()
-	runtime.Gosched()
+	if abi.HoldWaited() {
+		runtime.Gosched()
+	}
 	if t.returned && len(yielders) == 0 && !t.pumping() && t.heir() == nil {
 		// The last task is leaving: nothing would receive a clock event
 		// until the component is entered again, so no clock wait stays
@@ -198,8 +242,17 @@ func (t *task) drive() uint32 {
 		t.exit()
 		return callbackExit
 	default:
-		return callbackWait | t.set<<4
+		return callbackWait | t.waitableSet()<<4
 	}
+}
+
+// waitableSet is t's waitable set, made when first needed: most calls of
+// most exports never wait.
+func (t *task) waitableSet() uint32 {
+	if t.set == 0 {
+		t.set = waitableSetNew()
+	}
+	return t.set
 }
 
 // pollOnce delivers one event already waiting in t's set, if any.
@@ -235,13 +288,16 @@ func (t *task) done(finish func(), err error) {
 // if the implementation gave up with the context's error.
 func (t *task) complete() {
 	t.returned = true
+	mu.Lock()
+	running--
+	mu.Unlock()
 	if t.cancelRequested && errors.Is(t.finishErr, context.Canceled) {
 		taskCancel()
 	} else {
 		t.finish()
 	}
 	t.finish = nil
-	t.cancel()
+	t.ctx.cancel()
 }
 
 func (t *task) deliver(code, handle, payload uint32) {
@@ -254,7 +310,7 @@ func (t *task) deliver(code, handle, payload uint32) {
 		yielders = nil
 	case eventTaskCancelled:
 		t.cancelRequested = true
-		t.cancel()
+		t.ctx.cancel()
 	default:
 		mu.Lock()
 		w := waiters[handle]
@@ -302,7 +358,9 @@ func (t *task) exit() {
 		}
 	}
 	clear(t.members)
-	waitableSetDrop(t.set)
+	if t.set != 0 {
+		waitableSetDrop(t.set)
+	}
 	delete(tasks, t.id)
 }
 
@@ -314,6 +372,9 @@ func (t *task) heir() *task {
 }
 
 func (t *task) heirLocked() *task {
+	if running == 0 {
+		return nil
+	}
 	for _, u := range tasks {
 		if u != t && !u.returned {
 			return u
@@ -350,8 +411,11 @@ func (t *task) cancelling() bool {
 }
 
 func (t *task) adopt(h uint32, w *waiter) {
-	waitableJoin(h, t.set)
+	waitableJoin(h, t.waitableSet())
 	w.owner = t
+	if t.members == nil {
+		t.members = map[uint32]*waiter{}
+	}
 	t.members[h] = w
 }
 
@@ -386,7 +450,8 @@ func register(h uint32) *waiter {
 	if current == nil {
 		panic("witgo/async: an async import, stream or future operation has to wait outside an async export: the Component Model lets only async functions wait (declare the export `async func`, or run the code from one)")
 	}
-	w := &waiter{handle: h, events: make(chan event, 2)}
+	// Room for a pending progress event, the final one and a cancelWake.
+	w := &waiter{handle: h, events: make(chan event, 3)}
 	mu.Lock()
 	defer mu.Unlock()
 	waiters[h] = w
@@ -396,6 +461,9 @@ func register(h uint32) *waiter {
 
 // unregister stops watching w; the caller then drops the waitable.
 func unregister(w *waiter) {
+	if w.watched != nil {
+		w.watched.unwatch(w)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	delete(waiters, w.handle)
@@ -513,24 +581,18 @@ func Await(ctx context.Context, status uint32) bool {
 		return false
 	}
 	w := register(h)
-	done := ctx.Done()
 	for {
-		select {
-		case ev := <-w.events:
+		ev, cancelled := w.next(ctx)
+		if !cancelled {
 			state = ev.payload
-		case <-done:
-			done = nil
+		} else if final, ok := resolution(w); ok {
 			// An event already delivered wins over the cancellation: the
 			// host traps a cancel of a subtask whose result it reported.
-			if final, ok := resolution(w); ok {
-				state = final
-				break
-			}
-			r := subtaskCancel(h)
-			if r == blocked {
-				continue // the subtask's event tells how it ended
-			}
+			state = final
+		} else if r := subtaskCancel(h); r != blocked {
 			state = r
+		} else {
+			continue // the subtask's event tells how it ended
 		}
 		switch state {
 		case subtaskReturned:
@@ -561,11 +623,16 @@ func resolution(w *waiter) (uint32, bool) {
 
 // pending takes an event the host already delivered for w, if any.
 func pending(w *waiter) (event, bool) {
-	select {
-	case ev := <-w.events:
-		return ev, true
-	default:
-		return event{}, false
+	for {
+		select {
+		case ev := <-w.events:
+			if ev.code == cancelWake {
+				continue
+			}
+			return ev, true
+		default:
+			return event{}, false
+		}
 	}
 }
 

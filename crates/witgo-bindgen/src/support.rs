@@ -23,6 +23,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("async/hook_overlay.go", include_str!("../../../go/async/hook_overlay.go")),
     ("async/stream.go", include_str!("../../../go/async/stream.go")),
     ("async/task.go", include_str!("../../../go/async/task.go")),
+    ("async/taskctx.go", include_str!("../../../go/async/taskctx.go")),
     ("wit/doc.go", include_str!("../../../go/wit/doc.go")),
     ("wit/errorcontext_other.go", include_str!("../../../go/wit/errorcontext_other.go")),
     ("wit/errorcontext_wasm.go", include_str!("../../../go/wit/errorcontext_wasm.go")),

@@ -73,23 +73,25 @@ var witgoGCHeld bool
 // Holding first finishes a collection in progress, as debug.SetGCPercent(-1)
 // does, so that no mark work is left for an allocation by the host.
 // Releasing starts a collection if the host allocated meanwhile (check)
-// and the heap is now past its trigger, as an allocation would.
+// and the heap is now past its trigger, as an allocation would. It reports
+// whether it had to wait (other goroutines ran meanwhile).
 //
 //go:linkname witgoHoldGC
-func witgoHoldGC(held, check bool) {
+func witgoHoldGC(held, check bool) (waited bool) {
 	if held {
 		// Another goroutine may start the next cycle while this one waits.
 		for gcphase != _GCoff {
 			gcWaitOnMark(work.cycles.Load())
+			waited = true
 		}
 		witgoGCHeld = true
-		return
+		return waited
 	}
 	witgoGCHeld = false
-	if !check {
-		return
+	if check {
+		if t := (gcTrigger{kind: gcTriggerHeap}); t.test() {
+			gcStart(t)
+		}
 	}
-	if t := (gcTrigger{kind: gcTriggerHeap}); t.test() {
-		gcStart(t)
-	}
+	return false
 }
