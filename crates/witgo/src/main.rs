@@ -47,6 +47,16 @@ enum Command {
     /// Write the WASI 0.2.12 and 0.3.0 WIT packages witgo has built in (for editors
     /// and other tools; witgo itself needs no copy).
     Wit(WitOutArgs),
+    /// Print the `go build` flags that give stock Go the scheduler bridge
+    /// (`runtime.wasiOnIdle`), for building async guests without `witgo build`.
+    Overlay(OverlayArgs),
+}
+
+#[derive(Args, Debug)]
+struct OverlayArgs {
+    /// The go binary (or a GOROOT) the overlay is for (default: $WITGO_GO, then PATH).
+    #[arg(long, value_name = "PATH")]
+    go: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -203,7 +213,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Run(a) => run(a),
         Command::Wit(a) => write_wasi_wit(a),
         Command::Componentize(a) => componentize(a),
+        Command::Overlay(a) => print_overlay(a),
     }
+}
+
+/// Prints `-overlay=FILE -tags=TAG` (just the tag for a toolchain that has
+/// the hook already), one flag per line, for `go build`.
+fn print_overlay(a: OverlayArgs) -> Result<ExitCode> {
+    let go = witgo_build::GoToolchain::discover(a.go.as_deref())?;
+    let overlay = witgo_build::overlay::runtime_overlay(&go, &witgo_build::overlay::cache_root())?;
+    if let Some(json) = &overlay.overlay_json {
+        println!("-overlay={}", json.display());
+    }
+    println!("-tags={}", overlay.tag);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn componentize(a: ComponentizeArgs) -> Result<ExitCode> {

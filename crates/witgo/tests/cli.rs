@@ -583,3 +583,41 @@ fn componentize_a_core_module_built_by_plain_go() {
     assert!(stderr(&o).contains("does not fit the WIT world"), "{}", stderr(&o));
     assert!(!dir.path().join("other.wasm").exists());
 }
+
+#[test]
+fn overlay_flags_give_plain_go_build_the_idle_hook() {
+    if !have_go() {
+        eprintln!("skipped: no Go");
+        return;
+    }
+    let o = witgo().arg("overlay").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let flags: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    assert_eq!(flags.len(), 2, "{flags:?}");
+    let json = flags[0].strip_prefix("-overlay=").expect("an -overlay flag");
+    assert!(Path::new(json).is_file(), "{json}");
+    assert_eq!(flags[1], "-tags=witgo_overlay");
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "module hook\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "main.go",
+        "package main\n\nimport _ \"unsafe\"\n\n//go:linkname wasiOnIdle runtime.wasiOnIdle\nfunc wasiOnIdle(func() bool)\n\nfunc main() { wasiOnIdle(func() bool { return false }) }\n",
+    );
+    let go_build = |extra: &[String]| {
+        Command::new("go")
+            .args(["build", "-o", "hook.wasm"])
+            .args(extra)
+            .arg(".")
+            .current_dir(dir.path())
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .output()
+            .unwrap()
+    };
+    let with = go_build(&flags);
+    assert!(with.status.success(), "with the overlay: {}", stderr(&with));
+    let without = go_build(&[]);
+    assert!(!without.status.success(), "stock Go has no runtime.wasiOnIdle");
+}
