@@ -41,5 +41,10 @@ pub fn config() -> Config {
         .wasm_component_model_async_stackful(true)
         .wasm_component_model_error_context(true)
         .concurrency_support(true);
+    // `WITGO_PROFILE=perfmap` writes /tmp/perf-<pid>.map, naming the
+    // compiled guest functions for perf (and for callgrind's addresses).
+    if std::env::var_os("WITGO_PROFILE").is_some_and(|v| v == "perfmap") {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     config
 }
