@@ -18,9 +18,23 @@ wasmtime::component::bindgen!({
 
 use bench::calls::types::{Point, Rec16};
 
-/// The host side of the import rows: as little work as the guests do.
+/// The host side of the import rows: as little work as the guests do. It
+/// also watches the peak of the guest's linear memory.
 #[derive(Default)]
-pub struct Host;
+pub struct Host {
+    peak_memory: usize,
+}
+
+impl wasmtime::ResourceLimiter for Host {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        self.peak_memory = self.peak_memory.max(desired);
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, _desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}
 
 impl bench::calls::types::Host for HostCtx<Host> {}
 
@@ -59,14 +73,22 @@ pub fn linker() -> Result<Linker<HostCtx<Host>>> {
 
 pub fn load(path: &Path) -> Result<Component> {
     let engine = witgo_host::engine()?;
-    witgo_host::load_component(&engine, path, None).with_context(|| format!("loading {}", path.display()))
+    witgo_host::load_component(&engine, path, witgo_host::default_cache_dir().as_deref()).with_context(|| format!("loading {}", path.display()))
 }
 
 pub fn instantiate(linker: &Linker<HostCtx<Host>>, component: &Component) -> Result<Instance> {
-    let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), Host);
+    let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), Host::default());
     let mut store = Store::new(linker.engine(), ctx);
+    store.limiter(|ctx| &mut ctx.data);
     let calls = Calls::instantiate(&mut store, component, linker)?;
     Ok(Instance { store, calls })
+}
+
+impl Instance {
+    /// The largest the guest's linear memory has been, in bytes.
+    pub fn peak_memory(&self) -> usize {
+        self.store.data().data.peak_memory
+    }
 }
 
 /// What a row calls.

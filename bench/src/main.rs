@@ -4,10 +4,12 @@
 //! BENCHMARKS.md.
 
 mod bindgen;
+mod build;
 mod calls;
 mod plot;
 mod report;
 mod stats;
+mod tasks;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -26,6 +28,10 @@ struct Args {
     /// ratios). Repeat for each contender.
     #[arg(long = "component", value_name = "NAME=PATH", required = true)]
     components: Vec<String>,
+    /// A contender's component of the async world (`bench/wit/tasks.wit`):
+    /// NAME=PATH, NAME as in --component. Repeat for each contender.
+    #[arg(long = "tasks-component", value_name = "NAME=PATH")]
+    tasks_components: Vec<String>,
     /// More samples per figure (stable numbers; takes a few minutes).
     #[arg(long)]
     full: bool,
@@ -42,9 +48,20 @@ struct Args {
     /// The peer's wit-bindgen CLI, for the bindgen row.
     #[arg(long, value_name = "FILE")]
     peer_cli: Option<PathBuf>,
+    /// The Go toolchain both Go contenders build with, for the build rows
+    /// (which also need --witgo-cli, --peer-cli and --peer-pkg).
+    #[arg(long, value_name = "FILE")]
+    go: Option<PathBuf>,
+    /// The peer's Go support package (the wit-bindgen-go crate's src/pkg).
+    #[arg(long, value_name = "DIR")]
+    peer_pkg: Option<PathBuf>,
     /// Also draw the call rows as an SVG chart here.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Run every row exactly this many iterations, once (for instruction
+    /// counts: run twice under callgrind with N and 2N and subtract).
+    #[arg(long, value_name = "N")]
+    iterations: Option<u64>,
     /// Rows whose name contains this text only.
     #[arg(long)]
     only: Option<String>,
@@ -57,15 +74,13 @@ struct Contender {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let effort = if args.full { Effort::FULL } else { Effort::QUICK };
-    let contenders = args
-        .components
-        .iter()
-        .map(|c| match c.split_once('=') {
-            Some((name, path)) => Ok(Contender { name: name.to_string(), path: PathBuf::from(path) }),
-            None => bail!("--component wants NAME=PATH, got {c:?}"),
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut effort = if args.full { Effort::FULL } else { Effort::QUICK };
+    effort.fixed = args.iterations;
+    let contenders = parse_contenders(&args.components)?;
+    let tasks_contenders = parse_contenders(&args.tasks_components)?;
+    if let Some(c) = tasks_contenders.iter().find(|t| !contenders.iter().any(|c| c.name == t.name)) {
+        bail!("--tasks-component {} names no --component", c.name);
+    }
     let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
     let mut table = Table::new(names.clone());
     let wanted = |row: &str| args.only.as_ref().is_none_or(|o| row.contains(o.as_str()));
@@ -85,6 +100,11 @@ fn main() -> Result<()> {
             }
             eprintln!();
         }
+    }
+
+    if let (Some(witgo), Some(peer), Some(go), Some(peer_pkg)) = (&args.witgo_cli, &args.peer_cli, &args.go, &args.peer_pkg) {
+        let tools = build::Tools { witgo: witgo.clone(), peer: peer.clone(), go: go.clone(), peer_pkg: peer_pkg.clone() };
+        build_rows(&tools, [&contenders[0].name, &contenders[1].name], args.full, &wanted, &mut table)?;
     }
 
     let linker = calls::linker()?;
@@ -113,6 +133,10 @@ fn main() -> Result<()> {
             eprint!("{row} ...");
             let t = Instant::now();
             for (i, c) in contenders.iter().enumerate() {
+                if shape.payload_bytes().is_some() {
+                    // A fresh instance, so that its peak memory is this row's.
+                    instances[i] = calls::instantiate(&linker, &components[i])?;
+                }
                 let inst = &mut instances[i];
                 let result = if kind == "export" {
                     calls::export_row(inst, shape, effort)
@@ -121,7 +145,11 @@ fn main() -> Result<()> {
                 };
                 let unit = if shape.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
                 match (result, shape.payload_bytes()) {
-                    (Ok(m), Some(bytes)) => table.set(&row, unit, &c.name, throughput(m, bytes)),
+                    (Ok(m), Some(bytes)) => {
+                        table.set(&row, unit, &c.name, throughput(m, bytes));
+                        let peak = instances[i].peak_memory();
+                        table.set(&format!("peak memory, {row}"), Unit::Bytes, &c.name, exact(peak as f64));
+                    }
                     (Ok(m), None) => table.set(&row, unit, &c.name, m),
                     (Err(e), _) => {
                         // A trapped instance is unusable: note the failure and
@@ -137,6 +165,8 @@ fn main() -> Result<()> {
         }
     }
 
+    tasks_rows(&tasks_contenders, effort, &wanted, &mut table)?;
+
     let out = table.markdown();
     std::io::stdout().write_all(out.as_bytes())?;
     if let Some(path) = &args.svg {
@@ -145,6 +175,92 @@ fn main() -> Result<()> {
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&table.rows().collect::<Vec<&Row>>())?)?;
     }
+    Ok(())
+}
+
+fn parse_contenders(args: &[String]) -> Result<Vec<Contender>> {
+    args.iter()
+        .map(|c| match c.split_once('=') {
+            Some((name, path)) => Ok(Contender { name: name.to_string(), path: PathBuf::from(path) }),
+            None => bail!("a component wants NAME=PATH, got {c:?}"),
+        })
+        .collect()
+}
+
+/// The async rows, each contender on a fresh instance per row (so that
+/// the peak memory of a throughput row is that row's).
+fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) -> bool, table: &mut Table) -> Result<()> {
+    if contenders.is_empty() {
+        return Ok(());
+    }
+    let linker = tasks::linker()?;
+    let components = contenders.iter().map(|c| tasks::load(&c.path)).collect::<Result<Vec<_>>>()?;
+    for row in tasks::Row::all() {
+        let name = row.name();
+        if !wanted(&name) {
+            continue;
+        }
+        eprint!("{name} ...");
+        let t = Instant::now();
+        for (c, component) in contenders.iter().zip(&components) {
+            let mut inst = tasks::instantiate(&linker, component)?;
+            let unit = if row.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
+            match (tasks::measure(&mut inst, row, effort), row.payload_bytes()) {
+                (Ok(m), Some(bytes)) => {
+                    table.set(&name, unit, &c.name, throughput(m, bytes));
+                    table.set(&format!("peak memory, {name}"), Unit::Bytes, &c.name, exact(inst.peak_memory() as f64));
+                }
+                (Ok(m), None) => table.set(&name, unit, &c.name, m),
+                (Err(e), _) => {
+                    let cause = e.root_cause().to_string();
+                    eprint!(" [{}: {cause}]", c.name);
+                    table.fail(&name, unit, &c.name, &cause);
+                }
+            }
+        }
+        eprintln!(" {:.1?}", t.elapsed());
+    }
+    Ok(())
+}
+
+/// Cold and warm build times (and the hello component's size) for the
+/// two Go contenders. Cold: a new, empty Go build cache per sample.
+fn build_rows(tools: &build::Tools, names: [&String; 2], full: bool, wanted: &dyn Fn(&str) -> bool, table: &mut Table) -> Result<()> {
+    let (cold_samples, warm_samples) = if full { (3, 5) } else { (1, 3) };
+    let work = std::env::temp_dir().join(format!("witgo-bench-build-{}", std::process::id()));
+    for project in build::Project::all() {
+        let (cold_row, warm_row) = (format!("build, cold: {}", project.name()), format!("build, warm: {}", project.name()));
+        if !wanted(&cold_row) && !wanted(&warm_row) {
+            continue;
+        }
+        eprint!("{cold_row} / warm ...");
+        let t = Instant::now();
+        for (name, contender) in names.into_iter().zip([build::Contender::Witgo, build::Contender::Peer]) {
+            let prepared = tools.prepare(contender, project, &work)?;
+            let mut cold = Vec::new();
+            let mut size = 0;
+            for i in 0..cold_samples {
+                let cache = work.join(format!("gocache-{i}"));
+                let _ = std::fs::remove_dir_all(&cache);
+                let (took, bytes) = tools.build(&prepared, &cache)?;
+                cold.push(took.as_nanos() as f64);
+                size = bytes;
+            }
+            let warm_cache = work.join(format!("gocache-{}", cold_samples - 1));
+            let mut warm = Vec::new();
+            for _ in 0..warm_samples {
+                warm.push(tools.build(&prepared, &warm_cache)?.0.as_nanos() as f64);
+            }
+            for i in 0..cold_samples {
+                let _ = std::fs::remove_dir_all(work.join(format!("gocache-{i}")));
+            }
+            table.set(&cold_row, Unit::Nanos, name, Measure::of(cold));
+            table.set(&warm_row, Unit::Nanos, name, Measure::of(warm));
+            table.set(&format!("component size, {}", project.name()), Unit::Bytes, name, exact(size as f64));
+        }
+        eprintln!(" {:.1?}", t.elapsed());
+    }
+    let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
 

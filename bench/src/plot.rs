@@ -8,10 +8,12 @@ use crate::report::{Row, Unit};
 
 const COLORS: [&str; 4] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
 
-/// The chart for `rows` (those with an `export:`/`import:` name), with the
-/// contenders in `contenders` order; the first is the baseline.
+/// The chart for `rows` (the call rows, sync and async, and the stream
+/// throughput rows), with the contenders in `contenders` order; the first
+/// is the baseline.
 pub fn svg(contenders: &[String], rows: &[&Row]) -> String {
-    let rows: Vec<&&Row> = rows.iter().filter(|r| r.name.starts_with("export:") || r.name.starts_with("import:")).collect();
+    let charted = |name: &str| ["export:", "import:", "async", "stream<"].iter().any(|p| name.starts_with(p));
+    let rows: Vec<&&Row> = rows.iter().filter(|r| charted(&r.name)).collect();
     let base = &contenders[0];
     // Relative cost of contender c on row r, if both figures exist.
     let cost = |r: &Row, c: &str| -> Option<f64> {

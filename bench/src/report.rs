@@ -25,7 +25,8 @@ impl Unit {
             Unit::Nanos if v >= 1e3 => format!("{:.2} µs", v / 1e3),
             Unit::Nanos => format!("{v:.0} ns"),
             Unit::Bytes => group(v as u64),
-            Unit::BytesPerSec => format!("{:.2} GB/s", v / 1e9),
+            Unit::BytesPerSec if v >= 1e9 => format!("{:.2} GB/s", v / 1e9),
+            Unit::BytesPerSec => format!("{:.0} MB/s", v / 1e6),
         }
     }
 }

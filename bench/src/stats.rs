@@ -11,11 +11,14 @@ pub struct Effort {
     pub samples: usize,
     /// Minimum wall time of one sample; iterations are scaled up to it.
     pub sample_time: Duration,
+    /// Exactly this many iterations in one sample instead (for instruction
+    /// counts under callgrind, where wall time means nothing).
+    pub fixed: Option<u64>,
 }
 
 impl Effort {
-    pub const QUICK: Effort = Effort { samples: 3, sample_time: Duration::from_millis(40) };
-    pub const FULL: Effort = Effort { samples: 11, sample_time: Duration::from_millis(300) };
+    pub const QUICK: Effort = Effort { samples: 3, sample_time: Duration::from_millis(40), fixed: None };
+    pub const FULL: Effort = Effort { samples: 11, sample_time: Duration::from_millis(300), fixed: None };
 }
 
 /// The median of several samples of one quantity, and how far the samples
@@ -44,6 +47,11 @@ impl Measure {
 /// whose sample lasts at least `effort.sample_time`, then takes
 /// `effort.samples` samples.
 pub fn per_iteration<E: Into<anyhow::Error>>(effort: Effort, mut run: impl FnMut(u64) -> Result<(), E>) -> anyhow::Result<Measure> {
+    if let Some(iters) = effort.fixed {
+        let t = Instant::now();
+        run(iters).map_err(Into::into)?;
+        return Ok(Measure::of(vec![t.elapsed().as_nanos() as f64 / iters as f64]));
+    }
     let mut iters = 1u64;
     loop {
         let t = Instant::now();

@@ -1,0 +1,3 @@
+module bench/witgotasks
+
+go 1.25
