@@ -83,7 +83,7 @@ impl Tools {
                         std::fs::copy(r.join("examples/hello/main.go"), dir.join("main.go"))?;
                     }
                     Project::Http => {
-                        std::fs::write(dir.join("main.go"), "package main\n\nfunc main() {}\n")?;
+                        // The stubs include func main.
                         run(Command::new(&self.witgo)
                             .args(["bindgen", "--stubs", "--wit"])
                             .arg(dir.join("wit"))

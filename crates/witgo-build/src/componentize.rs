@@ -15,7 +15,8 @@ pub fn embed_wit(core: &mut Vec<u8>, resolve: &Resolve, world: WorldId) -> Resul
 
 /// Encodes a core module that already carries its WIT (see [`embed_wit`]) as
 /// a component, adapting `wasi_snapshot_preview1` imports to WASI 0.2 with
-/// Wasmtime's reactor adapter.
+/// Wasmtime's reactor adapter. The result is not validated here: see
+/// [`crate::validate_component`].
 pub fn encode_component(core: &[u8]) -> Result<Vec<u8>> {
     ComponentEncoder::default()
         .module(core)
@@ -25,7 +26,7 @@ pub fn encode_component(core: &[u8]) -> Result<Vec<u8>> {
             wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
         )
         .context("cannot load the wasi_snapshot_preview1 adapter")?
-        .validate(true)
+        // Callers validate the final component (after stripping) once.
         .encode()
         .context("the Go module does not fit the WIT world")
 }

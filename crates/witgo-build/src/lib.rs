@@ -398,24 +398,30 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     step("go build", t);
 
     let t = Instant::now();
-    validate_core(&built.module)?;
-    step("validate module", t);
-
-    let t = Instant::now();
     let core_size = built.module.len() as u64;
-    let mut core = built.module;
-    if let Some(routed) = exitcode::route_proc_exit(&core)? {
-        core = routed;
-        exitcode::embed_exit_world(&mut core)?;
-    }
-    let (resolve, world) = wit::component_world(&plan.loaded.resolve, plan.world)?;
-    embed_wit(&mut core, &resolve, world)?;
-    if req.keep_temps {
-        std::fs::write(tmp.path().join("core-embedded.wasm"), &core)
-            .context("cannot write the embedded core module")?;
-    }
-    let mut component = encode_component(&core)
-        .with_context(|| format!("cannot build a component for world {}", plan.world_name()))?;
+    // The component is validated as a whole below; Go's own module is
+    // checked only when componentizing fails, for the clearer message.
+    let encoded = (|| -> Result<Vec<u8>> {
+        let mut core = built.module.clone();
+        if let Some(routed) = exitcode::route_proc_exit(&core)? {
+            core = routed;
+            exitcode::embed_exit_world(&mut core)?;
+        }
+        let (resolve, world) = wit::component_world(&plan.loaded.resolve, plan.world)?;
+        embed_wit(&mut core, &resolve, world)?;
+        if req.keep_temps {
+            std::fs::write(tmp.path().join("core-embedded.wasm"), &core)
+                .context("cannot write the embedded core module")?;
+        }
+        encode_component(&core).with_context(|| format!("cannot build a component for world {}", plan.world_name()))
+    })();
+    let mut component = match encoded {
+        Ok(c) => c,
+        Err(e) => {
+            validate_core(&built.module)?;
+            return Err(e);
+        }
+    };
     if req.strip {
         component = strip::strip_debug_sections(&component)?;
     }

@@ -80,7 +80,6 @@ fn builds_a_component_from_a_wasmexport_program() {
             "load WIT",
             "bindings",
             "go build",
-            "validate module",
             "componentize",
             "validate component",
             "write"
