@@ -64,8 +64,9 @@ pub struct Bindings {
 pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bindings> {
     if opts.async_mode == AsyncMode::All {
         bail!(
-            "--async all needs witgo's async runtime (the WASIp3 executor), which this version does not include yet; \
-             generate without --async to lower and lift every function synchronously"
+            "--async all (every function lowered and lifted async) is not supported yet; \
+             declare the functions that should be async as `async func` in the WIT, \
+             and generate without --async"
         );
     }
     check_wasmexport_limits(resolve, world)?;

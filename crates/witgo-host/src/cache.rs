@@ -87,7 +87,7 @@ fn check_is_component(path: &Path, bytes: &[u8]) -> Result<()> {
         if bytes.get(6..8) == Some(&[0, 0]) {
             bail!(
                 "{} is a core WebAssembly module, not a component; build it with `witgo build`, \
-                 or wrap it with `wasm-tools component new`",
+                 or wrap it with `witgo componentize --wit <WIT> <module> -o <component>`",
                 path.display()
             );
         }
