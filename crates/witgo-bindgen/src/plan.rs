@@ -303,9 +303,24 @@ impl Plan {
                     }
                 }
                 let mut methods = HashMap::new();
+                // A resource's methods live where it is defined: in its
+                // interface, or among the world's functions for a resource
+                // a world defines itself.
                 let funcs: Vec<&wit_parser::Function> = match def.owner {
                     TypeOwner::Interface(i) => resolve.interfaces[i].functions.values().collect(),
-                    _ => Vec::new(),
+                    TypeOwner::World(w) => {
+                        let world = &resolve.worlds[w];
+                        world
+                            .imports
+                            .values()
+                            .chain(world.exports.values())
+                            .filter_map(|item| match item {
+                                wit_parser::WorldItem::Function(f) => Some(f),
+                                _ => None,
+                            })
+                            .collect()
+                    }
+                    TypeOwner::None => Vec::new(),
                 };
                 for f in funcs {
                     if let wit_parser::FunctionKind::Method(r) | wit_parser::FunctionKind::AsyncMethod(r) = f.kind
