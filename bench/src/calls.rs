@@ -2,13 +2,12 @@
 //! imports called by the guest in a loop (`call-host`), on the same WIT
 //! (`bench/wit/calls.wit`) for every contender.
 
-use std::path::Path;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use wasmtime::Store;
 use wasmtime::component::{Component, HasSelf, Linker};
 use witgo_host::HostCtx;
 
+use crate::guest::PeakMemory;
 use crate::stats::{Effort, Measure, per_iteration};
 
 wasmtime::component::bindgen!({
@@ -22,18 +21,7 @@ use bench::calls::types::{Point, Rec16};
 /// also watches the peak of the guest's linear memory.
 #[derive(Default)]
 pub struct Host {
-    peak_memory: usize,
-}
-
-impl wasmtime::ResourceLimiter for Host {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        self.peak_memory = self.peak_memory.max(desired);
-        Ok(true)
-    }
-
-    fn table_growing(&mut self, _current: usize, _desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        Ok(true)
-    }
+    memory: PeakMemory,
 }
 
 impl bench::calls::types::Host for HostCtx<Host> {}
@@ -71,15 +59,10 @@ pub fn linker() -> Result<Linker<HostCtx<Host>>> {
     Ok(linker)
 }
 
-pub fn load(path: &Path) -> Result<Component> {
-    let engine = witgo_host::engine()?;
-    witgo_host::load_component(&engine, path, witgo_host::default_cache_dir().as_deref()).with_context(|| format!("loading {}", path.display()))
-}
-
 pub fn instantiate(linker: &Linker<HostCtx<Host>>, component: &Component) -> Result<Instance> {
     let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), Host::default());
     let mut store = Store::new(linker.engine(), ctx);
-    store.limiter(|ctx| &mut ctx.data);
+    store.limiter(|ctx| &mut ctx.data.memory);
     let calls = Calls::instantiate(&mut store, component, linker)?;
     Ok(Instance { store, calls })
 }
@@ -87,7 +70,7 @@ pub fn instantiate(linker: &Linker<HostCtx<Host>>, component: &Component) -> Res
 impl Instance {
     /// The largest the guest's linear memory has been, in bytes.
     pub fn peak_memory(&self) -> usize {
-        self.store.data().data.peak_memory
+        self.store.data().data.memory.bytes
     }
 }
 

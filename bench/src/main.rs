@@ -6,6 +6,7 @@
 mod bindgen;
 mod build;
 mod calls;
+mod guest;
 mod plot;
 mod report;
 mod stats;
@@ -114,7 +115,7 @@ fn main() -> Result<()> {
         let bytes = std::fs::read(&c.path).with_context(|| format!("reading {}", c.path.display()))?;
         table.set("component size", Unit::Bytes, &c.name, exact(bytes.len() as f64));
         table.set("component size, gzip", Unit::Bytes, &c.name, exact(gzip_len(&bytes)? as f64));
-        let component = calls::load(&c.path)?;
+        let component = guest::load(&c.path)?;
         if wanted("instantiate") {
             let m = stats::per_iteration(effort, |n| {
                 (0..n).try_for_each(|_| calls::instantiate(&linker, &component).map(drop))
@@ -194,7 +195,7 @@ fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) ->
         return Ok(());
     }
     let linker = tasks::linker()?;
-    let components = contenders.iter().map(|c| tasks::load(&c.path)).collect::<Result<Vec<_>>>()?;
+    let components = contenders.iter().map(|c| guest::load(&c.path)).collect::<Result<Vec<_>>>()?;
     for row in tasks::Row::all() {
         let name = row.name();
         if !wanted(&name) {

@@ -3,16 +3,16 @@
 //! export tasks in flight at once) and stream<u8> throughput through the
 //! guest, on the same WIT (`bench/wit/tasks.wit`) for every contender.
 
-use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use tokio::sync::oneshot;
 use wasmtime::component::{Accessor, Component, HasData, Linker, StreamConsumer, StreamProducer, StreamReader, StreamResult};
-use wasmtime::{ResourceLimiter, Store, StoreContextMut};
+use wasmtime::{Store, StoreContextMut};
 use witgo_host::HostCtx;
 
+use crate::guest::PeakMemory;
 use crate::stats::{Effort, Measure, per_iteration};
 
 wasmtime::component::bindgen!({
@@ -24,18 +24,7 @@ wasmtime::component::bindgen!({
 /// What the store keeps: the peak of the guest's linear memory.
 #[derive(Default)]
 pub struct Data {
-    peak_memory: usize,
-}
-
-impl ResourceLimiter for Data {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        self.peak_memory = self.peak_memory.max(desired);
-        Ok(true)
-    }
-
-    fn table_growing(&mut self, _current: usize, _desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        Ok(true)
-    }
+    memory: PeakMemory,
 }
 
 type Ctx = HostCtx<Data>;
@@ -73,16 +62,11 @@ pub fn linker() -> Result<Linker<Ctx>> {
     Ok(linker)
 }
 
-pub fn load(path: &Path) -> Result<Component> {
-    let engine = witgo_host::engine()?;
-    witgo_host::load_component(&engine, path, witgo_host::default_cache_dir().as_deref()).with_context(|| format!("loading {}", path.display()))
-}
-
 pub fn instantiate(linker: &Linker<Ctx>, component: &Component) -> Result<Instance> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), Data::default());
     let mut store = Store::new(linker.engine(), ctx);
-    store.limiter(|ctx| &mut ctx.data);
+    store.limiter(|ctx| &mut ctx.data.memory);
     let tasks = rt.block_on(async {
         let instance = linker.instantiate_async(&mut store, component).await?;
         Tasks::new(&mut store, &instance)
@@ -93,7 +77,7 @@ pub fn instantiate(linker: &Linker<Ctx>, component: &Component) -> Result<Instan
 impl Instance {
     /// The largest the guest's linear memory has been, in bytes.
     pub fn peak_memory(&self) -> usize {
-        self.store.data().data.peak_memory
+        self.store.data().data.memory.bytes
     }
 }
 
