@@ -256,6 +256,41 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         }
     }
 
+    /// Declares the flat slots of a lowered variant, option or result. A
+    /// pointer slot may carry another case's integer (a u32 payload, a
+    /// length): it is held as a uint32 address, because `abi.Ptr` turns
+    /// small values into nil and the collector must never see an integer in
+    /// a pointer variable.
+    fn declare_slots(&mut self, tys: &[WasmType]) -> Vec<String> {
+        let mut slots = Vec::with_capacity(tys.len());
+        for t in tys {
+            let r = self.tmp("r");
+            let go = if *t == WasmType::Pointer { "uint32".to_string() } else { self.wasm_ty(*t) };
+            self.push(&format!("var {r} {go}"));
+            slots.push(r);
+        }
+        slots
+    }
+
+    /// Writes one case's flat values into the slots of [`Self::declare_slots`].
+    fn assign_slots(&mut self, code: &mut String, slots: &[String], vals: &[String], tys: &[WasmType]) {
+        for ((r, val), t) in slots.iter().zip(vals).zip(tys) {
+            let val = if *t == WasmType::Pointer { self.addr_of(val) } else { val.clone() };
+            writeln!(code, "{r} = {val}").unwrap();
+        }
+    }
+
+    /// The slots as operands of their core types; a pointer slot reads as
+    /// `abi.Ptr(slot)`, which [`Self::addr_of`] turns back into the integer.
+    fn slot_values(&mut self, slots: Vec<String>, tys: &[WasmType]) -> Vec<String> {
+        let abi = self.abi();
+        slots
+            .into_iter()
+            .zip(tys)
+            .map(|(r, t)| if *t == WasmType::Pointer { format!("{abi}.Ptr({r})") } else { r })
+            .collect()
+    }
+
     /// `op` (a pointer) as a uint32 address. `abi.Ptr(x)` turns small values
     /// into nil, so where a core value only passed through pointer type (a
     /// length in a joined variant slot) the original integer is used.
@@ -890,13 +925,7 @@ impl Bindgen for FuncGen<'_, '_> {
             I::VariantLower { variant, ty, results: rtys, .. } => {
                 let blocks = self.take_blocks(variant.cases.len());
                 let v = self.bind(&operands[0]);
-                let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
-                // A pointer slot may carry another case's length: hold it as
-                // a uint32 address (see addr_of).
-                for (r, t) in res.iter().zip(rtys.iter()) {
-                    let t = if *t == WasmType::Pointer { "uint32".to_string() } else { self.wasm_ty(*t) };
-                    self.push(&format!("var {r} {t}"));
-                }
+                let res = self.declare_slots(rtys);
                 let (tag_consts, accessors) = self.cx.variant_names(self.file, *ty, variant);
                 let mut code = format!("switch {v}.Tag() {{\n");
                 for (i, block) in blocks.iter().enumerate() {
@@ -905,19 +934,11 @@ impl Bindgen for FuncGen<'_, '_> {
                         code.push_str(&self.bind_payload(block, &format!("{v}.{}()", accessors[i])));
                     }
                     code.push_str(&block.0);
-                    for ((r, val), t) in res.iter().zip(block.1.iter()).zip(rtys.iter()) {
-                        let val = if *t == WasmType::Pointer { self.addr_of(val) } else { val.clone() };
-                        writeln!(code, "{r} = {val}").unwrap();
-                    }
+                    self.assign_slots(&mut code, &res, &block.1, rtys);
                 }
                 code.push('}');
                 self.push(&code);
-                let abi = self.abi();
-                results.extend(
-                    res.into_iter()
-                        .zip(rtys.iter())
-                        .map(|(r, t)| if *t == WasmType::Pointer { format!("{abi}.Ptr({r})") } else { r }),
-                );
+                results.extend(self.slot_values(res, rtys));
             }
             I::VariantLift { variant, ty, .. } => {
                 let blocks = self.take_blocks(variant.cases.len());
@@ -946,11 +967,7 @@ impl Bindgen for FuncGen<'_, '_> {
             I::OptionLower { results: rtys, .. } => {
                 let blocks = self.take_blocks(2);
                 let v = self.bind(&operands[0]);
-                let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
-                for (r, t) in res.iter().zip(rtys.iter()) {
-                    let t = self.wasm_ty(*t);
-                    self.push(&format!("var {r} {t}"));
-                }
+                let res = self.declare_slots(rtys);
                 let some = &blocks[1];
                 let payload = match &some.2 {
                     Some(n) if some.0.contains(n.as_str()) || some.1.iter().any(|r| r.contains(n.as_str())) => n.clone(),
@@ -958,17 +975,13 @@ impl Bindgen for FuncGen<'_, '_> {
                 };
                 let mut code = format!("if {payload}, ok_ := {v}.Get(); ok_ {{\n");
                 code.push_str(&some.0);
-                for (r, val) in res.iter().zip(some.1.iter()) {
-                    writeln!(code, "{r} = {val}").unwrap();
-                }
+                self.assign_slots(&mut code, &res, &some.1, rtys);
                 code.push_str("} else {\n");
                 code.push_str(&blocks[0].0);
-                for (r, val) in res.iter().zip(blocks[0].1.iter()) {
-                    writeln!(code, "{r} = {val}").unwrap();
-                }
+                self.assign_slots(&mut code, &res, &blocks[0].1, rtys);
                 code.push('}');
                 self.push(&code);
-                results.extend(res);
+                results.extend(self.slot_values(res, rtys));
             }
             I::OptionLift { payload, .. } => {
                 let blocks = self.take_blocks(2);
@@ -985,11 +998,7 @@ impl Bindgen for FuncGen<'_, '_> {
             I::ResultLower { result, results: rtys, .. } => {
                 let blocks = self.take_blocks(2);
                 let v = self.bind(&operands[0]);
-                let res: Vec<String> = rtys.iter().map(|_| self.tmp("r")).collect();
-                for (r, t) in res.iter().zip(rtys.iter()) {
-                    let t = self.wasm_ty(*t);
-                    self.push(&format!("var {r} {t}"));
-                }
+                let res = self.declare_slots(rtys);
                 let mut code = String::new();
                 let pay = |b: &(String, Vec<String>, Option<String>)| match &b.2 {
                     Some(n) if b.0.contains(n.as_str()) || b.1.iter().any(|r| r.contains(n.as_str())) => n.clone(),
@@ -998,21 +1007,17 @@ impl Bindgen for FuncGen<'_, '_> {
                 let _ = result;
                 writeln!(code, "if {}, isErr_ := {v}.Err(); isErr_ {{", pay(&blocks[1])).unwrap();
                 code.push_str(&blocks[1].0);
-                for (r, val) in res.iter().zip(blocks[1].1.iter()) {
-                    writeln!(code, "{r} = {val}").unwrap();
-                }
+                self.assign_slots(&mut code, &res, &blocks[1].1, rtys);
                 code.push_str("} else {\n");
                 let okp = pay(&blocks[0]);
                 if okp != "_" {
                     writeln!(code, "{okp}, _ := {v}.Ok()").unwrap();
                 }
                 code.push_str(&blocks[0].0);
-                for (r, val) in res.iter().zip(blocks[0].1.iter()) {
-                    writeln!(code, "{r} = {val}").unwrap();
-                }
+                self.assign_slots(&mut code, &res, &blocks[0].1, rtys);
                 code.push('}');
                 self.push(&code);
-                results.extend(res);
+                results.extend(self.slot_values(res, rtys));
             }
             I::ResultLift { result, .. } => {
                 let blocks = self.take_blocks(2);

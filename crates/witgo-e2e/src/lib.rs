@@ -20,6 +20,8 @@ use witgo_host::HostCtx;
 
 pub use witgo_host;
 
+pub mod diff;
+
 /// `target/e2e`: built guests and the compiled-component cache.
 pub fn out_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
