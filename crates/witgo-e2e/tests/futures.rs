@@ -13,12 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::*;
-use wasmtime::component::{Accessor, FutureReader, Lift, Lower};
-
-/// A future the host has already written `v` to.
-fn ready<T: Lower + Lift + Send + Sync + 'static>(a: &Accessor<Ctx>, v: T) -> FutureReader<T> {
-    a.with(|mut access| FutureReader::new(&mut access, async move { wasmtime::Result::<T>::Ok(v) })).unwrap()
-}
+use wasmtime::component::FutureReader;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn futures_ping_pong() {

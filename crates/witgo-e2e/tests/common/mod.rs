@@ -185,6 +185,15 @@ impl<D, T: wasmtime::component::Lift + Send + Sync + 'static> FutureConsumer<D> 
     }
 }
 
+/// A future the host has already written `v` to.
+pub fn ready<T: wasmtime::component::Lower + wasmtime::component::Lift + Send + Sync + 'static>(
+    a: &Accessor<Ctx>,
+    v: T,
+) -> wasmtime::component::FutureReader<T> {
+    a.with(|mut access| wasmtime::component::FutureReader::new(&mut access, async move { wasmtime::Result::<T>::Ok(v) }))
+        .unwrap()
+}
+
 /// Reads a future's value: None if the writer dropped its end unwritten.
 pub async fn take<T: wasmtime::component::Lift + Send + Sync + 'static, D: 'static>(
     a: &Accessor<D, impl HasData>,
