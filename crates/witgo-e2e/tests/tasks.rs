@@ -218,6 +218,74 @@ async fn ten_thousand_concurrent_imports_from_goroutines_in_one_task() {
     assert_idle(&mut s, &guest).await;
 }
 
+/// A cancellation storm: 10,000 export tasks, each awaiting host.gate under
+/// a context deadline of 0 to 3,999 ms, while the host releases a random
+/// quarter of the waiting gates every millisecond. (Starting 10,000 tasks
+/// takes a few seconds here. With deadlines under 400 ms every call was
+/// cancelled although the host had released 9,608 gates: the released gate
+/// futures were not polled again before the deadlines passed. With 1,000
+/// calls, 762 returned.) Every call ends, as "returned id*10"
+/// or "cancelled"; each gate call the host saw was either answered or
+/// dropped by the cancellation; nothing is left waiting on either side.
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_import_calls_cancelled_at_random_points() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let n = 10_000u32;
+    let (results, released) = s
+        .store
+        .run_concurrent(async |a| {
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let sent = std::sync::atomic::AtomicU64::new(0);
+            let calls = async {
+                let r = futures::future::join_all((0..n).map(|id| api.call_gate_with_timeout(a, id, id * 7919 % 4000))).await;
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                r
+            };
+            let releaser = async {
+                let mut rng = witgo_e2e::diff::types::Rng::new(7);
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let ready: Vec<_> = {
+                        let mut st = gates.0.lock().unwrap();
+                        let ids: Vec<u32> = st.waiting.keys().copied().filter(|_| rng.chance(1, 4)).collect();
+                        ids.into_iter().filter_map(|id| st.waiting.remove(&id).map(|tx| (id, tx))).collect()
+                    };
+                    for (id, tx) in ready {
+                        let _ = tx.send(id * 10);
+                        sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            };
+            let r = futures::future::join(calls, releaser).await.0;
+            (r, sent.into_inner())
+        })
+        .await
+        .unwrap();
+    let (mut returned, mut cancelled) = (0u64, 0u64);
+    for (id, r) in results.into_iter().enumerate() {
+        match r.unwrap().as_str() {
+            "cancelled" => cancelled += 1,
+            other => {
+                assert_eq!(other, format!("returned {}", id * 10));
+                returned += 1;
+            }
+        }
+    }
+    let st = gates.0.lock().unwrap();
+    eprintln!(
+        "cancellation storm: {returned} returned, {cancelled} cancelled; the host saw {} calls, \
+         released {released}, {} dropped",
+        st.calls, st.cancelled
+    );
+    assert_eq!(returned + cancelled, n as u64);
+    assert!(returned > 0 && cancelled > 0, "both outcomes must occur");
+    assert_eq!(st.calls - st.cancelled, returned, "gate calls answered = calls returned");
+    assert!(st.waiting.is_empty(), "{} gates still waiting", st.waiting.len());
+    drop(st);
+    assert_idle(&mut s, &guest).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn async_import_with_indirect_params_and_string_result() {
     let (mut s, guest, _) = start().await;
