@@ -95,6 +95,35 @@ async fn cancelling_after_the_call_completed_changes_nothing() {
     assert_idle(&mut s, &guest, baseline).await;
 }
 
+/// 10,000 guest-to-guest calls into naps of up to 4 s: a third cancelled
+/// before the call, a third at a random point up to 4 s later, a third
+/// never; the callee acknowledges some cancellations and ignores others.
+/// Every call ends as returned or cancelled, and both executors end idle.
+/// (The callee sees a cancellation only once the caller's goroutines are
+/// all blocked and the caller returns to the host: starting 10,000 calls
+/// takes about 2 s here, so naps of a few milliseconds all finish first.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_storm_of_guest_to_guest_cancellations() {
+    let (mut s, guest, notes) = start().await;
+    let baseline = s.live_resources();
+    let api = guest.e2e_caller_api();
+    let n = 10_000;
+    let t = Instant::now();
+    let (returned, cancelled, wrong) = s.store.run_concurrent(async |a| api.call_cancel_storm(a, n, 1).await.unwrap()).await.unwrap();
+    eprintln!("guest-to-guest cancellation storm: {returned} returned, {cancelled} cancelled in {:?}", t.elapsed());
+    assert_eq!(wrong, 0, "calls that ended neither returned nor cancelled");
+    assert_eq!(returned + cancelled, n);
+    assert!(returned > n / 3 && cancelled > n / 4, "{returned} returned, {cancelled} cancelled");
+    let callee = s
+        .store
+        .run_concurrent(async |a| settle((0, 0), async || api.call_callee_stats(a).await.unwrap()).await)
+        .await
+        .unwrap();
+    assert_eq!(callee, (0, 0), "callee: tasks in flight, waitables watched");
+    assert!(notes.lock().unwrap().is_empty());
+    assert_idle(&mut s, &guest, baseline).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stream_forwarded_guest_to_guest_to_host() {
     let (mut s, guest, notes) = start().await;

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"e2e/callee/gen/e2e/callee/report"
 	"e2e/callee/gen/witgo/async"
@@ -55,5 +56,20 @@ func (Work) Produce(ctx context.Context, n uint64) *async.StreamReader[uint8] {
 	}()
 	return r
 }
+
+func (Work) Nap(ctx context.Context, id, micros uint32, ack bool) (uint32, error) {
+	t := time.NewTimer(time.Duration(micros) * time.Microsecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil && ack {
+		return 0, ctx.Err()
+	}
+	return id, nil
+}
+
+func (Work) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
 
 func main() {}

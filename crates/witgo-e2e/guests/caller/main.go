@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -130,6 +133,42 @@ func grow(n int) int {
 	}
 	return grow(n-1) + int(pad[n%64])
 }
+
+func (API) CancelStorm(ctx context.Context, n uint32, seed uint64) (uint32, uint32, uint32) {
+	var returned, cancelled, wrong atomic.Uint32
+	var wg sync.WaitGroup
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	for i := range n {
+		mode, after := rng.IntN(3), time.Duration(rng.IntN(4_000_000))*time.Microsecond
+		micros, ack := uint32(rng.IntN(4_000_000)), rng.IntN(2) == 0
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			switch mode {
+			case 0: // before the call
+				cancel()
+			case 1: // at a random point, probably while it runs
+				t := time.AfterFunc(after, cancel)
+				defer t.Stop()
+			}
+			v, err := work.Nap(cctx, i, micros, ack)
+			switch {
+			case err == nil && v == i:
+				returned.Add(1)
+			case errors.Is(err, context.Canceled):
+				cancelled.Add(1)
+			default:
+				wrong.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return returned.Load(), cancelled.Load(), wrong.Load()
+}
+
+func (API) CalleeStats() (uint32, uint32) { return work.Stats() }
 
 func (API) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
 
