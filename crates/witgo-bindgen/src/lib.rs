@@ -49,6 +49,16 @@ pub struct Options {
 pub struct GoFile {
     pub path: String,
     pub contents: String,
+    /// Already gofmt-clean (the vendored support packages, checked by a
+    /// test): writers need not run gofmt on it.
+    pub formatted: bool,
+}
+
+impl GoFile {
+    /// Generated code, for gofmt to lay out.
+    pub fn generated(path: impl Into<String>, contents: impl Into<String>) -> GoFile {
+        GoFile { path: path.into(), contents: contents.into(), formatted: false }
+    }
 }
 
 /// The generator's output.
@@ -84,10 +94,10 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
         if let Some(file) = contents {
             let base = format!("{}/{}", pkg.dir, pkg.name.trim_end_matches('_'));
             let (main, wasm) = file.finish_split();
-            out.files.push(GoFile { path: format!("{base}.wit.go"), contents: main });
+            out.files.push(GoFile::generated(format!("{base}.wit.go"), main));
             if let Some((wasm, other)) = wasm {
-                out.files.push(GoFile { path: format!("{base}.wit_wasm.go"), contents: wasm });
-                out.files.push(GoFile { path: format!("{base}.wit_other.go"), contents: other });
+                out.files.push(GoFile::generated(format!("{base}.wit_wasm.go"), wasm));
+                out.files.push(GoFile::generated(format!("{base}.wit_other.go"), other));
             }
         }
     }

@@ -39,6 +39,9 @@ pub fn files(import_path: &str) -> Vec<GoFile> {
         .map(|(path, contents)| GoFile {
             path: format!("witgo/{path}"),
             contents: rewrite_imports(contents, import_path),
+            // gofmt-clean in go/, and the rewrite keeps them so (each
+            // file's witgo imports are a group of their own).
+            formatted: true,
         })
         .collect()
 }

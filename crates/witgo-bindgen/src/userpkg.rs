@@ -112,7 +112,7 @@ pub fn generate(
     }
     writeln!(body, "func init() {{\n{}\n}}", registrations.join("\n")).unwrap();
     glue.body = body;
-    files.push(GoFile { path: "witgo_exports.go".into(), contents: glue.finish() });
+    files.push(GoFile::generated("witgo_exports.go", glue.finish()));
 
     if opts.stubs {
         files.push(stubs(resolve, plan, sizes, error_types, reserved, opts, &exports, &mut user_ns));
@@ -186,7 +186,7 @@ fn stubs(
         out.push_str("func main() {}\n");
     }
     file.body = out;
-    GoFile { path: "witgo_stubs.go".into(), contents: file.finish() }
+    GoFile::generated("witgo_stubs.go", file.finish())
 }
 
 /// Stub parameters are unnamed (`_`) so unused ones don't matter.

@@ -86,6 +86,7 @@ pub fn write_bindings(
     let mut report = WriteReport::default();
 
     let mut tracked = Vec::new();
+    let mut unformatted = Vec::new();
     for (dest, f, scaffold) in &targets {
         if *scaffold && dest.exists() {
             report.kept_existing.push(dest.clone());
@@ -100,16 +101,13 @@ pub fn write_bindings(
         }
         fs::write(dest, &f.contents).with_context(|| format!("cannot write {}", dest.display()))?;
         report.written.push(dest.clone());
+        if !f.formatted && dest.extension().is_some_and(|e| e == "go") {
+            unformatted.push(dest.as_path());
+        }
     }
 
     if let Some(gofmt_path) = gofmt_path {
-        let go_files: Vec<&Path> = report
-            .written
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "go"))
-            .map(PathBuf::as_path)
-            .collect();
-        gofmt(gofmt_path, &go_files)?;
+        gofmt(gofmt_path, &unformatted)?;
         report.formatted = true;
     }
 

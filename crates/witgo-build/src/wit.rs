@@ -41,13 +41,8 @@ pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
         defined.extend(g.nested.iter().map(|p| p.name.clone()));
     }
     // Offer the embedded WASI packages that the user's WIT needs (directly or
-    // through other WASI packages) and does not define itself.
-    let mut embedded = Vec::new();
-    for (label, text) in crate::wasi_wit::PACKAGES {
-        let group = UnresolvedPackageGroup::parse(label, text)
-            .map_err(|(map, e)| anyhow!("embedded WASI WIT {label}: {}", e.render(&map)))?;
-        embedded.push(Some(group));
-    }
+    // through other WASI packages) and does not define itself; only those
+    // are parsed (parsing all of them would be most of a small bindgen run).
     let mut wanted: Vec<wit_parser::PackageName> = Vec::new();
     let needs = |g: &UnresolvedPackageGroup| -> Vec<wit_parser::PackageName> {
         std::iter::once(&g.main).chain(g.nested.iter()).flat_map(|p| p.foreign_deps.keys().cloned()).collect()
@@ -59,8 +54,7 @@ pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
         if defined.contains(&name) {
             continue;
         }
-        if let Some(slot) = embedded.iter_mut().find(|g| g.as_ref().is_some_and(|g| g.main.name == name)) {
-            let group = slot.take().unwrap();
+        if let Some(group) = embedded_wasi(&name)? {
             defined.push(name);
             wanted.extend(needs(&group));
             deps.push(group);
@@ -83,6 +77,21 @@ pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
             Err(anyhow!("{rendered}")).with_context(context)
         }
     }
+}
+
+/// The embedded WASI package `name`, parsed, if witgo has it.
+fn embedded_wasi(name: &wit_parser::PackageName) -> Result<Option<UnresolvedPackageGroup>> {
+    let (Some(version), "wasi") = (&name.version, name.namespace.as_str()) else {
+        return Ok(None);
+    };
+    let label = format!("<witgo>/wasi-{version}/{}.wit", name.name);
+    let Some((label, text)) = crate::wasi_wit::PACKAGES.iter().find(|(l, _)| *l == label) else {
+        return Ok(None);
+    };
+    let group = UnresolvedPackageGroup::parse(label, text)
+        .map_err(|(map, e)| anyhow!("embedded WASI WIT {label}: {}", e.render(&map)))?;
+    debug_assert_eq!(group.main.name, *name, "{label} holds another package");
+    Ok(Some(group))
 }
 
 /// Parses the user's package (a file, or a directory with optional `deps/`)

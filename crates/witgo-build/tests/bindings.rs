@@ -11,10 +11,7 @@ use witgo_build::{
 };
 
 fn file(path: &str, contents: &str) -> GoFile {
-    GoFile {
-        path: path.into(),
-        contents: contents.into(),
-    }
+    GoFile::generated(path, contents)
 }
 
 #[test]
@@ -228,6 +225,41 @@ fn gofmt_formats_and_reports_generator_bugs() {
     assert!(e.contains("gofmt rejected the generated Go code"), "{e}");
     assert!(e.contains("witgo bug"), "{e}");
     assert!(e.contains("b.go:2:"), "gofmt's own message is shown: {e}");
+}
+
+/// write_bindings leaves the files marked formatted (the vendored support
+/// packages) to themselves: they must be gofmt-clean as generated, with
+/// their imports pointing into a deep module path.
+#[test]
+fn files_marked_formatted_are_gofmt_clean() {
+    let Some(go) = common::real_go() else {
+        eprintln!("skipping: no Go");
+        return;
+    };
+    let mut resolve = wit_parser::Resolve::default();
+    let pkg = resolve
+        .push_str("w.wit", "package a:b;\nworld w { export f: async func(s: stream<u8>) -> string; }\n")
+        .unwrap();
+    let world = resolve.select_world(&[pkg], None).unwrap();
+    let opts = witgo_bindgen::Options {
+        import_path: "example.com/some/deeply/nested/module/gen".into(),
+        exports_package_name: "main".into(),
+        stubs: false,
+        async_mode: Default::default(),
+    };
+    let b = witgo_bindgen::generate(&resolve, world, &opts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut marked = Vec::new();
+    for f in b.files.iter().filter(|f| f.formatted) {
+        let path = dir.path().join(&f.path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &f.contents).unwrap();
+        marked.push(path);
+    }
+    assert!(marked.len() > 20, "only {} files marked formatted", marked.len());
+    let out = std::process::Command::new(&go.gofmt).arg("-l").args(&marked).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "files gofmt would change");
 }
 
 fn stamp(dir: &Path, sources: &[std::path::PathBuf], worlds: &[String], stubs: bool) -> String {

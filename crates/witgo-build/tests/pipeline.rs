@@ -284,10 +284,7 @@ fn up_to_date_bindings_are_not_regenerated() {
     })
     .unwrap();
     let b = witgo_bindgen::Bindings {
-        files: vec![witgo_bindgen::GoFile {
-            path: "adder/adder.go".into(),
-            contents: "package adder\n".into(),
-        }],
+        files: vec![witgo_bindgen::GoFile::generated("adder/adder.go", "package adder\n")],
         exports_files: vec![],
     };
     write_bindings(Some(&go.gofmt), &b, &gen_dir, &app).unwrap();

@@ -38,6 +38,23 @@ fn embedded_wasi_matches_wasmtime_sources() {
     }
 }
 
+/// The loader finds an embedded package by name through its label
+/// (`<witgo>/wasi-<version>/<name>.wit`, one package per file).
+#[test]
+fn each_embedded_label_names_its_package() {
+    for (label, text) in witgo_build::wasi_wit::PACKAGES {
+        let group = wit_parser::UnresolvedPackageGroup::parse(label, text).unwrap();
+        let name = &group.main.name;
+        assert_eq!(
+            *label,
+            format!("<witgo>/wasi-{}/{}.wit", name.version.as_ref().unwrap(), name.name),
+            "{label} holds {name}"
+        );
+        assert_eq!(name.namespace, "wasi");
+        assert!(group.nested.is_empty(), "{label} nests packages");
+    }
+}
+
 #[test]
 fn user_world_can_use_wasi_without_deps() {
     let dir = tempfile::tempdir().unwrap();
