@@ -26,6 +26,7 @@
 //!   and every manifest file is present and unedited.
 
 pub mod bindings;
+pub mod buildcache;
 pub mod componentize;
 pub mod exitcode;
 pub mod overlay;
@@ -384,7 +385,7 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
 
     let t = Instant::now();
     let tmp = gobuild::temp_dir()?;
-    let mut gopts = GoBuildOptions::new(&package_dir, gobuild::core_path(tmp.path()));
+    let mut gopts = GoBuildOptions::new(&package_dir, PathBuf::new());
     gopts.strip = req.strip;
     gopts.tags = req.go_tags.clone();
     gopts.overlay = req.go_overlay.clone();
@@ -394,14 +395,24 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
         gopts.tags.push(o.tag.to_string());
     }
     gopts.extra_args = req.go_args.clone();
+    // Go writes the module to a stable path in the package's build
+    // directory: an up-to-date module is then not linked again.
+    let mut identity = vec![package_dir.display().to_string(), go.go.display().to_string(), go.version.to_string()];
+    identity.extend(gopts.args());
+    let identity: Vec<&str> = identity.iter().map(String::as_str).collect();
+    let build_dir = buildcache::BuildDir::open(&overlay::cache_root(), &identity)?;
+    gopts.output = build_dir.core_path();
     let built = go_build(&go, &gopts)?;
+    if req.keep_temps {
+        std::fs::write(gobuild::core_path(tmp.path()), &built.module).context("cannot write the core module")?;
+    }
     step("go build", t);
 
     let t = Instant::now();
     let core_size = built.module.len() as u64;
     // The component is validated as a whole below; Go's own module is
     // checked only when componentizing fails, for the clearer message.
-    let encoded = (|| -> Result<Vec<u8>> {
+    let embedded = (|| -> Result<Vec<u8>> {
         let mut core = built.module.clone();
         if let Some(routed) = exitcode::route_proc_exit(&core)? {
             core = routed;
@@ -413,23 +424,45 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             std::fs::write(tmp.path().join("core-embedded.wasm"), &core)
                 .context("cannot write the embedded core module")?;
         }
-        encode_component(&core).with_context(|| format!("cannot build a component for world {}", plan.world_name()))
+        Ok(core)
     })();
-    let mut component = match encoded {
+    let embedded = match embedded {
         Ok(c) => c,
         Err(e) => {
             validate_core(&built.module)?;
             return Err(e);
         }
     };
-    if req.strip {
-        component = strip::strip_debug_sections(&component)?;
-    }
-    step("componentize", t);
+    let shape = format!("strip={}", req.strip);
+    let component = match build_dir.component_for(&embedded, &shape) {
+        Some(component) => {
+            // Made from this very input and validated when it was made.
+            step("component", t);
+            component
+        }
+        None => {
+            let encoded = encode_component(&embedded)
+                .with_context(|| format!("cannot build a component for world {}", plan.world_name()));
+            let mut component = match encoded {
+                Ok(c) => c,
+                Err(e) => {
+                    validate_core(&built.module)?;
+                    return Err(e);
+                }
+            };
+            if req.strip {
+                component = strip::strip_debug_sections(&component)?;
+            }
+            step("componentize", t);
 
-    let t = Instant::now();
-    validate_component(&component)?;
-    step("validate component", t);
+            let t = Instant::now();
+            validate_component(&component)?;
+            step("validate component", t);
+            build_dir.remember_component(&embedded, &shape, &component);
+            component
+        }
+    };
+    drop(build_dir);
 
     let t = Instant::now();
     let output = match &req.output {

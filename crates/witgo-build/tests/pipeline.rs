@@ -114,6 +114,44 @@ fn builds_a_component_from_a_wasmexport_program() {
     }
 }
 
+/// A rebuild of an unchanged package reuses the component made from the
+/// identical embedded module (the Go module with the world embedded); a
+/// changed program makes a new one.
+#[test]
+fn an_unchanged_package_reuses_its_component_and_a_changed_one_does_not() {
+    let go = need_go!();
+    let dir = tempfile::tempdir().unwrap();
+    adder_project(dir.path());
+    let output = dir.path().join("adder.wasm");
+    let req = BuildRequest {
+        wit: dir.path().join("wit"),
+        package_dir: dir.path().join("app"),
+        output: Some(output.clone()),
+        go: Some(go.go.clone()),
+        skip_bindgen: true,
+        ..Default::default()
+    };
+    let steps = |r: &witgo_build::BuildReport| r.timings.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+    let first = build(&req).unwrap();
+    assert!(steps(&first).contains(&"componentize"), "{:?}", steps(&first));
+    let made = fs::read(&output).unwrap();
+    fs::remove_file(&output).unwrap();
+
+    let again = build(&req).unwrap();
+    assert!(steps(&again).contains(&"component"), "{:?}", steps(&again));
+    assert!(!steps(&again).contains(&"componentize"));
+    assert_eq!(fs::read(&output).unwrap(), made, "the same component");
+
+    // A changed program: a new component, which works.
+    write(dir.path(), "app/main.go", &ADDER_GO.replace("a + b", "a + b + 1"));
+    let changed = build(&req).unwrap();
+    assert!(steps(&changed).contains(&"componentize"), "{:?}", steps(&changed));
+    let bytes = fs::read(&output).unwrap();
+    assert_ne!(bytes, made);
+    validate_component(&bytes).unwrap();
+
+}
+
 #[test]
 fn default_output_is_named_after_the_package_dir() {
     let go = need_go!();

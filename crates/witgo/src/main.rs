@@ -308,6 +308,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
             let note = match (*step, &r.bindings) {
                 ("bindings", witgo_build::BindingsStatus::UpToDate) => " (up to date)",
                 ("bindings", witgo_build::BindingsStatus::Skipped) => " (skipped)",
+                ("component", _) => " (unchanged: the last one made from this module)",
                 _ => "",
             };
             eprintln!("  {step:<20} {}{note}", duration(*d));

@@ -1,0 +1,127 @@
+//! A build directory per Go package and build configuration in witgo's
+//! cache (`<cache>/build/<key>/`), so that an unchanged package rebuilds in
+//! a fraction of the time:
+//!
+//! - Go's core module is written to a stable path there: `go build -o`
+//!   skips relinking when that file is already up to date (its build ID
+//!   matches), which a fresh temporary path would always miss (linking is
+//!   most of a warm `go build`).
+//! - The last component is kept with the hash of the embedded core module
+//!   it came from (plus witgo's own identity); the same input gives the
+//!   same component, so componentizing and validating are skipped.
+//!
+//! A lock file serializes builds that share a directory.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+const COMPONENT: &str = "component.wasm";
+const COMPONENT_KEY: &str = "component.key";
+
+/// One package's build directory, locked while this value lives.
+pub struct BuildDir {
+    dir: PathBuf,
+    _lock: File,
+}
+
+impl BuildDir {
+    /// The directory for a build described by `identity` (the package's
+    /// absolute path, the Go toolchain, every `go build` argument) under
+    /// `root`, created if needed and locked.
+    pub fn open(root: &Path, identity: &[&str]) -> Result<BuildDir> {
+        let mut h = Sha256::new();
+        for part in identity {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        let key = hex::encode(&h.finalize()[..12]);
+        let dir = root.join("build").join(key);
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let lock_path = dir.join("lock");
+        let lock = File::create(&lock_path).with_context(|| format!("cannot create {}", lock_path.display()))?;
+        lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        prune(&root.join("build"), KEEP);
+        Ok(BuildDir { dir, _lock: lock })
+    }
+
+    /// Where `go build` writes the core module.
+    pub fn core_path(&self) -> PathBuf {
+        self.dir.join("core.wasm")
+    }
+
+    /// The component last made from `input` (the core module with the
+    /// world embedded) with the same `options`, if there is one.
+    pub fn component_for(&self, input: &[u8], options: &str) -> Option<Vec<u8>> {
+        let want = component_key(input, options);
+        let have = std::fs::read_to_string(self.dir.join(COMPONENT_KEY)).ok()?;
+        if have != want {
+            return None;
+        }
+        std::fs::read(self.dir.join(COMPONENT)).ok()
+    }
+
+    /// Remembers `component` as made from `input` with `options`. A failure
+    /// to write only costs the next build its shortcut.
+    pub fn remember_component(&self, input: &[u8], options: &str, component: &[u8]) {
+        let _ = std::fs::remove_file(self.dir.join(COMPONENT_KEY));
+        if std::fs::write(self.dir.join(COMPONENT), component).is_ok() {
+            let _ = std::fs::write(self.dir.join(COMPONENT_KEY), component_key(input, options));
+        }
+    }
+}
+
+/// How many build directories the cache keeps (each holds a module and a
+/// component of a few MB); the least recently used go first.
+const KEEP: usize = 64;
+
+/// Removes the least recently used build directories beyond `keep` (their
+/// lock file's modification time is their last use), skipping any that a
+/// build holds locked. Failures only leave a directory behind.
+fn prune(builds: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(builds) else { return };
+    let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let used = path.join("lock").metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+            Some((used, path))
+        })
+        .collect();
+    if dirs.len() <= keep {
+        return;
+    }
+    dirs.sort();
+    let excess = dirs.len() - keep;
+    for (_, dir) in dirs.into_iter().take(excess) {
+        let Ok(lock) = File::open(dir.join("lock")) else {
+            let _ = std::fs::remove_dir_all(&dir);
+            continue;
+        };
+        if lock.try_lock().is_ok() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+/// The hash naming a component: its input, the options that shape it, and
+/// this build of witgo (a changed witgo may make a different component).
+fn component_key(input: &[u8], options: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(input);
+    h.update(options.as_bytes());
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(exe) = witgo_identity() {
+        h.update(exe.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The running executable's size and modification time: rebuilding witgo
+/// (or a program embedding it) invalidates remembered components.
+fn witgo_identity() -> Option<String> {
+    let meta = std::env::current_exe().ok()?.metadata().ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+}
