@@ -105,10 +105,6 @@ type task struct {
 	set uint32 // the task's waitable set; 0 until a waitable joins it
 	ctx taskCtx
 
-	// idle receives a value from the scheduler's idle hook when this task
-	// is being driven and every goroutine is blocked.
-	idle chan struct{}
-
 	finish          func() // delivers the results (task.return)
 	finishErr       error  // the implementation's error, if any
 	finished        bool   // the implementation returned
@@ -143,6 +139,16 @@ var (
 
 	yielders []chan struct{} // goroutines in Yield, released on the next callback
 
+	// idle receives a value from the scheduler's idle hook when a task is
+	// being driven and every goroutine is blocked (one task is driven at a
+	// time: the Component Model does not enter an instance twice).
+	idle = make(chan struct{}, 1)
+
+	// jobs hands an export call to a goroutine left idle by an earlier
+	// one; idleWorkers counts those goroutines.
+	jobs        = make(chan func())
+	idleWorkers int
+
 	timerDeadline int64 // deadline of the earliest pending timer subtask; 0: none
 )
 
@@ -153,11 +159,34 @@ var (
 func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
 	installIdleHook()
 	t := newTask()
-	go func() {
+	job := func() {
 		finish, err := run(&t.ctx)
 		t.done(finish, err)
-	}()
+	}
+	// A goroutine that finished an earlier call takes this one; starting
+	// a goroutine costs more than waking one.
+	select {
+	case jobs <- job:
+	default:
+		go worker(job)
+	}
 	return t.drive()
+}
+
+// maxIdleWorkers bounds the goroutines kept waiting for the next call.
+const maxIdleWorkers = 16
+
+// worker runs job, then the jobs Start hands it, until enough others wait.
+func worker(job func()) {
+	for {
+		job()
+		if idleWorkers >= maxIdleWorkers {
+			return
+		}
+		idleWorkers++
+		job = <-jobs
+		idleWorkers--
+	}
 }
 
 // Callback delivers the host's event to the task whose callback the host
@@ -185,15 +214,17 @@ func newTask() *task {
 	for tasks[nextID] != nil || nextID == 0 {
 		nextID++
 	}
-	t := &task{id: nextID, idle: make(chan struct{}, 1)}
+	t := &task{id: nextID}
 	tasks[t.id] = t
 	running++
 	contextSet(t.id)
 	// Waitables left behind by exited tasks wait here from now on.
-	for h, w := range orphans {
-		t.adopt(h, w)
+	if len(orphans) > 0 {
+		for h, w := range orphans {
+			t.adopt(h, w)
+		}
+		clear(orphans)
 	}
-	clear(orphans)
 	return t
 }
 
@@ -202,7 +233,7 @@ func newTask() *task {
 func (t *task) drive() uint32 {
 	current = t
 	select {
-	case <-t.idle: // left from an earlier drive
+	case <-idle: // left from an earlier drive
 	default:
 	}
 	abi.GoRuns()
@@ -210,7 +241,7 @@ func (t *task) drive() uint32 {
 		t.complete()
 	}
 	for {
-		<-t.idle
+		<-idle
 		// A task about to exit first takes the events already waiting in
 		// its set (for goroutines that outlived earlier tasks, say).
 		if t.returned && len(yielders) == 0 && t.pollOnce() {
@@ -224,13 +255,26 @@ func (t *task) drive() uint32 {
 	if abi.HoldWaited() {
 		runtime.Gosched()
 	}
-	if t.returned && len(yielders) == 0 && !t.pumping() && t.heir() == nil {
-		// The last task is leaving: nothing would receive a clock event
-		// until the component is entered again, so no clock wait stays
-		// with the host (the runtime's own timers, like the scavenger's,
-		// would keep one forever). Sleeping goroutines get a new one when
-		// the next task is driven.
-		cancelTimers()
+	leaving := t.returned && len(yielders) == 0
+	pumping := false
+	if leaving {
+		mu.Lock()
+		// Clock waits do not count here, so the timer work below does not
+		// change this.
+		pumping = t.pumpingLocked()
+		last := !pumping && t.heirLocked() == nil
+		mu.Unlock()
+		leaving = !pumping
+		if last {
+			// The last task is leaving: nothing would receive a clock event
+			// until the component is entered again, so no clock wait stays
+			// with the host (the runtime's own timers, like the scavenger's,
+			// would keep one forever). Sleeping goroutines get a new one
+			// when the next task is driven.
+			cancelTimers()
+		} else {
+			t.armTimer()
+		}
 	} else {
 		t.armTimer()
 	}
@@ -238,8 +282,7 @@ func (t *task) drive() uint32 {
 	switch {
 	case len(yielders) > 0:
 		return callbackYield
-	case t.returned && !t.cancelling() && !t.pumping():
-		t.exit()
+	case leaving && t.exitUnlessCancelling():
 		return callbackExit
 	default:
 		return callbackWait | t.waitableSet()<<4
@@ -331,11 +374,25 @@ func (t *task) deliver(code, handle, payload uint32) {
 	}
 }
 
-// exit ends a task that has returned: what its goroutines still wait on
-// moves to another live task, or waits for the next one.
-func (t *task) exit() {
+// exitUnlessCancelling exits t unless a subtask in its set is being
+// cancelled (its event is still to come); it reports whether t exited.
+func (t *task) exitUnlessCancelling() bool {
 	mu.Lock()
 	defer mu.Unlock()
+	if len(t.members) > 0 {
+		for _, w := range t.members {
+			if w.cancelling {
+				return false
+			}
+		}
+	}
+	t.exitLocked()
+	return true
+}
+
+// exitLocked ends a task that has returned: what its goroutines still wait
+// on moves to another live task, or waits for the next one.
+func (t *task) exitLocked() {
 	if t.wakeRead != 0 {
 		if t.wakeArmed {
 			if unitStreamCancelRead(t.wakeRead) == blocked {
@@ -347,30 +404,29 @@ func (t *task) exit() {
 		unitStreamDropReadable(t.wakeRead)
 		unitStreamDropWritable(t.wakeWrite)
 	}
-	heir := t.heirLocked()
-	for h, w := range t.members {
-		if heir != nil {
-			heir.adopt(h, w)
-		} else {
-			waitableJoin(h, 0)
-			w.owner = nil
-			orphans[h] = w
+	// Most tasks never waited: they have no members (and ranging even an
+	// empty map costs a few hundred instructions here).
+	if len(t.members) > 0 {
+		heir := t.heirLocked()
+		for h, w := range t.members {
+			if heir != nil {
+				heir.adopt(h, w)
+			} else {
+				waitableJoin(h, 0)
+				w.owner = nil
+				orphans[h] = w
+			}
 		}
+		clear(t.members)
 	}
-	clear(t.members)
 	if t.set != 0 {
 		waitableSetDrop(t.set)
 	}
 	delete(tasks, t.id)
 }
 
-// heir is a live task other than t, which would take over t's waitables.
-func (t *task) heir() *task {
-	mu.Lock()
-	defer mu.Unlock()
-	return t.heirLocked()
-}
-
+// heirLocked is a live task other than t, which would take over t's
+// waitables.
 func (t *task) heirLocked() *task {
 	if running == 0 {
 		return nil
@@ -383,27 +439,16 @@ func (t *task) heirLocked() *task {
 	return nil
 }
 
-// pumping reports whether goroutines still wait on operations in t's set
+// pumpingLocked reports whether goroutines still wait on operations in t's set
 // (an import call, a stream or future copy): a task that has returned keeps
 // waiting for their events, so that those goroutines run on, rather than
 // leave them for whichever task comes next. Clock waits do not count.
-func (t *task) pumping() bool {
-	mu.Lock()
-	defer mu.Unlock()
+func (t *task) pumpingLocked() bool {
+	if len(t.members) == 0 {
+		return false
+	}
 	for h, w := range t.members {
 		if h != t.wakeRead && !w.isTimer {
-			return true
-		}
-	}
-	return false
-}
-
-// cancelling reports whether a subtask in t's set is being cancelled.
-func (t *task) cancelling() bool {
-	mu.Lock()
-	defer mu.Unlock()
-	for _, w := range t.members {
-		if w.cancelling {
 			return true
 		}
 	}
@@ -491,7 +536,7 @@ func onIdle() bool {
 		return false
 	}
 	select {
-	case t.idle <- struct{}{}:
+	case idle <- struct{}{}:
 		return true
 	default:
 		return false

@@ -268,13 +268,13 @@ pub fn compute_stamp(inputs: &StampInputs<'_>) -> Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-/// Identifies the generator: the witgo version, plus (in debug builds, where
-/// the generator changes without a version bump) the running executable's
-/// size and modification time.
+/// Identifies the generator: the witgo version plus the running
+/// executable's size and modification time, since a rebuilt witgo (its
+/// generator or the Go support packages it vendors) may write different
+/// bindings under the same version.
 fn generator_id() -> String {
     let mut id = format!("witgo {}", env!("CARGO_PKG_VERSION"));
-    if cfg!(debug_assertions)
-        && let Ok(exe) = std::env::current_exe()
+    if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = exe.metadata()
     {
         let mtime = meta
