@@ -131,10 +131,10 @@ var (
 	running int   // tasks that have not returned yet
 	current *task // the task whose export call is on the stack
 
-	// waiters by waitable handle, for every waitable the executor watches.
-	waiters = map[uint32]*waiter{}
-	// orphans are waitables whose task exited with no other task alive to
-	// take them; the next task joins them to its set.
+	// Every waitable the executor watches is a member of one task (joined
+	// to its waitable set, so its events come through that task's
+	// callback) or an orphan: its task exited with no other task alive to
+	// take it, and the next task joins it to its set.
 	orphans = map[uint32]*waiter{}
 
 	yielders []chan struct{} // goroutines in Yield, released on the next callback
@@ -356,7 +356,7 @@ func (t *task) deliver(code, handle, payload uint32) {
 		t.ctx.cancel()
 	default:
 		mu.Lock()
-		w := waiters[handle]
+		w := t.members[handle]
 		mu.Unlock()
 		if w == nil {
 			panic("witgo/async: event for a waitable nobody waits on")
@@ -399,7 +399,6 @@ func (t *task) exitLocked() {
 				panic("witgo/async: cancelling a wake-up read blocked")
 			}
 		}
-		delete(waiters, t.wakeRead)
 		delete(t.members, t.wakeRead)
 		unitStreamDropReadable(t.wakeRead)
 		unitStreamDropWritable(t.wakeWrite)
@@ -473,7 +472,6 @@ func (t *task) wake() {
 		ends := unitStreamNew()
 		t.wakeRead, t.wakeWrite = uint32(ends), uint32(ends>>32)
 		w := &waiter{handle: t.wakeRead, onEvent: func(event) { t.wakeArmed = false }}
-		waiters[t.wakeRead] = w
 		t.adopt(t.wakeRead, w)
 	}
 	if !t.wakeArmed {
@@ -495,14 +493,27 @@ func register(h uint32) *waiter {
 	if current == nil {
 		panic("witgo/async: an async import, stream or future operation has to wait outside an async export: the Component Model lets only async functions wait (declare the export `async func`, or run the code from one)")
 	}
-	// Room for a pending progress event, the final one and a cancelWake.
-	w := &waiter{handle: h, events: make(chan event, 3)}
 	mu.Lock()
 	defer mu.Unlock()
-	waiters[h] = w
+	var w *waiter
+	if n := len(spareWaiters); n > 0 {
+		w = spareWaiters[n-1]
+		spareWaiters[n-1] = nil
+		spareWaiters = spareWaiters[:n-1]
+		w.handle = h
+	} else {
+		// Room for a pending progress event, the final one and a cancelWake.
+		w = &waiter{handle: h, events: make(chan event, 3)}
+	}
 	current.adopt(h, w)
 	return w
 }
+
+// spareWaiters are waiters (with their event queues) that register hands
+// out again: a wait then allocates nothing.
+var spareWaiters []*waiter
+
+const maxSpareWaiters = 64
 
 // unregister stops watching w; the caller then drops the waitable.
 func unregister(w *waiter) {
@@ -511,11 +522,20 @@ func unregister(w *waiter) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	delete(waiters, w.handle)
 	if w.owner != nil {
 		delete(w.owner.members, w.handle)
 	} else {
 		delete(orphans, w.handle)
+	}
+	// Only register's waiters go back (timers and wake-ups have their own
+	// handling); nothing refers to w once its caller has unregistered it.
+	if w.onEvent == nil && w.events != nil && len(spareWaiters) < maxSpareWaiters {
+		events := w.events
+		for len(events) > 0 {
+			<-events
+		}
+		*w = waiter{events: events}
+		spareWaiters = append(spareWaiters, w)
 	}
 }
 
@@ -574,7 +594,6 @@ func (t *task) armTimer() {
 		}
 	}
 	mu.Lock()
-	waiters[h] = w
 	t.adopt(h, w)
 	timers = append(timers, w)
 	mu.Unlock()
@@ -713,7 +732,11 @@ func Tasks() int {
 func Waiting() int {
 	mu.Lock()
 	defer mu.Unlock()
-	return len(waiters)
+	n := len(orphans)
+	for _, t := range tasks {
+		n += len(t.members)
+	}
+	return n
 }
 
 // Timers is the number of clock waits pending with the host (for tests).
