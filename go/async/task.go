@@ -105,6 +105,7 @@ type task struct {
 	set uint32 // the task's waitable set; 0 until a waitable joins it
 	ctx taskCtx
 
+	run             func(ctx context.Context) (finish func(), err error)
 	finish          func() // delivers the results (task.return)
 	finishErr       error  // the implementation's error, if any
 	finished        bool   // the implementation returned
@@ -146,7 +147,7 @@ var (
 
 	// jobs hands an export call to a goroutine left idle by an earlier
 	// one; idleWorkers counts those goroutines.
-	jobs        = make(chan func())
+	jobs        = make(chan *task)
 	idleWorkers int
 
 	timerDeadline int64 // deadline of the earliest pending timer subtask; 0: none
@@ -159,16 +160,13 @@ var (
 func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
 	installIdleHook()
 	t := newTask()
-	job := func() {
-		finish, err := run(&t.ctx)
-		t.done(finish, err)
-	}
+	t.run = run
 	// A goroutine that finished an earlier call takes this one; starting
 	// a goroutine costs more than waking one.
 	select {
-	case jobs <- job:
+	case jobs <- t:
 	default:
-		go worker(job)
+		go worker(t)
 	}
 	return t.drive()
 }
@@ -176,15 +174,19 @@ func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
 // maxIdleWorkers bounds the goroutines kept waiting for the next call.
 const maxIdleWorkers = 16
 
-// worker runs job, then the jobs Start hands it, until enough others wait.
-func worker(job func()) {
+// worker runs t's implementation, then those of the tasks Start hands it,
+// until enough other workers wait.
+func worker(t *task) {
 	for {
-		job()
+		run := t.run
+		t.run = nil
+		finish, err := run(&t.ctx)
+		t.done(finish, err)
 		if idleWorkers >= maxIdleWorkers {
 			return
 		}
 		idleWorkers++
-		job = <-jobs
+		t = <-jobs
 		idleWorkers--
 	}
 }
