@@ -28,6 +28,8 @@ pub fn engine() -> Result<Engine> {
 ///   rest of the async builtins, so a guest using any of them still validates.
 /// - `wasm_component_model_error_context`: `error-context` values and builtins,
 ///   which p3 guests use for stream/future errors.
+/// - `wasm_component_model_map` and `..._fixed_length_lists`: `map<K, V>` and
+///   `list<T, N>`, which witgo maps to Go maps and arrays.
 ///
 /// Wasmtime 48 has no `async_support` switch any more (it is a deprecated no-op):
 /// any store can make async calls, and `Config::concurrency_support` (default on)
@@ -40,6 +42,8 @@ pub fn config() -> Config {
         .wasm_component_model_more_async_builtins(true)
         .wasm_component_model_async_stackful(true)
         .wasm_component_model_error_context(true)
+        .wasm_component_model_map(true)
+        .wasm_component_model_fixed_length_lists(true)
         .concurrency_support(true);
     // `WITGO_PROFILE=perfmap` writes /tmp/perf-<pid>.map, naming the
     // compiled guest functions for perf (and for callgrind's addresses).

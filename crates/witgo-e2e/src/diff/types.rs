@@ -1,6 +1,7 @@
 //! Random WIT types for differential testing: a seeded generator of nested
-//! types (lists, options, results, tuples, records, variants, enums, flags,
-//! strings, chars, floats) and their spelling in WIT and in witgo's Go.
+//! types (lists, fixed-length lists, maps, options, results, tuples,
+//! records, variants, enums, flags, strings, chars, floats) and their
+//! spelling in WIT and in witgo's Go.
 
 use std::fmt::Write;
 
@@ -62,6 +63,10 @@ pub enum Ty {
     Option(Box<Ty>),
     Result(Option<Box<Ty>>, Option<Box<Ty>>),
     Tuple(Vec<Ty>),
+    /// `map<K, V>`; K is a string, an integer or a char.
+    Map(Box<Ty>, Box<Ty>),
+    /// `list<T, N>`.
+    FixedList(Box<Ty>, u32),
     Named(usize),
 }
 
@@ -120,7 +125,12 @@ impl TypeGen<'_> {
             return self.rng.pick(&SCALARS).clone();
         }
         let d = depth - 1;
-        match self.rng.below(10) {
+        match self.rng.below(12) {
+            10 => {
+                let key = self.rng.pick(&[Ty::String, Ty::U32, Ty::S64, Ty::Char, Ty::U8]).clone();
+                Ty::Map(Box::new(key), Box::new(self.ty(d)))
+            }
+            11 => Ty::FixedList(Box::new(self.ty(d)), self.rng.range(1, 6) as u32),
             0 | 1 => Ty::List(Box::new(self.ty(d))),
             2 => Ty::Option(Box::new(self.ty(d))),
             3 => {
@@ -187,6 +197,8 @@ pub fn wit_type(ty: &Ty, defs: &[Def]) -> String {
             format!("result<{ok}, {}>", wit_type(err, defs))
         }
         Ty::Tuple(ts) => format!("tuple<{}>", ts.iter().map(|t| wit_type(t, defs)).collect::<Vec<_>>().join(", ")),
+        Ty::Map(k, v) => format!("map<{}, {}>", wit_type(k, defs), wit_type(v, defs)),
+        Ty::FixedList(t, n) => format!("list<{}, {n}>", wit_type(t, defs)),
         Ty::Named(i) => defs[*i].name(*i),
     }
 }
@@ -246,6 +258,8 @@ pub fn go_type(ty: &Ty, defs: &[Def]) -> String {
         Ty::Tuple(ts) => {
             format!("wit.Tuple{}[{}]", ts.len(), ts.iter().map(|t| go_type(t, defs)).collect::<Vec<_>>().join(", "))
         }
+        Ty::Map(k, v) => format!("map[{}]{}", go_type(k, defs), go_type(v, defs)),
+        Ty::FixedList(t, n) => format!("[{n}]{}", go_type(t, defs)),
         Ty::Named(i) => {
             let name = defs[*i].name(*i);
             format!("t.{}{}", name[..1].to_uppercase(), &name[1..])

@@ -37,6 +37,20 @@ pub fn value(ty: &Ty, defs: &[Def], rng: &mut Rng, budget: &mut u32) -> Val {
             Val::Result(if rng.chance(1, 2) { Ok(payload(ok, rng, budget)) } else { Err(payload(err, rng, budget)) })
         }
         Ty::Tuple(ts) => Val::Tuple(ts.iter().map(|t| value(t, defs, rng, budget)).collect()),
+        Ty::FixedList(t, n) => Val::FixedLengthList((0..*n).map(|_| value(t, defs, rng, budget)).collect()),
+        Ty::Map(k, v) => {
+            // Distinct keys: a map (Go's too) keeps one entry per key.
+            let len = list_len(rng, budget, true).min(40);
+            let mut seen = std::collections::HashSet::new();
+            let mut entries = Vec::new();
+            for _ in 0..len {
+                let key = value(k, defs, rng, budget);
+                if seen.insert(format!("{key:?}")) {
+                    entries.push((key, value(v, defs, rng, budget)));
+                }
+            }
+            Val::Map(entries)
+        }
         Ty::Named(i) => match &defs[*i] {
             Def::Record(fields) => Val::Record(
                 fields.iter().enumerate().map(|(j, t)| (format!("f{j}"), value(t, defs, rng, budget))).collect(),
@@ -170,12 +184,19 @@ fn list_len(rng: &mut Rng, budget: &mut u32, nested: bool) -> u64 {
 
 /// True if `got` is what the Canonical ABI promises for `sent`: equal, with
 /// floats compared bit for bit except that any NaN may arrive as any NaN
-/// (the spec lets a NaN's payload change), and flags as sets.
+/// (the spec lets a NaN's payload change), and flags and map entries as
+/// sets.
 pub fn same(sent: &Val, got: &Val) -> bool {
     match (sent, got) {
         (Val::Float32(a), Val::Float32(b)) => (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits(),
         (Val::Float64(a), Val::Float64(b)) => (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits(),
         (Val::List(a), Val::List(b)) | (Val::Tuple(a), Val::Tuple(b)) => all_same(a, b),
+        (Val::FixedLengthList(a), Val::FixedLengthList(b)) => all_same(a, b),
+        // Entries in any order (Go's maps have none).
+        (Val::Map(a), Val::Map(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|(ka, va)| b.iter().any(|(kb, vb)| same(ka, kb) && same(va, vb)))
+        }
         (Val::Record(a), Val::Record(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|((na, va), (nb, vb))| na == nb && same(va, vb))
         }
