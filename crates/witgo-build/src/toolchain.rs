@@ -237,12 +237,27 @@ impl GoToolchain {
 
     /// Asks `go` for its GOROOT and version.
     pub fn probe(go: &Path, source: GoSource) -> Result<GoToolchain> {
-        let out = Command::new(go)
-            .args(["env", "GOROOT", "GOVERSION"])
-            // Never let `go env` download a different toolchain.
-            .env("GOTOOLCHAIN", "local")
-            .output()
-            .with_context(|| format!("cannot run `{} env`; {INSTALL_HINT}", go.display()))?;
+        let run = || {
+            Command::new(go)
+                .args(["env", "GOROOT", "GOVERSION"])
+                // Never let `go env` download a different toolchain.
+                .env("GOTOOLCHAIN", "local")
+                .output()
+        };
+        // A `go` that was just written (by an installer, or a test) may
+        // still be open for writing in a child another thread forked:
+        // exec then fails with ETXTBSY for a moment.
+        let mut out = run();
+        for _ in 0..50 {
+            match &out {
+                Err(e) if cfg!(unix) && e.raw_os_error() == Some(26) => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    out = run();
+                }
+                _ => break,
+            }
+        }
+        let out = out.with_context(|| format!("cannot run `{} env`; {INSTALL_HINT}", go.display()))?;
         if !out.status.success() {
             bail!(
                 "`{} env GOROOT GOVERSION` failed ({}):\n{}{INSTALL_HINT}",
