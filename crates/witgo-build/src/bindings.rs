@@ -272,7 +272,7 @@ pub fn compute_stamp(inputs: &StampInputs<'_>) -> Result<String> {
 /// executable's size and modification time, since a rebuilt witgo (its
 /// generator or the Go support packages it vendors) may write different
 /// bindings under the same version.
-fn generator_id() -> String {
+pub(crate) fn generator_id() -> String {
     let mut id = format!("witgo {}", env!("CARGO_PKG_VERSION"));
     if let Ok(exe) = std::env::current_exe()
         && let Ok(meta) = exe.metadata()

@@ -106,22 +106,12 @@ fn prune(builds: &Path, keep: usize) {
 }
 
 /// The hash naming a component: its input, the options that shape it, and
-/// this build of witgo (a changed witgo may make a different component).
+/// this build of witgo (a changed witgo may make a different component),
+/// identified as the bindings stamp identifies it.
 fn component_key(input: &[u8], options: &str) -> String {
     let mut h = Sha256::new();
     h.update(input);
     h.update(options.as_bytes());
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    if let Some(exe) = witgo_identity() {
-        h.update(exe.as_bytes());
-    }
+    h.update(crate::bindings::generator_id().as_bytes());
     hex::encode(h.finalize())
-}
-
-/// The running executable's size and modification time: rebuilding witgo
-/// (or a program embedding it) invalidates remembered components.
-fn witgo_identity() -> Option<String> {
-    let meta = std::env::current_exe().ok()?.metadata().ok()?;
-    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
 }

@@ -111,10 +111,7 @@ async fn a_panic_while_reading_a_host_stream_traps_with_its_message() {
             api.call_panic_reading(a, stream, 50_000, "boom reading".into()).await
         })
         .await;
-    let r = match r {
-        Ok(inner) => inner,
-        Err(e) => Err(e),
-    };
+    let r = r.and_then(|inner| inner);
     let err = error_text(&s, r);
     assert!(err.starts_with("the Go code panicked: boom reading"), "{err}");
     assert_dead_and_others_fine(&mut s, &guest).await;
@@ -135,10 +132,7 @@ async fn a_host_import_failing_while_go_awaits_it_ends_the_call_with_the_hosts_e
     )
     .await
     .expect("the failing import must end the call, not hang it");
-    let r = match r {
-        Ok(inner) => inner,
-        Err(e) => Err(e),
-    };
+    let r = r.and_then(|inner| inner);
     let err = error_text(&s, r);
     assert!(err.contains("host failure: disk on fire"), "{err}");
     assert!(!s.stderr_text().contains("panic:"), "Go saw no error to panic about: {}", s.stderr_text());
