@@ -3,10 +3,9 @@ package async
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"reflect"
 	"runtime"
+	"sync"
 	"unsafe"
 
 	"witgo/abi"
@@ -24,7 +23,7 @@ const (
 var ErrPeerGone = errors.New("witgo/async: the other end was dropped")
 
 // StreamOps are the Canonical ABI built-ins and the element codec for one
-// stream payload type; generated bindings register one per type they use.
+// stream payload type; generated bindings declare one per type they pass.
 type StreamOps[T any] struct {
 	New          func() uint64
 	Read         func(end, ptr, n uint32) uint32
@@ -58,40 +57,101 @@ type FutureOps[T any] struct {
 	Lower        func(src []T, p unsafe.Pointer) []unsafe.Pointer
 }
 
-var registry = map[reflect.Type]any{}
+// unbound is what the two ends made by NewStream or NewFuture share until
+// the reader is first passed to the other side. Only then are the host's
+// ends created, with the built-ins of the WIT type the reader goes out as
+// (the generated bindings hand them over). So a program links the
+// built-ins and element codec of a stream or future type only if it calls
+// a WIT function that passes one.
+type unbound[O any] struct {
+	mu           sync.Mutex
+	bound        chan struct{} // closed once the reader was passed on or closed
+	ops          *O
+	writer       uint32 // the writable end, once passed on (0 if already dropped)
+	readerGone   bool   // the reader was closed before it was passed on
+	writerClosed bool   // the writer was closed before the reader was passed on
+}
 
-// RegisterStream makes ops the built-ins for stream<T> (generated code
-// calls it; the first registration for a type wins).
-func RegisterStream[T any](ops *StreamOps[T]) {
-	k := reflect.TypeFor[*StreamOps[T]]()
-	if _, ok := registry[k]; !ok {
-		registry[k] = ops
+func newUnbound[O any]() *unbound[O] { return &unbound[O]{bound: make(chan struct{})} }
+
+// bind takes the host's new ends (ends, from ops' New) and returns the
+// readable one; a writer closed meanwhile has its end dropped at once.
+func (u *unbound[O]) bind(ops *O, ends uint64, dropWritable func(uint32)) uint32 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.ops, u.writer = ops, uint32(ends>>32)
+	if u.writerClosed {
+		dropWritable(u.writer)
+		u.writer = 0
+	}
+	close(u.bound)
+	return uint32(ends)
+}
+
+// closeReader records that the reader was closed before it was passed on:
+// the writer's writes report ErrPeerGone.
+func (u *unbound[O]) closeReader() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.readerGone = true
+	close(u.bound)
+}
+
+// wait blocks until the reader was passed on or closed, or ctx is done.
+func (u *unbound[O]) wait(ctx context.Context) error {
+	select {
+	case <-u.bound:
+		return nil
+	default:
+	}
+	select {
+	case <-u.bound:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
-// RegisterFuture is RegisterStream for future<T>.
-func RegisterFuture[T any](ops *FutureOps[T]) {
-	k := reflect.TypeFor[*FutureOps[T]]()
-	if _, ok := registry[k]; !ok {
-		registry[k] = ops
+// settled reports whether the reader was passed on or closed, and if so
+// the writable end (0: the reader is gone).
+func (u *unbound[O]) settled() (ops *O, writer uint32, ok bool) {
+	select {
+	case <-u.bound:
+	default:
+		return nil, 0, false
 	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.ops, u.writer, true
 }
 
-func streamOps[T any]() *StreamOps[T] {
-	ops, ok := registry[reflect.TypeFor[*StreamOps[T]]()].(*StreamOps[T])
-	if !ok {
-		panic(fmt.Sprintf("witgo/async: no WIT function of this component uses stream<%v>", reflect.TypeFor[T]()))
+// closeWriter records that the writer was closed before the reader was
+// passed on; it reports false if the reader was passed on (or closed)
+// already, when the writer must settle instead.
+func (u *unbound[O]) closeWriter() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	select {
+	case <-u.bound:
+		return false
+	default:
 	}
-	return ops
+	u.writerClosed = true
+	return true
 }
 
-func futureOps[T any]() *FutureOps[T] {
-	ops, ok := registry[reflect.TypeFor[*FutureOps[T]]()].(*FutureOps[T])
-	if !ok {
-		panic(fmt.Sprintf("witgo/async: no WIT function of this component uses future<%v>", reflect.TypeFor[T]()))
+// localRead is the error of reading an end whose writer is in this
+// component and which was never passed on: nothing could ever arrive.
+func (u *unbound[O]) localRead(eof error) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.writerClosed {
+		return eof
 	}
-	return ops
+	return errUnpassed
 }
+
+var errUnpassed = errors.New("witgo/async: read from an end made by this component and never passed to a WIT function: its writer is here too (use a Go channel between goroutines)")
 
 // awaitCopy waits for a stream or future operation on end that returned
 // status, cancelling it if ctx is done first; it returns the final status.
@@ -143,7 +203,8 @@ func inPlace[T any](canonical bool, buf []T) unsafe.Pointer {
 type StreamReader[T any] struct {
 	ops    *StreamOps[T]
 	handle uint32
-	ended  bool // the writer dropped its end
+	local  *unbound[StreamOps[T]] // made by NewStream, not passed on yet
+	ended  bool                   // the writer dropped its end
 	buf    scratch
 }
 
@@ -151,7 +212,9 @@ type StreamReader[T any] struct {
 type StreamWriter[T any] struct {
 	ops    *StreamOps[T]
 	handle uint32
-	gone   bool // the reader dropped its end
+	local  *unbound[StreamOps[T]] // its reader not passed on yet
+	gone   bool                   // the reader dropped its end
+	closed bool
 	buf    scratch
 }
 
@@ -169,21 +232,38 @@ func (s *scratch) get(size, align uint32, n int) unsafe.Pointer {
 }
 
 // NewStream creates a stream<T>: write to w, hand r to the other side (as
-// an argument or a result).
+// an argument or a result). The host's ends are created when r is passed
+// on; until then w's writes wait, and if r is closed instead they report
+// ErrPeerGone.
 func NewStream[T any]() (w *StreamWriter[T], r *StreamReader[T]) {
-	ops := streamOps[T]()
-	ends := ops.New()
-	return &StreamWriter[T]{ops: ops, handle: uint32(ends >> 32)}, &StreamReader[T]{ops: ops, handle: uint32(ends)}
+	u := newUnbound[StreamOps[T]]()
+	return &StreamWriter[T]{local: u}, &StreamReader[T]{local: u}
 }
 
-// LiftStreamReader wraps a readable-end handle received from the other side.
-func LiftStreamReader[T any](h int32) *StreamReader[T] {
-	return &StreamReader[T]{ops: streamOps[T](), handle: uint32(h)}
+// LiftStreamReader wraps a readable-end handle received from the other
+// side as a stream of the type ops are for (generated bindings call it).
+func LiftStreamReader[T any](h int32, ops *StreamOps[T]) *StreamReader[T] {
+	return &StreamReader[T]{ops: ops, handle: uint32(h)}
+}
+
+// TakeHandleFor gives the end away to the other side as a stream of the
+// type ops are for (generated bindings call it): r is unusable afterwards.
+// A reader made by NewStream gets its host ends here.
+func (r *StreamReader[T]) TakeHandleFor(ops *StreamOps[T]) int32 {
+	if u := r.local; u != nil {
+		r.local = nil
+		r.ops, r.handle = ops, u.bind(ops, ops.New(), ops.DropWritable)
+	}
+	return r.TakeHandle()
 }
 
 // TakeHandle gives the end away (to pass it to the other side): r is
-// unusable afterwards.
+// unusable afterwards. A reader made by NewStream has no host end until
+// generated bindings pass it on (TakeHandleFor).
 func (r *StreamReader[T]) TakeHandle() int32 {
+	if r.local != nil {
+		panic("witgo/async: a stream made by NewStream has no handle until it is passed to a WIT function")
+	}
 	h := r.handle
 	if h == 0 {
 		panic("witgo/async: stream reader used after it was closed or passed on")
@@ -198,6 +278,9 @@ func (r *StreamReader[T]) TakeHandle() int32 {
 // cancelled and Read returns what arrived meanwhile, or ctx's error. An
 // empty buf returns 0, nil at once (as io.Reader does); Ready waits.
 func (r *StreamReader[T]) Read(ctx context.Context, buf []T) (int, error) {
+	if r.local != nil {
+		return 0, r.local.localRead(io.EOF)
+	}
 	if r.handle == 0 {
 		return 0, errors.New("witgo/async: read from a closed stream")
 	}
@@ -238,6 +321,9 @@ func (r *StreamReader[T]) Read(ctx context.Context, buf []T) (int, error) {
 // has dropped its end, or ctx's error if ctx is done first. A writer may
 // report ready before it has values; Read still blocks until it does.
 func (r *StreamReader[T]) Ready(ctx context.Context) error {
+	if r.local != nil {
+		return r.local.localRead(io.EOF)
+	}
 	if r.handle == 0 {
 		return errors.New("witgo/async: read from a closed stream")
 	}
@@ -259,6 +345,11 @@ func (r *StreamReader[T]) Ready(ctx context.Context) error {
 
 // Close drops the readable end; the writer's next write reports ErrPeerGone.
 func (r *StreamReader[T]) Close() error {
+	if u := r.local; u != nil {
+		r.local = nil
+		u.closeReader()
+		return nil
+	}
 	if r.handle != 0 {
 		r.ops.DropReadable(r.handle)
 		r.handle = 0
@@ -273,7 +364,7 @@ func (r *StreamReader[T]) Close() error {
 // reader did not take are given back in buf[n:] (fresh values for
 // resources in them, which stay the caller's to close).
 func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
-	if w.handle == 0 {
+	if w.closed {
 		return 0, errors.New("witgo/async: write to a closed stream")
 	}
 	if w.gone {
@@ -281,6 +372,12 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 	}
 	if len(buf) == 0 {
 		return 0, nil
+	}
+	if err := w.attach(ctx); err != nil {
+		return 0, err
+	}
+	if w.gone {
+		return 0, ErrPeerGone
 	}
 	ops := w.ops
 	// Lower once: a partial write goes on from where the reader stopped
@@ -323,8 +420,11 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 // returns ErrPeerGone once the reader has dropped its end, or ctx's error
 // if ctx is done first.
 func (w *StreamWriter[T]) Ready(ctx context.Context) error {
-	if w.handle == 0 {
+	if w.closed {
 		return errors.New("witgo/async: write to a closed stream")
+	}
+	if err := w.attach(ctx); err != nil {
+		return err
 	}
 	if w.gone {
 		return ErrPeerGone
@@ -342,8 +442,39 @@ func (w *StreamWriter[T]) Ready(ctx context.Context) error {
 	return nil
 }
 
+// attach waits, for a writer made by NewStream, until its reader was
+// passed on or closed, and takes up its host end.
+func (w *StreamWriter[T]) attach(ctx context.Context) error {
+	u := w.local
+	if u == nil {
+		return nil
+	}
+	if err := u.wait(ctx); err != nil {
+		return err
+	}
+	w.settle(u)
+	return nil
+}
+
+func (w *StreamWriter[T]) settle(u *unbound[StreamOps[T]]) {
+	w.local = nil
+	w.ops, w.handle, _ = u.settled()
+	w.gone = w.handle == 0
+}
+
 // Close drops the writable end: the reader sees io.EOF after the rest.
 func (w *StreamWriter[T]) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	if u := w.local; u != nil {
+		if u.closeWriter() {
+			w.local = nil
+			return nil
+		}
+		w.settle(u)
+	}
 	if w.handle != 0 {
 		w.ops.DropWritable(w.handle)
 		w.handle = 0
@@ -443,30 +574,51 @@ func (b *ByteWriter) ReadFrom(src io.Reader) (int64, error) {
 type FutureReader[T any] struct {
 	ops    *FutureOps[T]
 	handle uint32
+	local  *unbound[FutureOps[T]] // made by NewFuture, not passed on yet
 }
 
 // FutureWriter is the writable end of a future<T>.
 type FutureWriter[T any] struct {
 	ops    *FutureOps[T]
 	handle uint32
-	unsent []T  // the value of a cancelled Write
-	done   bool // the value was written, or the reader is gone
+	local  *unbound[FutureOps[T]] // its reader not passed on yet
+	unsent []T                    // the value of a cancelled Write
+	done   bool                   // the value was written, or the reader is gone
+	closed bool
 }
 
-// NewFuture creates a future<T>: write its value with w, hand r on.
+// NewFuture creates a future<T>: write its value with w, hand r on. The
+// host's ends are created when r is passed on; until then w's Write waits,
+// and if r is closed instead it reports ErrPeerGone.
 func NewFuture[T any]() (w *FutureWriter[T], r *FutureReader[T]) {
-	ops := futureOps[T]()
-	ends := ops.New()
-	return &FutureWriter[T]{ops: ops, handle: uint32(ends >> 32)}, &FutureReader[T]{ops: ops, handle: uint32(ends)}
+	u := newUnbound[FutureOps[T]]()
+	return &FutureWriter[T]{local: u}, &FutureReader[T]{local: u}
 }
 
-// LiftFutureReader wraps a readable-end handle received from the other side.
-func LiftFutureReader[T any](h int32) *FutureReader[T] {
-	return &FutureReader[T]{ops: futureOps[T](), handle: uint32(h)}
+// LiftFutureReader wraps a readable-end handle received from the other
+// side as a future of the type ops are for (generated bindings call it).
+func LiftFutureReader[T any](h int32, ops *FutureOps[T]) *FutureReader[T] {
+	return &FutureReader[T]{ops: ops, handle: uint32(h)}
 }
 
-// TakeHandle gives the end away: r is unusable afterwards.
+// TakeHandleFor gives the end away to the other side as a future of the
+// type ops are for (generated bindings call it): r is unusable afterwards.
+// A reader made by NewFuture gets its host ends here.
+func (r *FutureReader[T]) TakeHandleFor(ops *FutureOps[T]) int32 {
+	if u := r.local; u != nil {
+		r.local = nil
+		r.ops, r.handle = ops, u.bind(ops, ops.New(), ops.DropWritable)
+	}
+	return r.TakeHandle()
+}
+
+// TakeHandle gives the end away: r is unusable afterwards. A reader made
+// by NewFuture has no host end until generated bindings pass it on
+// (TakeHandleFor).
 func (r *FutureReader[T]) TakeHandle() int32 {
+	if r.local != nil {
+		panic("witgo/async: a future made by NewFuture has no handle until it is passed to a WIT function")
+	}
 	h := r.handle
 	if h == 0 {
 		panic("witgo/async: future reader used after it was read, closed or passed on")
@@ -481,6 +633,9 @@ func (r *FutureReader[T]) TakeHandle() int32 {
 // drops the readable end.
 func (r *FutureReader[T]) Read(ctx context.Context) (T, error) {
 	var v T
+	if r.local != nil {
+		return v, r.local.localRead(ErrPeerGone)
+	}
 	if r.handle == 0 {
 		return v, errors.New("witgo/async: read from a closed future")
 	}
@@ -505,6 +660,11 @@ func (r *FutureReader[T]) Read(ctx context.Context) (T, error) {
 
 // Close drops the readable end.
 func (r *FutureReader[T]) Close() error {
+	if u := r.local; u != nil {
+		r.local = nil
+		u.closeReader()
+		return nil
+	}
 	if r.handle != 0 {
 		r.ops.DropReadable(r.handle)
 		r.handle = 0
@@ -518,10 +678,23 @@ func (r *FutureReader[T]) Close() error {
 // called again (see Unsent for values holding resources). A completed
 // write drops the writable end.
 func (w *FutureWriter[T]) Write(ctx context.Context, v T) error {
-	if w.handle == 0 {
+	if w.closed {
 		return errors.New("witgo/async: write to a closed future")
 	}
 	w.unsent = nil
+	if u := w.local; u != nil {
+		if err := u.wait(ctx); err != nil {
+			return err
+		}
+		w.local = nil
+		w.ops, w.handle, _ = u.settled()
+	}
+	if w.handle == 0 {
+		// The reader was closed before it was passed on.
+		w.unsent = []T{v}
+		w.done, w.closed = true, true
+		return ErrPeerGone
+	}
 	ops := w.ops
 	mem := heapBuf(ops.Size, ops.Align, 1)
 	keep := ops.Lower([]T{v}, mem)
@@ -566,13 +739,16 @@ var ErrUnwritten = errors.New("witgo/async: a future's writer must write its val
 // yet (and has not seen the reader gone) stays open, and Close returns
 // ErrUnwritten: write the value instead.
 func (w *FutureWriter[T]) Close() error {
-	if w.handle == 0 {
+	if w.closed {
 		return nil
 	}
 	if !w.done {
 		return ErrUnwritten
 	}
-	w.ops.DropWritable(w.handle)
-	w.handle = 0
+	w.closed = true
+	if w.handle != 0 {
+		w.ops.DropWritable(w.handle)
+		w.handle = 0
+	}
 	return nil
 }

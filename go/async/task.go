@@ -2,7 +2,6 @@ package async
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -329,6 +328,35 @@ func (t *task) done(finish func(), err error) {
 	}
 }
 
+// isCanceled is errors.Is(err, context.Canceled) without the reflection
+// errors.Is needs for arbitrary targets (context.Canceled is comparable),
+// which keeps internal/reflectlite out of programs that do not otherwise
+// use it.
+func isCanceled(err error) bool {
+	for err != nil {
+		if err == context.Canceled {
+			return true
+		}
+		if x, ok := err.(interface{ Is(error) bool }); ok && x.Is(context.Canceled) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if isCanceled(e) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 // complete delivers the results, or acknowledges the host's cancellation
 // if the implementation gave up with the context's error.
 func (t *task) complete() {
@@ -336,7 +364,7 @@ func (t *task) complete() {
 	mu.Lock()
 	running--
 	mu.Unlock()
-	if t.cancelRequested && errors.Is(t.finishErr, context.Canceled) {
+	if t.cancelRequested && isCanceled(t.finishErr) {
 		taskCancel()
 	} else {
 		t.finish()

@@ -56,3 +56,45 @@ func (e Error[E]) Error() string { return fmt.Sprintf("%v", e.Value) }
 type Unit struct{}
 
 func (Unit) Error() string { return "error" }
+
+// ErrorValue finds the first error in err's chain (walked as errors.As
+// walks it: Unwrap() error, Unwrap() []error, As(any) bool) that is an E
+// or an Error[E], and returns its E. Generated export glue uses it to turn
+// an implementation's Go error into the WIT error payload; unlike
+// errors.As it needs no reflection, which keeps internal/reflectlite out
+// of programs that do not otherwise use it.
+func ErrorValue[E any](err error) (E, bool) {
+	var zero E
+	for err != nil {
+		if v, ok := any(err).(E); ok {
+			return v, true
+		}
+		if w, ok := err.(Error[E]); ok {
+			return w.Value, true
+		}
+		if x, ok := err.(interface{ As(any) bool }); ok {
+			var v E
+			if x.As(&v) {
+				return v, true
+			}
+			var w Error[E]
+			if x.As(&w) {
+				return w.Value, true
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if v, ok := ErrorValue[E](e); ok {
+					return v, true
+				}
+			}
+			return zero, false
+		default:
+			return zero, false
+		}
+	}
+	return zero, false
+}

@@ -200,6 +200,14 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         self.file.std("unsafe")
     }
 
+    /// The package-level variable holding the built-ins of `stream<payload>`
+    /// (or future), which `FuncCx::stream_ops` declares.
+    fn stream_ops_var(&mut self, is_stream: bool, payload: Option<&Type>) -> String {
+        let go_payload = self.cx.opt_ty(self.file, payload);
+        let k = self.file.stream_ops_number(is_stream, &go_payload);
+        format!("{}Ops{k}_", if is_stream { "stream" } else { "future" })
+    }
+
     fn ty(&mut self, t: &Type) -> String {
         self.cx.ty(self.file, t)
     }
@@ -895,22 +903,23 @@ impl Bindgen for FuncGen<'_, '_> {
                 }
                 results.push(v);
             }
-            I::FutureLower { .. } | I::StreamLower { .. } => {
-                // The readable end goes to the other side.
-                results.push(format!("{}.TakeHandle()", operands[0]));
+            I::FutureLower { payload, .. } | I::StreamLower { payload, .. } => {
+                // The readable end goes to the other side, as this WIT type.
+                let ops = self.stream_ops_var(matches!(inst, I::StreamLower { .. }), payload.as_ref());
+                results.push(format!("{}.TakeHandleFor({ops})", operands[0]));
             }
             I::ErrorContextLower => {
                 results.push(format!("{}.Handle()", operands[0]));
             }
             I::FutureLift { payload, .. } => {
                 let a = self.cx.async_pkg(self.file);
-                let t = self.cx.opt_ty(self.file, payload.as_ref());
-                results.push(format!("{a}.LiftFutureReader[{t}]({})", operands[0]));
+                let ops = self.stream_ops_var(false, payload.as_ref());
+                results.push(format!("{a}.LiftFutureReader({}, {ops})", operands[0]));
             }
             I::StreamLift { payload, .. } => {
                 let a = self.cx.async_pkg(self.file);
-                let t = self.cx.opt_ty(self.file, payload.as_ref());
-                results.push(format!("{a}.LiftStreamReader[{t}]({})", operands[0]));
+                let ops = self.stream_ops_var(true, payload.as_ref());
+                results.push(format!("{a}.LiftStreamReader({}, {ops})", operands[0]));
             }
             I::ErrorContextLift => {
                 let wit = self.wit();
@@ -1164,9 +1173,7 @@ impl Bindgen for FuncGen<'_, '_> {
                                 writeln!(code, "{out} = {wit}.Err[{okt}, {errt}](struct{{}}{{}})").unwrap();
                             }
                             ErrShape::Direct { go_ty } | ErrShape::Wrapped { go_ty } => {
-                                let errors = self.file.std("errors");
                                 let ev = self.tmp("e");
-                                let we = self.tmp("w");
                                 let fallback = if go_ty == "string" {
                                     format!("{ev} = {e}.Error()")
                                 } else if go_ty.ends_with(".ErrorContext") {
@@ -1178,14 +1185,10 @@ impl Bindgen for FuncGen<'_, '_> {
                                         "panic({fmt}.Sprintf(\"witgo: export {wit_name} returned error %q (%T), which has no {go_ty} to pass to the caller: return a {go_ty} or a {wit}.Error[{go_ty}]\", {e}, {e}))"
                                     )
                                 };
-                                let unwrap = format!(
-                                    "var {we} {wit}.Error[{go_ty}]\nif {errors}.As({e}, &{we}) {{\n{ev} = {we}.Value\n}} else {{\n{fallback}\n}}"
-                                );
-                                if matches!(err, ErrShape::Direct { .. }) {
-                                    writeln!(code, "var {ev} {go_ty}\nif !{errors}.As({e}, &{ev}) {{\n{unwrap}\n}}").unwrap();
-                                } else {
-                                    writeln!(code, "var {ev} {go_ty}\n{unwrap}").unwrap();
-                                }
+                                // wit.ErrorValue walks the chain as errors.As
+                                // does, without its reflection.
+                                let ok = self.tmp("ok");
+                                writeln!(code, "{ev}, {ok} := {wit}.ErrorValue[{go_ty}]({e})\nif !{ok} {{\n{fallback}\n}}").unwrap();
                                 writeln!(code, "{out} = {wit}.Err[{okt}, {errt}]({ev})").unwrap();
                             }
                         }

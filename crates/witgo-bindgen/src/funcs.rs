@@ -448,14 +448,14 @@ impl FuncCx<'_> {
     }
 
     /// The built-ins and element codecs of every stream and future payload
-    /// type the package's functions use, registered with the executor
-    /// (async.RegisterStream / RegisterFuture) so that async.NewStream[T]
-    /// and lifted handles find them.
+    /// type the package's functions use, one package-level variable each,
+    /// which the glue passes to the executor when it lifts or lowers a
+    /// handle. Nothing else refers to them, so the linker keeps only those
+    /// of the functions a program calls.
     pub fn stream_ops(&self, file: &mut GoFileBuilder, imports: &[&Function], exports: &[&Function]) -> String {
         let resolve = self.resolve();
         let mut seen = HashSet::new();
         let mut out = String::new();
-        let mut inits = String::new();
         for (funcs, exported) in [(imports, false), (exports, true)] {
             for func in funcs {
                 for ty in func.find_futures_and_streams(resolve) {
@@ -468,15 +468,11 @@ impl FuncCx<'_> {
                     if !seen.insert((is_stream, go_payload.clone())) {
                         continue;
                     }
-                    let k = seen.len();
-                    let (code, init) = self.payload_ops(file, func, ty, is_stream, payload.as_ref(), &go_payload, exported, k);
+                    let k = file.stream_ops_number(is_stream, &go_payload);
+                    let code = self.payload_ops(file, func, ty, is_stream, payload.as_ref(), &go_payload, exported, k);
                     out.push_str(&code);
-                    inits.push_str(&init);
                 }
             }
-        }
-        if !inits.is_empty() {
-            writeln!(out, "func init() {{\n{inits}}}\n").unwrap();
         }
         out
     }
@@ -492,7 +488,7 @@ impl FuncCx<'_> {
         go_payload: &str,
         exported: bool,
         k: usize,
-    ) -> (String, String) {
+    ) -> String {
         let resolve = self.resolve();
         let async_pkg = self.tcx.async_pkg(file);
         let unsafe_ = file.std("unsafe");
@@ -580,8 +576,7 @@ impl FuncCx<'_> {
             if canonical { " Canonical: true," } else { "" },
         )
         .unwrap();
-        let register = if is_stream { "RegisterStream" } else { "RegisterFuture" };
-        (out, format!("{async_pkg}.{register}({var})\n"))
+        out
     }
 
     /// Module and name of the `[task-return]` import for exported `func`.

@@ -17,6 +17,8 @@ pub struct GoFileBuilder {
     /// file only GOARCH=wasm compiles; other platforms get panicking stand-ins
     /// so that go vet, gopls and tests work on the developer's machine.
     wasm_imports: Vec<(String, String, String, String, Option<String>)>,
+    /// (is stream, Go payload type) -> number of its built-ins variable.
+    stream_ops: BTreeMap<(bool, String), usize>,
 }
 
 impl GoFileBuilder {
@@ -28,7 +30,16 @@ impl GoFileBuilder {
             used: BTreeMap::new(),
             body: String::new(),
             wasm_imports: Vec::new(),
+            stream_ops: BTreeMap::new(),
         }
+    }
+
+    /// The number of the package-level variable holding the built-ins of
+    /// `stream<go_payload>` (or future), numbered in order of first use;
+    /// glue code names the variable, the file declares it afterwards.
+    pub fn stream_ops_number(&mut self, is_stream: bool, go_payload: &str) -> usize {
+        let next = self.stream_ops.len() + 1;
+        *self.stream_ops.entry((is_stream, go_payload.to_string())).or_insert(next)
     }
 
     /// Imports `path`, whose package clause says `name`, and returns the

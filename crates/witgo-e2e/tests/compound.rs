@@ -426,6 +426,8 @@ async fn go_export_errors_reach_the_host_as_wit_errors() {
     assert_eq!(api.call_divide(&mut *st, 1, 0).await.unwrap(), Err(Failure::Code(0)));
     assert_eq!(api.call_divide(&mut *st, -5, 1).await.unwrap(), Err(Failure::BadInput("neg".into())));
     assert_eq!(api.call_divide(&mut *st, 1, 1).await.unwrap(), Err(Failure::Other));
+    // Inside errors.Join, behind a %w.
+    assert_eq!(api.call_divide(&mut *st, 2, 1).await.unwrap(), Err(Failure::Code(7)));
     // result<string, string>: a plain Go error is sent as its text; a
     // wit.Error[string] anywhere in the chain is sent as its value.
     assert_eq!(api.call_find_key(&mut *st, "a").await.unwrap(), Ok("alpha".into()));

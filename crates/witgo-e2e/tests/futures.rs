@@ -206,7 +206,37 @@ async fn ends_dropped_early_inside_go() {
             "unsent: lost",
             r#"stream write after reader dropped: 0, peer gone, ["a" "b"]"#,
             "stream read after writer dropped: 0, eof",
+            "stream read never passed on: 0, witgo/async: read from an end made by this component and never passed to a WIT function: its writer is here too (use a Go channel between goroutines)",
+            r#"then a write: 0, peer gone"#,
         ]
     );
+    assert_idle(&mut s, &guest).await;
+}
+
+/// The host's ends of a stream or future made in Go come into being when
+/// the reader is passed on: writes Go started before (a goroutine writing
+/// while the export sleeps) wait for that and then arrive, and a writer
+/// closed before it reads as an empty stream.
+#[tokio::test(flavor = "multi_thread")]
+async fn ends_used_before_they_are_passed_on() {
+    let (mut s, guest) = start().await;
+    let api = guest.e2e_streams_api();
+    let (early, closed, future, log) = s
+        .store
+        .run_concurrent(async |a| {
+            let (early, closed, f) = api.call_early_ends(a, 42, 20).await.unwrap();
+            let early = collect(a, early).await;
+            let closed = collect(a, closed).await;
+            let future = take(a, f).await;
+            let mut log = log_of(a, &guest, 2).await;
+            log.sort();
+            (early, closed, future, log)
+        })
+        .await
+        .unwrap();
+    assert_eq!(early, ["early", "writes"]);
+    assert!(closed.is_empty(), "{closed:?}");
+    assert_eq!(future, Some(42));
+    assert_eq!(log, ["early future: ok", "early stream: ok"]);
     assert_idle(&mut s, &guest).await;
 }

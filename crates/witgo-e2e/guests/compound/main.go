@@ -205,6 +205,8 @@ func (API) Divide(a, b int32) (int32, error) {
 		return 0, fmt.Errorf("dividing %d: %w", a, t.FailureBadInput("neg"))
 	case a == 1:
 		return 0, t.FailureOther()
+	case a == 2:
+		return 0, errors.Join(errors.New("first"), fmt.Errorf("then: %w", t.FailureCode(7)))
 	}
 	return a / b, nil
 }

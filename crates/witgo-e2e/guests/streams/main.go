@@ -380,7 +380,30 @@ func (API) LocalDrops(ctx context.Context) []string {
 	n, err = sr.Read(ctx, make([]string, 3))
 	out = append(out, fmt.Sprintf("stream read after writer dropped: %d, %s", n, outcome(err)))
 	sr.Close()
+	// A stream read here while its writer is here too: nothing can come.
+	sw, sr = async.NewStream[string]()
+	n, err = sr.Read(ctx, make([]string, 3))
+	out = append(out, fmt.Sprintf("stream read never passed on: %d, %s", n, outcome(err)))
+	sr.Close()
+	n, err = sw.Write(ctx, buf)
+	out = append(out, fmt.Sprintf("then a write: %d, %s", n, outcome(err)))
+	sw.Close()
 	return out
+}
+
+func (API) EarlyEnds(ctx context.Context, v, ms uint32) (*async.StreamReader[string], *async.StreamReader[string], *async.FutureReader[uint32]) {
+	sw, sr := async.NewStream[string]()
+	go func() {
+		defer sw.Close()
+		_, err := sw.Write(context.Background(), []string{"early", "writes"})
+		logf("early stream: %v", outcome(err))
+	}()
+	cw, cr := async.NewStream[string]()
+	cw.Close()
+	fw, fr := async.NewFuture[uint32]()
+	go func() { logf("early future: %v", outcome(fw.Write(context.Background(), v))) }()
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return sr, cr, fr
 }
 
 // outcome names an error for the log: "ok", "peer gone", "deadline", or
