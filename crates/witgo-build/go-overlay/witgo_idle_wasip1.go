@@ -64,7 +64,11 @@ func witgoFreezeClock(frozen bool) {
 }
 
 // witgoGCHeld holds the collector's trigger test (see the patched
-// gcTrigger.test): no collection starts while it is set.
+// gcTrigger.test): no collection starts while it is set. witgo's glue sets
+// it directly when no collection is in progress, and clears it directly
+// when no check is due (witgoHoldGC does the rest).
+//
+//go:linkname witgoGCHeld
 var witgoGCHeld bool
 
 // witgoHoldGC holds or releases the start of collections. witgo holds them
