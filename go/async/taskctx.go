@@ -137,7 +137,11 @@ func (c *taskCtx) cancel() {
 	}
 	c.watchers = nil
 	c.mu.Unlock()
-	for a := range afters {
-		a.f()
+	// Ranging even a nil map costs hundreds of instructions on wasm, and
+	// every task's context is cancelled when the task ends.
+	if len(afters) > 0 {
+		for a := range afters {
+			a.f()
+		}
 	}
 }
