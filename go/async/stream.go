@@ -99,6 +99,8 @@ func (u *unbound[O]) closeReader() {
 
 // wait blocks until the reader was passed on or closed, or ctx is done.
 func (u *unbound[O]) wait(ctx context.Context) error {
+	// Without waiting, ctx.Done() is not needed (a task context makes its
+	// channel on first use).
 	select {
 	case <-u.bound:
 		return nil
@@ -112,17 +114,12 @@ func (u *unbound[O]) wait(ctx context.Context) error {
 	}
 }
 
-// settled reports whether the reader was passed on or closed, and if so
+// settled is, once the reader was passed on or closed, the built-ins and
 // the writable end (0: the reader is gone).
-func (u *unbound[O]) settled() (ops *O, writer uint32, ok bool) {
-	select {
-	case <-u.bound:
-	default:
-		return nil, 0, false
-	}
+func (u *unbound[O]) settled() (ops *O, writer uint32) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return u.ops, u.writer, true
+	return u.ops, u.writer
 }
 
 // closeWriter records that the writer was closed before the reader was
@@ -458,7 +455,7 @@ func (w *StreamWriter[T]) attach(ctx context.Context) error {
 
 func (w *StreamWriter[T]) settle(u *unbound[StreamOps[T]]) {
 	w.local = nil
-	w.ops, w.handle, _ = u.settled()
+	w.ops, w.handle = u.settled()
 	w.gone = w.handle == 0
 }
 
@@ -687,7 +684,7 @@ func (w *FutureWriter[T]) Write(ctx context.Context, v T) error {
 			return err
 		}
 		w.local = nil
-		w.ops, w.handle, _ = u.settled()
+		w.ops, w.handle = u.settled()
 	}
 	if w.handle == 0 {
 		// The reader was closed before it was passed on.

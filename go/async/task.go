@@ -575,15 +575,13 @@ func unregister(w *waiter) {
 	}
 	// Only register's waiters go back (timers and wake-ups have their own
 	// handling); nothing refers to w once its caller has unregistered it.
-	if w.onEvent == nil && w.events != nil {
+	if w.onEvent == nil && w.events != nil && len(spareWaiters) < maxSpareWaiters {
 		events := w.events
 		for len(events) > 0 {
 			<-events
 		}
 		*w = waiter{events: events}
-		if len(spareWaiters) < maxSpareWaiters {
-			spareWaiters = append(spareWaiters, w)
-		}
+		spareWaiters = append(spareWaiters, w)
 	}
 }
 
