@@ -30,53 +30,70 @@ var writeBarrier struct {
 }
 
 // hold is this package's hold on the collector (gcHeld, taken by
-// HostMayAllocate), and whether taking it waited for a collection.
-var hold holdState
+// HostMayAllocate).
+var hold bool
 
-type holdState uint8
+// Export calls take no hold: with the overlay every collection stops the
+// world, so none is in progress when the host gets control, and none starts
+// inside cabi_realloc (the clock is frozen there, which holds the trigger).
+// What is left is the trigger test the host's allocations skipped.
 
-const (
-	notHeld holdState = iota
-	held
-	heldAfterWait // taking the hold waited for a collection to finish
-)
+// ExportStarts is where an export's Go code starts: nothing to do.
+func ExportStarts() {}
 
-// HoldWaited reports whether the last HostMayAllocate that took the hold
-// had to wait for a collection in progress (other goroutines ran then).
-func HoldWaited() bool { return hold == heldAfterWait }
+// ExportEnds is where control goes back to the host: nothing to do (see
+// above). It reports whether other goroutines ran meanwhile: never.
+func ExportEnds() bool { return false }
 
-func init() { HostMayAllocate() }
+// ExportEndsAllocated is ExportEnds for an export whose arguments the host
+// allocated through cabi_realloc: a collection runs now if that took the
+// heap past its trigger (cabi_realloc may not start one itself). At the
+// end rather than the start of the call, the arguments are garbage by
+// then unless the program kept them. It reports whether other goroutines
+// may have run meanwhile.
+func ExportEndsAllocated() bool {
+	if hostAllocated != 0 {
+		collectAfterHost()
+		return true
+	}
+	return false
+}
+
+func collectAfterHost() {
+	hostAllocated = 0
+	holdGC(false, true)
+}
+
+// CollectionInProgress reports whether a collection is marking (for tests:
+// with the overlay, never while Go code runs).
+func CollectionInProgress() bool { return writeBarrier.enabled }
 
 // HostMayAllocate holds the collector; it reports whether it did, so that
 // the caller can undo exactly its own change with GoRuns.
 func HostMayAllocate() bool {
-	if hold != notHeld || writeBarrier.enabled {
+	if hold || writeBarrier.enabled {
 		return holdSlowly()
 	}
 	// No collection in progress: nothing to finish first. (Small enough
-	// to be inlined into every export's glue.)
-	gcHeld, hold = true, held
+	// to be inlined into every import wrapper.)
+	gcHeld, hold = true, true
 	return true
 }
 
 // holdSlowly is HostMayAllocate when the hold is taken already or a
 // collection is in progress.
 func holdSlowly() bool {
-	if hold != notHeld {
-		hold = held
+	if hold {
 		return false
 	}
 	// Holding waits for the collection to finish, and other goroutines run
 	// meanwhile: one of them may have taken the hold by the time this
 	// returns, and then it is theirs to release.
-	waited := holdGC(true, false)
-	if hold != notHeld {
+	holdGC(true, false)
+	if hold {
 		return false
 	}
-	hold = held
-	if waited {
-		hold = heldAfterWait
-	}
+	hold = true
 	return true
 }
 
@@ -85,10 +102,10 @@ func holdSlowly() bool {
 // collection starts now if one is due (the trigger test is skipped for the
 // common call that passed no memory).
 func GoRuns() {
-	if hold == notHeld {
+	if !hold {
 		return
 	}
-	hold = notHeld
+	hold = false
 	if hostAllocated == 0 {
 		gcHeld = false
 		return
@@ -97,5 +114,6 @@ func GoRuns() {
 	hostAllocated = 0
 }
 
-// hostAllocated counts what cabi_realloc allocated since the last GoRuns.
+// hostAllocated counts what cabi_realloc allocated since the last GoRuns or
+// ExportEndsAllocated.
 var hostAllocated uintptr

@@ -31,9 +31,26 @@ func HostMayAllocate() bool {
 	return true
 }
 
-// HoldWaited reports whether the last HostMayAllocate may have waited for
-// a collection in progress: debug.SetGCPercent(-1) does not say, so always.
-func HoldWaited() bool { return true }
+// ExportStarts switches the collector on where an export's Go code starts
+// (the overlay needs nothing there).
+func ExportStarts() { GoRuns() }
+
+// ExportEnds switches the collector off where control goes back to the
+// host, which may call cabi_realloc next. It reports whether other
+// goroutines may have run meanwhile (a collection in progress is finished
+// first): debug.SetGCPercent(-1) does not say, so always.
+func ExportEnds() bool {
+	HostMayAllocate()
+	return true
+}
+
+// ExportEndsAllocated is ExportEnds after arguments the host allocated
+// (GoRuns ran a collection at the start if they added up to enough).
+func ExportEndsAllocated() bool { return ExportEnds() }
+
+// CollectionInProgress reports whether a collection is marking (for tests).
+// Without witgo's overlay there is no way to tell: it reports false.
+func CollectionInProgress() bool { return false }
 
 // GoRuns switches the collector back on with the program's setting. Memory
 // the host allocated while it was off never passed through a trigger check,

@@ -51,8 +51,8 @@ func cabiReallocAdapter(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) u
 	}
 	freezeClock(true)
 	p := realloc(oldPtr, oldSize, align, newSize)
-	freezeClock(false)
 	adapterKeep = append(adapterKeep, p)
+	freezeClock(false)
 	return p
 }
 

@@ -237,7 +237,7 @@ func (t *task) drive() uint32 {
 	case <-idle: // left from an earlier drive
 	default:
 	}
-	abi.GoRuns()
+	abi.ExportStarts()
 	if t.finished && !t.returned {
 		t.complete()
 	}
@@ -250,10 +250,10 @@ func (t *task) drive() uint32 {
 		}
 		break
 	}
-	// Switching the collector off waits for a collection in progress, and
-	// meanwhile other goroutines may run: give them their turn to block.
-	abi.HostMayAllocate()
-	if abi.HoldWaited() {
+	// A collection (with witgo's overlay, one the host's allocations made
+	// due; without it, switching the collector off waits for one in
+	// progress) lets other goroutines run: give them their turn to block.
+	if abi.ExportEndsAllocated() {
 		runtime.Gosched()
 	}
 	leaving := t.returned && len(yielders) == 0

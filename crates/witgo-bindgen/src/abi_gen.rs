@@ -1093,7 +1093,7 @@ impl Bindgen for FuncGen<'_, '_> {
                 } else {
                     // Go code runs from here on: the collector may work (abi/gc.go).
                     let abi = self.abi();
-                    self.push(&format!("{abi}.GoRuns()"));
+                    self.push(&format!("{abi}.ExportStarts()"));
                 }
                 let call = self.export_call.as_ref().expect("export call");
                 let callee = call.callee.clone();
@@ -1215,9 +1215,11 @@ impl Bindgen for FuncGen<'_, '_> {
                     }
                 }
                 Side::Export => {
-                    // Back to the host, which may call cabi_realloc next.
+                    // Back to the host, which may call cabi_realloc next; a
+                    // collection may be due if it allocated the arguments.
                     let abi = self.abi();
-                    self.push(&format!("{abi}.HostMayAllocate()"));
+                    let ends = if self.release_after_lift { "ExportEndsAllocated" } else { "ExportEnds" };
+                    self.push(&format!("{abi}.{ends}()"));
                     if !operands.is_empty() {
                         self.push(&format!("return {}", operands.join(", ")));
                     }

@@ -56,11 +56,27 @@ var (
 
 // witgoFreezeClock freezes or thaws nanotime. witgo's cabi_realloc freezes
 // it while it allocates: the Component Model traps on any import call made
-// from inside cabi_realloc, and an allocation may read the clock.
+// from inside cabi_realloc, and an allocation may read the clock. No
+// collection starts while the clock is frozen (see the patched
+// gcTrigger.test): starting one would switch goroutines inside
+// cabi_realloc.
 //
 //go:linkname witgoFreezeClock
 func witgoFreezeClock(frozen bool) {
 	witgoClockFrozen = frozen
+}
+
+// Every collection stops the world, as with GODEBUG=gcstoptheworld=1: on
+// wasm's single thread a concurrent mark buys no parallelism, and a cycle
+// that starts and finishes inside the allocation that triggered it is never
+// left half-done when the host gets control. So the host may call
+// cabi_realloc between export calls without Go taking a hold first (an
+// allocation there must not assist a mark, which can park the goroutine).
+// A GODEBUG setting of 2 (also sweep synchronously) is kept.
+func init() {
+	if debug.gcstoptheworld == 0 {
+		debug.gcstoptheworld = 1
+	}
 }
 
 // witgoGCHeld holds the collector's trigger test (see the patched
@@ -72,10 +88,10 @@ func witgoFreezeClock(frozen bool) {
 var witgoGCHeld bool
 
 // witgoHoldGC holds or releases the start of collections. witgo holds them
-// while the host has control, because the host may call cabi_realloc and
-// starting a collection there calls WASI, which the Component Model traps.
-// Holding first finishes a collection in progress, as debug.SetGCPercent(-1)
-// does, so that no mark work is left for an allocation by the host.
+// while an import wrapper uses its shared areas, during which the host may
+// call cabi_realloc. Holding first finishes a collection in progress, as
+// debug.SetGCPercent(-1) does, so that no mark work is left for an
+// allocation by the host (with stop-the-world collections there is none).
 // Releasing starts a collection if the host allocated meanwhile (check)
 // and the heap is now past its trigger, as an allocation would. It reports
 // whether it had to wait (other goroutines ran meanwhile).

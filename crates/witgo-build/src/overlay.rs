@@ -25,7 +25,7 @@ const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen
 /// The start of the collector's trigger test, identical in Go 1.25 through 1.27.
 const GC_TRIGGER_TEST: &str =
     "func (t gcTrigger) test() bool {\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
-const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld {\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
+const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld || witgoClockFrozen {\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
 const HOOK_FILE: &str = include_str!("../go-overlay/witgo_idle_wasip1.go");
 const HOOK_FILE_NAME: &str = "witgo_idle_wasip1.go";
 
@@ -45,9 +45,15 @@ struct Patch {
 ///   clock (the heap-growth scavenger times itself), so witgo's cabi_realloc
 ///   freezes the clock at its last reading while it allocates;
 /// - the collector's trigger test can be held off: a collection must not
-///   start while the host has control (it would call WASI from inside
-///   `cabi_realloc`); holding it is a flag, where `debug.SetGCPercent`,
-///   the fallback without the overlay, costs two runtime calls per export.
+///   start inside `cabi_realloc` (it would call WASI, and switch goroutines)
+///   nor while an import wrapper uses its shared areas; holding it is a
+///   flag, where `debug.SetGCPercent`, the fallback without the overlay,
+///   costs two runtime calls per hold. No collection starts while the clock
+///   is frozen, that is inside `cabi_realloc`;
+/// - collections stop the world (`gcstoptheworld=1`, set in the added
+///   file): a cycle starts and finishes within the allocation that triggered
+///   it, so none is ever left half-done when the host gets control, and
+///   exports need no hold of their own.
 const PATCHES: &[Patch] = &[
     Patch { file: "lock_wasip1.go", find: BEFORE_IDLE, replace: PATCHED_BEFORE_IDLE, purpose: "the scheduler hook (`beforeIdle`)" },
     Patch { file: "os_wasip1.go", find: NANOTIME1, replace: PATCHED_NANOTIME1, purpose: "the clock freeze (`nanotime1`)" },

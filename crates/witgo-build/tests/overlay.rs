@@ -35,7 +35,9 @@ fn patches_the_real_goroot() {
     let patched = std::fs::read_to_string(lock).unwrap();
     assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
     let mgc = replace.iter().find(|(k, _)| k.ends_with("runtime/mgc.go")).unwrap().1.as_str().unwrap();
-    assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld {\n\t\treturn false\n\t}\n"));
+    assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\treturn false\n\t}\n"));
+    let added = replace.iter().find(|(k, _)| k.ends_with("runtime/witgo_idle_wasip1.go")).unwrap().1.as_str().unwrap();
+    assert!(std::fs::read_to_string(added).unwrap().contains("debug.gcstoptheworld = 1"), "collections stop the world");
     // Reused on the next build.
     let again = runtime_overlay(&go, cache.path()).unwrap();
     assert_eq!(again.overlay_json, o.overlay_json);

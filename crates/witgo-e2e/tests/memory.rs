@@ -151,3 +151,15 @@ async fn goroutines_calling_imports() {
     assert_eq!(s.rec().texts, 16_000);
     assert_eq!(s.rec().sums, 16_000);
 }
+
+/// Every collection stops the world (witgo's runtime overlay): one that an
+/// allocation starts is over when the allocation returns, so none is ever
+/// in progress when the host gets control — when it may call
+/// `cabi_realloc`, where an allocation must not have to help a mark.
+#[tokio::test]
+async fn collections_end_inside_the_allocation_that_started_them() {
+    let (mut s, g) = start().await;
+    let (cycles, marking) = g.e2e_memory_api().call_churn(&mut s.store, 1_000_000).await.unwrap();
+    assert!(cycles >= 5, "64 MB of small allocations ran only {cycles} collections");
+    assert_eq!(marking, 0, "a collection was marking after {marking} of 1,000,000 allocations ({cycles} collections)");
+}

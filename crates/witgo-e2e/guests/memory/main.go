@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"e2e/memory/gen/e2e/memory/host"
+	"e2e/memory/gen/witgo/abi"
 )
 
 type API struct{}
@@ -86,6 +87,22 @@ func (API) Mem() (uint64, uint64) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc, m.Sys
+}
+
+func (API) Churn(n uint32) (uint32, uint32) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	keep := make([][]byte, 1000)
+	var marking uint32
+	for i := range n {
+		keep[i%1000] = make([]byte, 64)
+		if abi.CollectionInProgress() {
+			marking++
+		}
+	}
+	runtime.KeepAlive(keep)
+	runtime.ReadMemStats(&after)
+	return after.NumGC - before.NumGC, marking
 }
 
 func main() {}
