@@ -1181,8 +1181,10 @@ impl Bindgen for FuncGen<'_, '_> {
                                     format!("{ev} = {wit}.NewErrorContext({e}.Error())")
                                 } else {
                                     let fmt = self.file.std("fmt");
+                                    // Named as the program's own code names them.
+                                    let (ty, wit_pkg) = (self.file.as_user_writes(go_ty), self.file.as_user_writes(&wit));
                                     format!(
-                                        "panic({fmt}.Sprintf(\"witgo: export {wit_name} returned error %q (%T), which has no {go_ty} to pass to the caller: return a {go_ty} or a {wit}.Error[{go_ty}]\", {e}, {e}))"
+                                        "panic({fmt}.Sprintf(\"witgo: export {wit_name} returned error %q (%T), which has no {ty} to pass to the caller: return a {ty} or a {wit_pkg}.Error[{ty}]\", {e}, {e}))"
                                     )
                                 };
                                 // wit.ErrorValue walks the chain as errors.As

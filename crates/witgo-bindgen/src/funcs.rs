@@ -63,6 +63,38 @@ pub struct FuncCx<'a> {
     pub key: Option<&'a WorldKey>,
     /// `ns:pkg/iface` (or the world name) for messages.
     pub wit_owner: String,
+    /// Prefix of package-level names of export glue: empty in a binding
+    /// package, the implementation type's name in the user's package (where
+    /// several interfaces' glue meets).
+    pub glue_prefix: String,
+}
+
+/// Whether the glue of exported `func` is written into the user's package,
+/// next to the implementation, rather than into the binding package: there
+/// it calls the implementation's method directly, which Go inlines, instead
+/// of through the `Exports` interface. That is every synchronous freestanding
+/// function whose values hold no stream or future (their built-ins belong to
+/// the binding package); wasi:cli/run, which runs `main`, keeps its glue.
+pub fn glue_in_user_package(resolve: &Resolve, func: &Function) -> bool {
+    func.kind == FunctionKind::Freestanding
+        && !func.params.iter().map(|p| &p.ty).chain(func.result.as_ref()).any(|t| holds_stream_or_future(resolve, t))
+}
+
+fn holds_stream_or_future(resolve: &Resolve, ty: &Type) -> bool {
+    let Type::Id(id) = ty else { return false };
+    let any = |ts: &[&Type]| ts.iter().any(|t| holds_stream_or_future(resolve, t));
+    match &resolve.types[*id].kind {
+        TypeDefKind::Stream(_) | TypeDefKind::Future(_) => true,
+        TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) | TypeDefKind::FixedLengthList(t, _) => {
+            holds_stream_or_future(resolve, t)
+        }
+        TypeDefKind::Map(k, v) => any(&[k, v]),
+        TypeDefKind::Record(r) => any(&r.fields.iter().map(|f| &f.ty).collect::<Vec<_>>()),
+        TypeDefKind::Tuple(t) => any(&t.types.iter().collect::<Vec<_>>()),
+        TypeDefKind::Variant(v) => any(&v.cases.iter().filter_map(|c| c.ty.as_ref()).collect::<Vec<_>>()),
+        TypeDefKind::Result(r) => any(&r.ok.iter().chain(r.err.iter()).collect::<Vec<_>>()),
+        TypeDefKind::Handle(_) | TypeDefKind::Resource | TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Unknown => false,
+    }
 }
 
 /// Go parameter types of a `//go:wasmexport` function for the core params.
@@ -402,7 +434,7 @@ impl FuncCx<'_> {
             fg.params[0] = "int32(p0)".to_string();
         }
         fg.shape = sig.shape.clone();
-        fg.area_prefix = format!("{}_", mangle(func));
+        fg.area_prefix = format!("{}{}_", self.glue_prefix, mangle(func));
         fg.export_call = Some(ExportCall { callee, is_method, wit_name: format!("{}#{}", self.wit_owner, func.name) });
         fg.release_after_lift = core.indirect_params || abi::guest_export_params_have_allocations(self.resolve(), func);
         if core.indirect_params {
@@ -608,7 +640,8 @@ impl FuncCx<'_> {
         let mut out = String::new();
         writeln!(
             out,
-            "//go:wasmexport {export_name}\nfunc wasmexport_{mangled}({}){} {{\n{body}}}\n",
+            "//go:wasmexport {export_name}\nfunc wasmexport_{}{mangled}({}){} {{\n{body}}}\n",
+            self.glue_prefix,
             core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
             match core_results.len() {
                 0 => String::new(),
@@ -623,7 +656,8 @@ impl FuncCx<'_> {
             let abi_pkg = self.tcx.abi_pkg(file);
             writeln!(
                 out,
-                "//go:wasmexport {post}\nfunc wasmpost_{mangled}({}) {{\n{abi_pkg}.ReleaseReturn()\n}}\n",
+                "//go:wasmexport {post}\nfunc wasmpost_{}{mangled}({}) {{\n{abi_pkg}.ReleaseReturn()\n}}\n",
+                self.glue_prefix,
                 core_results.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", ")
             )
             .unwrap();

@@ -19,6 +19,8 @@ pub struct GoFileBuilder {
     wasm_imports: Vec<(String, String, String, String, Option<String>)>,
     /// (is stream, Go payload type) -> number of its built-ins variable.
     stream_ops: BTreeMap<(bool, String), usize>,
+    /// Prefix of the names of non-standard imports.
+    import_prefix: &'static str,
 }
 
 impl GoFileBuilder {
@@ -31,7 +33,22 @@ impl GoFileBuilder {
             body: String::new(),
             wasm_imports: Vec::new(),
             stream_ops: BTreeMap::new(),
+            import_prefix: "",
         }
+    }
+
+    /// Names every import of a generated package with `prefix` (standard
+    /// packages keep their names: generated code spells some of them out).
+    pub fn with_import_prefix(mut self, prefix: &'static str) -> Self {
+        self.import_prefix = prefix;
+        self
+    }
+
+    /// `code` (a type, say) with the import prefix taken off its qualifiers,
+    /// as a program importing those packages under their own names spells
+    /// it: for messages.
+    pub fn as_user_writes(&self, code: &str) -> String {
+        if self.import_prefix.is_empty() { code.to_string() } else { code.replace(self.import_prefix, "") }
     }
 
     /// The number of the package-level variable holding the built-ins of
@@ -45,6 +62,11 @@ impl GoFileBuilder {
     /// Imports `path`, whose package clause says `name`, and returns the
     /// qualifier to use for it in this file.
     pub fn import(&mut self, path: &str, name: &str) -> String {
+        let name = format!("{}{name}", self.import_prefix);
+        self.import_as(path, &name)
+    }
+
+    fn import_as(&mut self, path: &str, name: &str) -> String {
         if let Some(alias) = self.imports.get(path) {
             return alias.clone();
         }
@@ -62,7 +84,7 @@ impl GoFileBuilder {
     /// Imports a standard-library package.
     pub fn std(&mut self, path: &str) -> String {
         let name = path.rsplit('/').next().unwrap();
-        self.import(path, name)
+        self.import_as(path, name)
     }
 
     pub fn wasm_import(&mut self, module: &str, name: &str, func: &str, params: &str, result: Option<&str>) {

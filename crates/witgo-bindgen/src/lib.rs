@@ -223,7 +223,7 @@ fn generate_package(
     };
     let mut file = GoFileBuilder::new(&pkg.name, &header);
     let dcx = DeclCx { tcx: &tcx, error_types, wit_owner: wit_owner.clone() };
-    let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key, wit_owner: wit_owner.clone() };
+    let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key, wit_owner: wit_owner.clone(), glue_prefix: String::new() };
 
     for id in &types {
         let go_name = plan.type_names[&(*id, idx)].clone();
@@ -252,7 +252,13 @@ fn generate_package(
     }
 
     if !exports.is_empty() {
-        let contract = export_contract(&fcx, &mut file, plan, idx, &exports, &wit_owner);
+        // wasi:cli/run runs `main` through the Exports interface: its glue
+        // stays here.
+        let glue_in_user_pkg = match pkg.key {
+            PkgKey::Interface(id, _) => !userpkg::runs_main(resolve, id, opts),
+            PkgKey::World => true,
+        };
+        let contract = export_contract(&fcx, &mut file, plan, idx, &exports, &wit_owner, glue_in_user_pkg);
         file.body.push_str(&contract);
     }
     let ops = fcx.stream_ops(&mut file, &imports, &exports);
@@ -272,7 +278,18 @@ pub(crate) fn export_method_name(plan: &Plan, idx: usize, f: &Function) -> Strin
 }
 
 /// The `Exports` interface, its registration and the core export glue.
-fn export_contract(fcx: &FuncCx, file: &mut GoFileBuilder, plan: &Plan, idx: usize, exports: &[&Function], wit_owner: &str) -> String {
+///
+/// With `glue_in_user_pkg`, the glue of functions that [`funcs::glue_in_user_package`]
+/// accepts is left to `witgo_exports.go` (see `userpkg`).
+fn export_contract(
+    fcx: &FuncCx,
+    file: &mut GoFileBuilder,
+    plan: &Plan,
+    idx: usize,
+    exports: &[&Function],
+    wit_owner: &str,
+    glue_in_user_pkg: bool,
+) -> String {
     let mut out = String::new();
     let mut method_names = names::Namespace::default();
     let mut entries = Vec::new();
@@ -301,6 +318,9 @@ fn export_contract(fcx: &FuncCx, file: &mut GoFileBuilder, plan: &Plan, idx: usi
     )
     .unwrap();
     for f in exports {
+        if glue_in_user_pkg && funcs::glue_in_user_package(fcx.tcx.resolve, f) {
+            continue;
+        }
         let code = match f.kind {
             FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => {
                 let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else { unreachable!() };

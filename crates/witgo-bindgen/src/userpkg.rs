@@ -49,7 +49,7 @@ pub fn generate(
                 continue;
             }
             let idx = plan.by_key[&PkgKey::Interface(*id, Dir::Export)];
-            let is_cli_run = opts.exports_package_name == "main" && is_wasi_cli_run(resolve, *id);
+            let is_cli_run = runs_main(resolve, *id, opts);
             let leaf = iface.name.clone().unwrap_or_else(|| resolve.name_world_key(key));
             let mut want = names::exported(&leaf);
             if user_ns.contains(&want)
@@ -83,7 +83,9 @@ pub fn generate(
 
     let mut files = Vec::new();
     let header = "// This file connects the types that implement the component's exports to\n// the generated export glue. A missing type or method is a compile error:\n// see witgo_stubs.go (witgo bindgen --stubs) for a starting point.";
-    let mut glue = GoFileBuilder::new(&opts.exports_package_name, header);
+    // Import names get a prefix: this file shares its package block with
+    // the user's code, whose names witgo cannot know.
+    let mut glue = GoFileBuilder::new(&opts.exports_package_name, header).with_import_prefix("witgo_");
     let mut body = String::new();
     let mut registrations = Vec::new();
     for e in &exports {
@@ -104,7 +106,27 @@ pub fn generate(
             .unwrap();
             registrations.push(format!("{q}Export(witgoMain{{}})"));
         } else {
-            registrations.push(format!("{q}Export(new({}))", e.impl_name));
+            let value = format!("witgo{}", e.impl_name);
+            writeln!(
+                body,
+                "// {value} implements {}: the glue below calls its methods directly,\n// the rest of the glue through {q}Exports.\nvar {value} {}\n",
+                e.wit_owner, e.impl_name
+            )
+            .unwrap();
+            registrations.push(format!("{q}Export(&{value})"));
+            let glue_prefix = format!("{}_", e.impl_name);
+            let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone(), glue_prefix };
+            // The same method names as the binding package's Exports.
+            let mut method_names = Namespace::default();
+            for f in &e.funcs {
+                if matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)) {
+                    continue;
+                }
+                let name = method_names.claim(&export_method_name(plan, e.idx, f));
+                if crate::funcs::glue_in_user_package(resolve, f) {
+                    body.push_str(&fcx.export_func(&mut glue, f, format!("{value}.{name}"), false));
+                }
+            }
         }
     }
     if exports.is_empty() {
@@ -118,6 +140,12 @@ pub fn generate(
         files.push(stubs(resolve, plan, sizes, error_types, reserved, opts, &exports, &mut user_ns));
     }
     files
+}
+
+/// Whether exported interface `id` is wasi:cli/run run by the package's
+/// `main` (see [`generate`]).
+pub fn runs_main(resolve: &Resolve, id: wit_parser::InterfaceId, opts: &Options) -> bool {
+    opts.exports_package_name == "main" && is_wasi_cli_run(resolve, id)
 }
 
 fn is_wasi_cli_run(resolve: &Resolve, id: wit_parser::InterfaceId) -> bool {
@@ -143,7 +171,7 @@ fn stubs(
     let mut out = String::new();
     for e in exports.iter().filter(|e| !e.is_cli_run) {
         let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
-        let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone() };
+        let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone(), glue_prefix: String::new() };
         // A stub Go type for each exported resource of this interface.
         let mut resource_stubs: Vec<(TypeId, String)> = Vec::new();
         if let PkgKey::Interface(id, _) = plan.pkgs[e.idx].key {

@@ -189,7 +189,9 @@ fn bindgen_writes_bindings_and_manifest() {
     assert!(manifest.lines().any(|l| l.contains("a/b/one/one.wit.go")), "{manifest}");
     assert!(dir.path().join("gen/.witgo-stamp").is_file());
     let glue = std::fs::read_to_string(dir.path().join("witgo_exports.go")).unwrap();
-    assert!(glue.contains("one.Export(new(One))"), "{glue}");
+    assert!(glue.contains("witgo_one.Export(&witgoOne)"), "{glue}");
+    // The glue of a synchronous function calls the implementation directly.
+    assert!(glue.contains("//go:wasmexport f\n") && glue.contains("witgoOne.F(uint32(p0))"), "{glue}");
 }
 
 const CALC_WIT: &str = "package t:calc;\ninterface ops {\n  add: func(a: s32, b: s32) -> s32;\n  div: func(a: s32, b: s32) -> result<s32, string>;\n}\nworld calc { export ops; }\n";
