@@ -1,6 +1,7 @@
 //! Files for the user's package (normally `main`): `witgo_exports.go`, which
-//! hands the user's implementation types to the export glue, and the
-//! optional `witgo_stubs.go`.
+//! hands the user's implementation types to the export glue and holds the
+//! glue of synchronous functions (see [`crate::funcs::glue_in_user_package`]),
+//! and the optional `witgo_stubs.go`.
 //!
 //! The convention: the implementation of an exported interface `ns:pkg/iface`
 //! is a Go type named after the interface (`Iface`), the implementation of a
@@ -82,7 +83,7 @@ pub fn generate(
     }
 
     let mut files = Vec::new();
-    let header = "// This file connects the types that implement the component's exports to\n// the generated export glue. A missing type or method is a compile error:\n// see witgo_stubs.go (witgo bindgen --stubs) for a starting point.";
+    let header = "// This file connects the types that implement the component's exports to\n// the generated export glue, and holds the glue that calls their methods\n// directly. A missing type or method is a compile error: see\n// witgo_stubs.go (witgo bindgen --stubs) for a starting point.";
     // Import names get a prefix: this file shares its package block with
     // the user's code, whose names witgo cannot know.
     let mut glue = GoFileBuilder::new(&opts.exports_package_name, header).with_import_prefix("witgo_");
