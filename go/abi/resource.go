@@ -1,10 +1,14 @@
 package abi
 
 import (
-	"fmt"
-	"reflect"
 	"runtime"
+	"unsafe"
 )
+
+// This package imports neither fmt nor reflect: every component links it,
+// and they would bring their dependencies' initialisation (os opening its
+// files, unicode's tables, GODEBUG parsing) into every instantiation, and
+// about 180 KB into the binary.
 
 // Handle is the state of one imported resource handle held by a Go value.
 // The zero Handle is closed.
@@ -36,7 +40,7 @@ func Borrowed(state *Handle, h int32, drop func(int32)) {
 // Use returns the handle for a call (a method call or a borrow argument).
 func (s *Handle) Use(resource string) int32 {
 	if s.handle == 0 {
-		panic(fmt.Sprintf("witgo: use of closed %s resource", resource))
+		panic("witgo: use of closed " + resource + " resource")
 	}
 	return s.handle
 }
@@ -45,10 +49,10 @@ func (s *Handle) Use(resource string) int32 {
 // argument): the value is closed afterwards.
 func (s *Handle) Take(resource string) int32 {
 	if s.handle == 0 {
-		panic(fmt.Sprintf("witgo: use of closed %s resource", resource))
+		panic("witgo: use of closed " + resource + " resource")
 	}
 	if !s.owned {
-		panic(fmt.Sprintf("witgo: cannot pass a borrowed %s resource where ownership is required", resource))
+		panic("witgo: cannot pass a borrowed " + resource + " resource where ownership is required")
 	}
 	h := s.handle
 	s.cleanup.Stop()
@@ -93,11 +97,30 @@ func identity(v any) (any, bool) {
 	if v == nil {
 		return nil, false
 	}
-	switch reflect.TypeOf(v).Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.UnsafePointer:
+	switch dynamicKind(v) {
+	case kindPointer, kindMap, kindChan, kindUnsafePointer:
 		return v, true
 	}
 	return nil, false
+}
+
+// The kinds of internal/abi (reflect.Kind has the same numbers).
+const (
+	kindChan          = 18
+	kindMap           = 21
+	kindPointer       = 22
+	kindUnsafePointer = 26
+	kindMask          = 1<<5 - 1
+)
+
+// dynamicKind is reflect.TypeOf(v).Kind() without reflect: an interface's
+// first word points at its dynamic type's internal/abi.Type, whose Kind_
+// byte follows Size_ and PtrBytes (two uintptrs, 8 bytes each on wasm),
+// Hash (4 bytes) and three single bytes (TFlag, Align_, FieldAlign_). That
+// layout is the same in every Go witgo supports (1.25 to 1.27).
+func dynamicKind(v any) uint8 {
+	typ := *(*unsafe.Pointer)(unsafe.Pointer(&v))
+	return *(*uint8)(unsafe.Add(typ, 2*unsafe.Sizeof(uintptr(0))+4+3)) & kindMask
 }
 
 // Add records one more handle to v and returns v's rep (never 0).
@@ -136,7 +159,7 @@ func (t *Table[T]) live(rep int32) bool {
 // Get returns the value for rep.
 func (t *Table[T]) Get(rep int32) T {
 	if !t.live(rep) {
-		panic(fmt.Sprintf("witgo: unknown resource rep %d", rep))
+		panic("witgo: unknown resource rep " + itoa(rep))
 	}
 	return t.items[rep-1]
 }
@@ -146,7 +169,7 @@ func (t *Table[T]) Get(rep int32) T {
 // destructor this runs does not see the last handle go (see Remove).
 func (t *Table[T]) Hold(rep int32) {
 	if !t.live(rep) {
-		panic(fmt.Sprintf("witgo: unknown resource rep %d", rep))
+		panic("witgo: unknown resource rep " + itoa(rep))
 	}
 	t.refs[rep-1]++
 }
@@ -188,3 +211,25 @@ func (t *Table[T]) forget(rep int32) T {
 
 // Len is the number of live entries.
 func (t *Table[T]) Len() int { return len(t.items) - len(t.free) }
+
+// itoa formats n in decimal (for messages, without strconv).
+func itoa(n int32) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [11]byte
+	i := len(b)
+	u := int64(n)
+	if u < 0 {
+		u = -u
+	}
+	for ; u > 0; u /= 10 {
+		i--
+		b[i] = byte('0' + u%10)
+	}
+	if n < 0 {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
