@@ -59,6 +59,8 @@ func ExportEndsAllocated() bool {
 	return false
 }
 
+// collectAfterHost releases the collector and starts a collection if what
+// the host allocated took the heap past its trigger.
 func collectAfterHost() {
 	hostAllocated = 0
 	holdGC(false, true)
@@ -110,8 +112,7 @@ func GoRuns() {
 		gcHeld = false
 		return
 	}
-	holdGC(false, true)
-	hostAllocated = 0
+	collectAfterHost()
 }
 
 // hostAllocated counts what cabi_realloc allocated since the last GoRuns or

@@ -76,25 +76,7 @@ pub struct FuncCx<'a> {
 /// function whose values hold no stream or future (their built-ins belong to
 /// the binding package); wasi:cli/run, which runs `main`, keeps its glue.
 pub fn glue_in_user_package(resolve: &Resolve, func: &Function) -> bool {
-    func.kind == FunctionKind::Freestanding
-        && !func.params.iter().map(|p| &p.ty).chain(func.result.as_ref()).any(|t| holds_stream_or_future(resolve, t))
-}
-
-fn holds_stream_or_future(resolve: &Resolve, ty: &Type) -> bool {
-    let Type::Id(id) = ty else { return false };
-    let any = |ts: &[&Type]| ts.iter().any(|t| holds_stream_or_future(resolve, t));
-    match &resolve.types[*id].kind {
-        TypeDefKind::Stream(_) | TypeDefKind::Future(_) => true,
-        TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) | TypeDefKind::FixedLengthList(t, _) => {
-            holds_stream_or_future(resolve, t)
-        }
-        TypeDefKind::Map(k, v) => any(&[k, v]),
-        TypeDefKind::Record(r) => any(&r.fields.iter().map(|f| &f.ty).collect::<Vec<_>>()),
-        TypeDefKind::Tuple(t) => any(&t.types.iter().collect::<Vec<_>>()),
-        TypeDefKind::Variant(v) => any(&v.cases.iter().filter_map(|c| c.ty.as_ref()).collect::<Vec<_>>()),
-        TypeDefKind::Result(r) => any(&r.ok.iter().chain(r.err.iter()).collect::<Vec<_>>()),
-        TypeDefKind::Handle(_) | TypeDefKind::Resource | TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Unknown => false,
-    }
+    func.kind == FunctionKind::Freestanding && func.find_futures_and_streams(resolve).is_empty()
 }
 
 /// Go parameter types of a `//go:wasmexport` function for the core params.

@@ -277,6 +277,18 @@ pub(crate) fn export_method_name(plan: &Plan, idx: usize, f: &Function) -> Strin
     }
 }
 
+/// The functions of `Exports` (every export but resource methods) with their
+/// Go method names, claimed in WIT order: the binding package's interface,
+/// the user package's direct glue and the stubs must agree on them.
+pub(crate) fn exports_methods<'f>(plan: &Plan, idx: usize, exports: &[&'f Function]) -> Vec<(&'f Function, String)> {
+    let mut names = names::Namespace::default();
+    exports
+        .iter()
+        .filter(|f| !matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)))
+        .map(|f| (*f, names.claim(&export_method_name(plan, idx, f))))
+        .collect()
+}
+
 /// The `Exports` interface, its registration and the core export glue.
 ///
 /// With `glue_in_user_pkg`, the glue of functions that [`funcs::glue_in_user_package`]
@@ -291,15 +303,7 @@ fn export_contract(
     glue_in_user_pkg: bool,
 ) -> String {
     let mut out = String::new();
-    let mut method_names = names::Namespace::default();
-    let mut entries = Vec::new();
-    for f in exports {
-        if matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)) {
-            continue;
-        }
-        let name = method_names.claim(&export_method_name(plan, idx, f));
-        entries.push((*f, name));
-    }
+    let entries = exports_methods(plan, idx, exports);
     use std::fmt::Write;
     writeln!(out, "// Exports is the implementation of {wit_owner} that this component provides.").unwrap();
     writeln!(out, "// witgo_exports.go in the component's main package registers it.\ntype Exports interface {{").unwrap();

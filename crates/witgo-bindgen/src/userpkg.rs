@@ -14,7 +14,7 @@ use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
 use crate::names::{self, Namespace};
 use crate::plan::{Dir, PkgKey, Plan, dealias};
-use crate::{GoFile, Options, export_method_name};
+use crate::{GoFile, Options, exports_methods};
 use std::collections::HashSet;
 use std::fmt::Write;
 use wit_parser::{Function, FunctionKind, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey};
@@ -117,13 +117,7 @@ pub fn generate(
             registrations.push(format!("{q}Export(&{value})"));
             let glue_prefix = format!("{}_", e.impl_name);
             let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone(), glue_prefix };
-            // The same method names as the binding package's Exports.
-            let mut method_names = Namespace::default();
-            for f in &e.funcs {
-                if matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)) {
-                    continue;
-                }
-                let name = method_names.claim(&export_method_name(plan, e.idx, f));
+            for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
                 if crate::funcs::glue_in_user_package(resolve, f) {
                     body.push_str(&fcx.export_func(&mut glue, f, format!("{value}.{name}"), false));
                 }
@@ -184,12 +178,7 @@ fn stubs(
             }
         }
         writeln!(out, "// {} implements the exports of {}.\ntype {} struct{{}}\n", e.impl_name, e.wit_owner, e.impl_name).unwrap();
-        let mut method_names = Namespace::default();
-        for f in &e.funcs {
-            if matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)) {
-                continue;
-            }
-            let name = method_names.claim(&export_method_name(plan, e.idx, f));
+        for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
             let sig = fcx.sig(&mut file, f, false);
             let ret = zero_return(resolve, &tcx, &mut file, f, &sig.results, &resource_stubs);
             writeln!(out, "func ({}) {name}({}){} {{\n{ret}}}\n", e.impl_name, named_params(&sig), sig.results_decl()).unwrap();
