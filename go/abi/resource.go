@@ -159,7 +159,7 @@ func (t *Table[T]) live(rep int32) bool {
 // Get returns the value for rep.
 func (t *Table[T]) Get(rep int32) T {
 	if !t.live(rep) {
-		panic("witgo: unknown resource rep " + itoa(rep))
+		panic("witgo: unknown resource rep " + FormatInt(int64(rep)))
 	}
 	return t.items[rep-1]
 }
@@ -169,7 +169,7 @@ func (t *Table[T]) Get(rep int32) T {
 // destructor this runs does not see the last handle go (see Remove).
 func (t *Table[T]) Hold(rep int32) {
 	if !t.live(rep) {
-		panic("witgo: unknown resource rep " + itoa(rep))
+		panic("witgo: unknown resource rep " + FormatInt(int64(rep)))
 	}
 	t.refs[rep-1]++
 }
@@ -211,25 +211,3 @@ func (t *Table[T]) forget(rep int32) T {
 
 // Len is the number of live entries.
 func (t *Table[T]) Len() int { return len(t.items) - len(t.free) }
-
-// itoa formats n in decimal (for messages, without strconv).
-func itoa(n int32) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [11]byte
-	i := len(b)
-	u := int64(n)
-	if u < 0 {
-		u = -u
-	}
-	for ; u > 0; u /= 10 {
-		i--
-		b[i] = byte('0' + u%10)
-	}
-	if n < 0 {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}

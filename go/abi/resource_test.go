@@ -27,14 +27,3 @@ func TestDynamicKindIsReflectKind(t *testing.T) {
 		}
 	}
 }
-
-func TestItoa(t *testing.T) {
-	for _, c := range []struct {
-		n    int32
-		want string
-	}{{0, "0"}, {7, "7"}, {-7, "-7"}, {1234567890, "1234567890"}, {-2147483648, "-2147483648"}, {2147483647, "2147483647"}} {
-		if got := itoa(c.n); got != c.want {
-			t.Errorf("itoa(%d) = %q", c.n, got)
-		}
-	}
-}

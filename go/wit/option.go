@@ -1,6 +1,6 @@
 package wit
 
-import "fmt"
+import "witgo/abi"
 
 // Option is a WIT option<T>: either a value (Some) or nothing (None).
 // The zero Option is None.
@@ -35,10 +35,13 @@ func (o Option[T]) ValueOr(def T) T {
 	return def
 }
 
-// String formats o as some(v) or none.
+// String formats o as some(v) or none, v as abi.FormatAny does (without
+// fmt, which would otherwise be linked into every program whose types hold
+// an Option: such types are returned as errors, and the linker keeps the
+// String methods of every type reachable from one in an interface).
 func (o Option[T]) String() string {
 	if o.some {
-		return fmt.Sprintf("some(%v)", o.value)
+		return "some(" + abi.FormatAny(o.value) + ")"
 	}
 	return "none"
 }

@@ -1,6 +1,6 @@
 package wit
 
-import "fmt"
+import "witgo/abi"
 
 // Result is a WIT result<T, E> that appears inside another type (a list
 // element, a record field, a parameter). Function results use (T, error).
@@ -28,12 +28,13 @@ func (r Result[T, E]) Ok() (T, bool) { return r.ok, !r.isErr }
 // Err returns the error value and whether r failed.
 func (r Result[T, E]) Err() (E, bool) { return r.err, r.isErr }
 
-// String formats r as ok(v) or err(e).
+// String formats r as ok(v) or err(e), each as abi.FormatAny does (see
+// Option.String for why not fmt).
 func (r Result[T, E]) String() string {
 	if r.isErr {
-		return fmt.Sprintf("err(%v)", r.err)
+		return "err(" + abi.FormatAny(r.err) + ")"
 	}
-	return fmt.Sprintf("ok(%v)", r.ok)
+	return "ok(" + abi.FormatAny(r.ok) + ")"
 }
 
 // Error carries the error payload of a result<T, E> whose E is not itself a
@@ -49,7 +50,10 @@ type Error[E any] struct {
 	Value E
 }
 
-func (e Error[E]) Error() string { return fmt.Sprintf("%v", e.Value) }
+// Error formats the payload without fmt (see abi.FormatAny): every program
+// whose WIT has a result<_, string> returns Error values as errors, which
+// links this method in.
+func (e Error[E]) Error() string { return abi.FormatAny(e.Value) }
 
 // Unit is the error of a result with no error payload (result<T> or
 // result): it carries nothing but the fact of failure.

@@ -2,15 +2,27 @@
 
 package wit
 
+import "witgo/abi"
+
 // Tuple1 is a WIT tuple of 1 values.
 type Tuple1[T0 any] struct {
 	F0 T0
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple1[T0]) String() string {
+	return "{" + abi.FormatAny(t.F0) + "}"
 }
 
 // Tuple2 is a WIT tuple of 2 values.
 type Tuple2[T0, T1 any] struct {
 	F0 T0
 	F1 T1
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple2[T0, T1]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + "}"
 }
 
 // Tuple3 is a WIT tuple of 3 values.
@@ -20,12 +32,22 @@ type Tuple3[T0, T1, T2 any] struct {
 	F2 T2
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple3[T0, T1, T2]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + "}"
+}
+
 // Tuple4 is a WIT tuple of 4 values.
 type Tuple4[T0, T1, T2, T3 any] struct {
 	F0 T0
 	F1 T1
 	F2 T2
 	F3 T3
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple4[T0, T1, T2, T3]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + "}"
 }
 
 // Tuple5 is a WIT tuple of 5 values.
@@ -37,6 +59,11 @@ type Tuple5[T0, T1, T2, T3, T4 any] struct {
 	F4 T4
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple5[T0, T1, T2, T3, T4]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + "}"
+}
+
 // Tuple6 is a WIT tuple of 6 values.
 type Tuple6[T0, T1, T2, T3, T4, T5 any] struct {
 	F0 T0
@@ -45,6 +72,11 @@ type Tuple6[T0, T1, T2, T3, T4, T5 any] struct {
 	F3 T3
 	F4 T4
 	F5 T5
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple6[T0, T1, T2, T3, T4, T5]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + "}"
 }
 
 // Tuple7 is a WIT tuple of 7 values.
@@ -58,6 +90,11 @@ type Tuple7[T0, T1, T2, T3, T4, T5, T6 any] struct {
 	F6 T6
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple7[T0, T1, T2, T3, T4, T5, T6]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + "}"
+}
+
 // Tuple8 is a WIT tuple of 8 values.
 type Tuple8[T0, T1, T2, T3, T4, T5, T6, T7 any] struct {
 	F0 T0
@@ -68,6 +105,11 @@ type Tuple8[T0, T1, T2, T3, T4, T5, T6, T7 any] struct {
 	F5 T5
 	F6 T6
 	F7 T7
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple8[T0, T1, T2, T3, T4, T5, T6, T7]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + "}"
 }
 
 // Tuple9 is a WIT tuple of 9 values.
@@ -83,6 +125,11 @@ type Tuple9[T0, T1, T2, T3, T4, T5, T6, T7, T8 any] struct {
 	F8 T8
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple9[T0, T1, T2, T3, T4, T5, T6, T7, T8]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + "}"
+}
+
 // Tuple10 is a WIT tuple of 10 values.
 type Tuple10[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9 any] struct {
 	F0 T0
@@ -95,6 +142,11 @@ type Tuple10[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9 any] struct {
 	F7 T7
 	F8 T8
 	F9 T9
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple10[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + "}"
 }
 
 // Tuple11 is a WIT tuple of 11 values.
@@ -112,6 +164,11 @@ type Tuple11[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10 any] struct {
 	F10 T10
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple11[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + " " + abi.FormatAny(t.F10) + "}"
+}
+
 // Tuple12 is a WIT tuple of 12 values.
 type Tuple12[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11 any] struct {
 	F0  T0
@@ -126,6 +183,11 @@ type Tuple12[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11 any] struct {
 	F9  T9
 	F10 T10
 	F11 T11
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple12[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + " " + abi.FormatAny(t.F10) + " " + abi.FormatAny(t.F11) + "}"
 }
 
 // Tuple13 is a WIT tuple of 13 values.
@@ -145,6 +207,11 @@ type Tuple13[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12 any] struct {
 	F12 T12
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple13[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + " " + abi.FormatAny(t.F10) + " " + abi.FormatAny(t.F11) + " " + abi.FormatAny(t.F12) + "}"
+}
+
 // Tuple14 is a WIT tuple of 14 values.
 type Tuple14[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13 any] struct {
 	F0  T0
@@ -161,6 +228,11 @@ type Tuple14[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13 any] str
 	F11 T11
 	F12 T12
 	F13 T13
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple14[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + " " + abi.FormatAny(t.F10) + " " + abi.FormatAny(t.F11) + " " + abi.FormatAny(t.F12) + " " + abi.FormatAny(t.F13) + "}"
 }
 
 // Tuple15 is a WIT tuple of 15 values.
@@ -182,6 +254,11 @@ type Tuple15[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14 any
 	F14 T14
 }
 
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple15[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + " " + abi.FormatAny(t.F10) + " " + abi.FormatAny(t.F11) + " " + abi.FormatAny(t.F12) + " " + abi.FormatAny(t.F13) + " " + abi.FormatAny(t.F14) + "}"
+}
+
 // Tuple16 is a WIT tuple of 16 values.
 type Tuple16[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15 any] struct {
 	F0  T0
@@ -200,4 +277,9 @@ type Tuple16[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T1
 	F13 T13
 	F14 T14
 	F15 T15
+}
+
+// String formats t as {f0 f1 ...}, each value as abi.FormatAny does.
+func (t Tuple16[T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15]) String() string {
+	return "{" + abi.FormatAny(t.F0) + " " + abi.FormatAny(t.F1) + " " + abi.FormatAny(t.F2) + " " + abi.FormatAny(t.F3) + " " + abi.FormatAny(t.F4) + " " + abi.FormatAny(t.F5) + " " + abi.FormatAny(t.F6) + " " + abi.FormatAny(t.F7) + " " + abi.FormatAny(t.F8) + " " + abi.FormatAny(t.F9) + " " + abi.FormatAny(t.F10) + " " + abi.FormatAny(t.F11) + " " + abi.FormatAny(t.F12) + " " + abi.FormatAny(t.F13) + " " + abi.FormatAny(t.F14) + " " + abi.FormatAny(t.F15) + "}"
 }

@@ -1180,11 +1180,12 @@ impl Bindgen for FuncGen<'_, '_> {
                                     // Any Go error crosses as an error-context with its message.
                                     format!("{ev} = {wit}.NewErrorContext({e}.Error())")
                                 } else {
-                                    let fmt = self.file.std("fmt");
-                                    // Named as the program's own code names them.
+                                    // Named as the program's own code names them;
+                                    // without fmt (see format.rs).
                                     let (ty, wit_pkg) = (self.file.as_user_writes(go_ty), self.file.as_user_writes(&wit));
+                                    let abi = self.abi();
                                     format!(
-                                        "panic({fmt}.Sprintf(\"witgo: export {wit_name} returned error %q (%T), which has no {ty} to pass to the caller: return a {ty} or a {wit_pkg}.Error[{ty}]\", {e}, {e}))"
+                                        "panic(\"witgo: export {wit_name} returned error \\\"\" + {e}.Error() + \"\\\" (\" + {abi}.TypeName({e}) + \"), which has no {ty} to pass to the caller: return a {ty} or a {wit_pkg}.Error[{ty}]\")"
                                     )
                                 };
                                 // wit.ErrorValue walks the chain as errors.As

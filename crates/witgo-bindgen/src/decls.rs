@@ -1,5 +1,6 @@
 //! Go declarations for named WIT types.
 
+use crate::format;
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
 use crate::plan::Derived;
@@ -53,21 +54,22 @@ impl DeclCx<'_> {
                     writeln!(out, "{name} {}", self.tcx.ty(file, &f.ty)).unwrap();
                 }
                 out.push_str("}\n\n");
-                if self.error_types.contains(&id) {
-                    let fmt = file.std("fmt");
+                let braced = format::record_fields(self.tcx, file, id, r, "r");
+                let braced = if format::record_has_string(r) {
                     writeln!(
                         out,
-                        "// Error makes {go_name} usable as a Go error: it is the error payload of a WIT result.\nfunc (r {go_name}) Error() string {{\nreturn {fmt}.Sprintf(\"{}: %+v\", struct{{ {} }}(r))\n}}\n",
-                        def.name.as_deref().unwrap_or(""),
-                        r.fields
-                            .iter()
-                            .zip(fields.iter())
-                            .map(|(f, n)| {
-                                let t = self.tcx.ty(file, &f.ty);
-                                format!("{n} {t}")
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ")
+                        "// String formats r as {{Field:value ...}}.\nfunc (r {go_name}) String() string {{\nreturn {braced}\n}}\n"
+                    )
+                    .unwrap();
+                    "r.String()".to_string()
+                } else {
+                    braced
+                };
+                if self.error_types.contains(&id) {
+                    writeln!(
+                        out,
+                        "// Error makes {go_name} usable as a Go error: it is the error payload of a WIT result.\nfunc (r {go_name}) Error() string {{\nreturn {}\n}}\n",
+                        format::Concat::default().lit(def.name.as_deref().unwrap_or("")).lit(": ").expr(braced).finish(),
                     )
                     .unwrap();
                 }
@@ -92,12 +94,12 @@ impl DeclCx<'_> {
                     }
                 }
                 out.push_str(")\n\n");
-                let fmt = file.std("fmt");
+                let abi = self.tcx.abi_pkg(file);
                 writeln!(out, "// String returns the WIT name of the case.\nfunc (e {go_name}) String() string {{\nswitch e {{").unwrap();
                 for (c, name) in e.cases.iter().zip(consts.iter()) {
                     writeln!(out, "case {name}:\nreturn {:?}", c.name).unwrap();
                 }
-                writeln!(out, "}}\nreturn {fmt}.Sprintf(\"{go_name}(%d)\", uint32(e))\n}}\n").unwrap();
+                writeln!(out, "}}\nreturn \"{go_name}(\" + {abi}.FormatUint(uint64(e)) + \")\"\n}}\n").unwrap();
                 if self.error_types.contains(&id) {
                     writeln!(out, "// Error makes {go_name} usable as a Go error: it is the error payload of a WIT result.\nfunc (e {go_name}) Error() string {{ return e.String() }}\n").unwrap();
                 }
@@ -179,12 +181,12 @@ impl DeclCx<'_> {
                     }
                 }
                 out.push_str(")\n\n");
-                let fmt = file.std("fmt");
+                let abi = self.tcx.abi_pkg(file);
                 writeln!(out, "// String returns the WIT name of the case.\nfunc (t {tag_type}) String() string {{\nswitch t {{").unwrap();
                 for (c, t) in v.cases.iter().zip(tags.iter()) {
                     writeln!(out, "case {t}:\nreturn {:?}", c.name).unwrap();
                 }
-                writeln!(out, "}}\nreturn {fmt}.Sprintf(\"{tag_type}(%d)\", uint32(t))\n}}\n").unwrap();
+                writeln!(out, "}}\nreturn \"{tag_type}(\" + {abi}.FormatUint(uint64(t)) + \")\"\n}}\n").unwrap();
                 for (i, c) in v.cases.iter().enumerate() {
                     let ctor = &ctors[i];
                     match case_slot[i] {
@@ -220,7 +222,11 @@ impl DeclCx<'_> {
                 writeln!(out, "// String formats v as case or case(payload).\nfunc (v {go_name}) String() string {{\nswitch v.tag {{").unwrap();
                 for (i, c) in v.cases.iter().enumerate() {
                     match case_slot[i] {
-                        Some(s) => writeln!(out, "case {}:\nreturn {fmt}.Sprintf(\"{}(%v)\", v.v{s})", tags[i], c.name).unwrap(),
+                        Some(s) => {
+                            let payload = format::expr(self.tcx, file, c.ty.as_ref().unwrap(), &format!("v.v{s}"));
+                            let text = format::Concat::default().lit(&c.name).lit("(").expr(payload).lit(")").finish();
+                            writeln!(out, "case {}:\nreturn {text}", tags[i]).unwrap()
+                        }
                         None => writeln!(out, "case {}:\nreturn {:?}", tags[i], c.name).unwrap(),
                     }
                 }

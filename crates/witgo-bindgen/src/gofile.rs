@@ -172,6 +172,6 @@ fn uses_qualifier(code: &str, alias: &str) -> bool {
 fn is_std(path: &str) -> bool {
     matches!(
         path,
-        "unsafe" | "runtime" | "errors" | "fmt" | "strings" | "math" | "unicode/utf8" | "os" | "io" | "context" | "time" | "sync"
+        "unsafe" | "runtime" | "errors" | "fmt" | "strconv" | "strings" | "math" | "unicode/utf8" | "os" | "io" | "context" | "time" | "sync"
     )
 }

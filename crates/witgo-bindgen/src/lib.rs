@@ -4,6 +4,7 @@
 
 mod abi_gen;
 mod decls;
+mod format;
 mod funcs;
 mod gofile;
 mod gotypes;
@@ -85,7 +86,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     sizes.fill(resolve);
     let error_types = error_types(resolve, world, &plan);
     let mut reserved: HashSet<String> = plan.pkgs.iter().map(|p| p.name.clone()).collect();
-    for n in ["abi", "wit", "unsafe", "runtime", "errors", "fmt", "self"] {
+    for n in ["abi", "wit", "unsafe", "runtime", "errors", "fmt", "strconv", "self"] {
         reserved.insert(n.to_string());
     }
     let mut out = Bindings::default();

@@ -115,3 +115,15 @@ func witgoHoldGC(held, check bool) (waited bool) {
 	}
 	return false
 }
+
+// witgoTypeString is the name of v's dynamic type, as %T prints it, for
+// witgo/abi's messages, which use neither fmt nor reflect.
+//
+//go:linkname witgoTypeString
+func witgoTypeString(v any) string {
+	e := efaceOf(&v)
+	if e._type == nil {
+		return "nil"
+	}
+	return toRType(e._type).string()
+}

@@ -485,3 +485,76 @@ async fn host_errors_reach_go_through_errors_as() {
     want.sort();
     assert_eq!(args, want);
 }
+
+/// The String and Error methods of generated types (and of wit.Option,
+/// wit.Result, wit.Error and the tuples) print without fmt what %+v would:
+/// records with field names, variants as case(payload), options as
+/// some(v)/none, results as ok(v)/err(e). A list of records inside a
+/// generic wit value is named by its type, which takes no reflection.
+#[tokio::test]
+async fn generated_types_format_without_fmt() {
+    let (mut s, g) = start().await;
+    let got = g.e2e_compound_api().call_describe(&mut s.store).await.unwrap();
+    let want = [
+        "{Name:Ada Age:36 Tags:[math poet] Scores:[1.5 -0 +Inf -2.25] Home:some({X:1 Y:-2}) Nick:some()}",
+        "{Inner:{Name:Ada Age:36 Tags:[math poet] Scores:[1.5 -0 +Inf -2.25] Home:some({X:1 Y:-2}) Nick:some()} \
+         Lines:[{A:{X:1 Y:2} B:{X:3 Y:4}} {A:{X:-1 Y:-2} B:{X:-3 Y:-4}}] Extra:some({A:{X:5 Y:6} B:{X:7 Y:8}})}",
+        // shapes
+        "circle(2.5)",
+        "rect({X:3 Y:-4})",
+        "label(héllo 🌍)",
+        "empty",
+        "circle(-0)",
+        // values
+        "u(255)",
+        "i(-9223372036854775808)",
+        "f(-1.5)",
+        "d(1.7976931348623157e+308)",
+        "s(str🌍)",
+        "l([1 2 4294967295])",
+        "p({X:7 Y:-7})",
+        "o(some(x))",
+        "o(none)",
+        "none",
+        "f(1e-45)",
+        "d(-0)",
+        "l([])",
+        "s()",
+        // enums, a tag out of range, flags
+        "blue",
+        "Color(7)",
+        "c299",
+        "Many(300)",
+        "ShapeTag(9)",
+        "0",
+        "a|c",
+        "f0|f1|f2|f3|f4|f5|f6|f7|f8|f9|f10|f11|f12|f13|f14|f15|f16|f17|f18|f19|f20|f21|f22|f23|f24|f25|f26|f27|f28|f29|f30|f31",
+        // options
+        "some(4294967295)",
+        "some(some(7))",
+        "some(🌍)",
+        "some(some(deep))",
+        "some(none)",
+        "none",
+        // results
+        "err(bad)",
+        "err(blue)",
+        "err({})",
+        "err({})",
+        "ok(fine)",
+        "ok({})",
+        // tuples and generic options of a record and a float
+        "{255 abc {-9223372036854775808 true} <[]types.Point>}",
+        "{世界 9223372036854775808}",
+        "some({X:1 Y:2})",
+        "some(1.5)",
+        // errors from imports: variant, record, string, list, flags, none
+        "bad-input(neg)",
+        "err-rec: {Code:20 Msg:too big}",
+        "no zz",
+        "[1 2 3]",
+        "a|c",
+        "error",
+    ];
+    assert_eq!(got, want.map(String::from).to_vec());
+}

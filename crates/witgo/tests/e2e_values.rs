@@ -250,7 +250,7 @@ async fn go_calls_every_host_import() {
         "string héllo, 世界 🌍",
         "bytes [0 1 255]",
         r#"strings [\"\" \"a\" \"ü\"]"#,
-        "person Ada 36 [math] some({1 -2})",
+        "person Ada 36 [math] some({X:1 Y:-2})",
         "shape label(tri)",
         "color blue",
         "wide f0|f19",

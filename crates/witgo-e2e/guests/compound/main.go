@@ -412,4 +412,34 @@ func (API) CallResults() []string {
 	return fails
 }
 
+// Describe formats samples with the String and Error methods of the
+// generated types and of wit's, which use no fmt.
+func (API) Describe() []string {
+	out := []string{persons[1].String(), outers[1].String()}
+	for _, v := range shapes {
+		out = append(out, v.String())
+	}
+	for _, v := range values {
+		out = append(out, v.String())
+	}
+	out = append(out, t.ColorBlue.String(), t.Color(7).String(), t.ManyC299.String(), t.Many(300).String(),
+		t.ShapeTag(9).String(), flagSets[0].a.String(), flagSets[3].a.String(), flagSets[2].e.String())
+	o := optionSets[2]
+	out = append(out, o.a.String(), o.b.String(), o.c.String(), o.d.String(), optionSets[1].b.String(), optionSets[0].d.String())
+	r := resultSets[1]
+	out = append(out, r.a.String(), r.b.String(), r.c.String(), r.d.String(), resultSets[2].c.String(), resultSets[0].d.String())
+	out = append(out, tupIns[1].String(), tupOuts[2].String(), wit.Some(t.Point{X: 1, Y: 2}).String(), wit.Some(1.5).String())
+	_, err := host.Divide(-5, 1)
+	out = append(out, err.Error())
+	_, err = host.Validate(20)
+	out = append(out, err.Error())
+	_, err = host.FindKey("zz")
+	out = append(out, err.Error())
+	_, err = host.ListErr(0)
+	out = append(out, err.Error())
+	_, err = host.FlagErr(0)
+	out = append(out, err.Error(), host.MaybeFail(true).Error())
+	return out
+}
+
 func main() {}
