@@ -5,7 +5,7 @@
 
 package runtime
 
-import _ "unsafe" // for go:linkname
+import "unsafe" // also for go:linkname
 
 // wasiOnIdle registers callback as the scheduler's idle hook, with the same
 // signature as the upstream proposal (golang/go PR 76775). When no goroutine
@@ -126,4 +126,17 @@ func witgoTypeString(v any) string {
 		return "nil"
 	}
 	return toRType(e._type).string()
+}
+
+// witgoFreshMemory is set while the sbrk allocator releases memory that
+// memory.grow has just zeroed, so that memFree does not clear it again.
+var witgoFreshMemory bool
+
+// witgoMemFreeFresh is memFree for the gap sysReserveAlignedSbrk skips to
+// align a heap arena: up to 4 MiB, which memory.grow has just zeroed and
+// memFree would clear again on every instantiation.
+func witgoMemFreeFresh(ap unsafe.Pointer, n uintptr) {
+	witgoFreshMemory = true
+	memFree(ap, n)
+	witgoFreshMemory = false
 }

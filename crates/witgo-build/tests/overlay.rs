@@ -30,12 +30,17 @@ fn patches_the_real_goroot() {
     assert_eq!(o.tag, OVERLAY_TAG);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(o.overlay_json.as_ref().unwrap()).unwrap()).unwrap();
     let replace = json["Replace"].as_object().unwrap();
-    assert_eq!(replace.len(), 4, "three patched files and the added one: {json}");
+    assert_eq!(replace.len(), 5, "four patched files and the added one: {json}");
     let lock = replace.iter().find(|(k, _)| k.ends_with("runtime/lock_wasip1.go")).unwrap().1.as_str().unwrap();
     let patched = std::fs::read_to_string(lock).unwrap();
     assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
     let mgc = replace.iter().find(|(k, _)| k.ends_with("runtime/mgc.go")).unwrap().1.as_str().unwrap();
     assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\treturn false\n\t}\n"));
+    // Both of mem_sbrk.go's patches are in its one copy.
+    let sbrk = replace.iter().find(|(k, _)| k.ends_with("runtime/mem_sbrk.go")).unwrap().1.as_str().unwrap();
+    let sbrk = std::fs::read_to_string(sbrk).unwrap();
+    assert!(sbrk.contains("witgoMemFreeFresh(r, l)\n") && !sbrk.contains("memFree(r, l)"), "{sbrk}");
+    assert!(sbrk.contains("\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n"), "{sbrk}");
     let added = replace.iter().find(|(k, _)| k.ends_with("runtime/witgo_idle_wasip1.go")).unwrap().1.as_str().unwrap();
     assert!(std::fs::read_to_string(added).unwrap().contains("debug.gcstoptheworld = 1"), "collections stop the world");
     // Reused on the next build.
