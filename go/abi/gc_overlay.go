@@ -6,7 +6,7 @@ import _ "unsafe" // for go:linkname
 
 // holdGC is the overlay's collector hold (runtime.witgoHoldGC): while held,
 // no collection starts, and holding finishes one in progress; releasing
-// with check starts one if the heap is past its trigger.
+// with check runs the trigger test an allocation skipped meanwhile.
 //
 //go:linkname holdGC runtime.witgoHoldGC
 func holdGC(held, check bool) (waited bool)
@@ -17,6 +17,13 @@ func holdGC(held, check bool) (waited bool)
 //
 //go:linkname gcHeld runtime.witgoGCHeld
 var gcHeld bool
+
+// triggerSkipped is the runtime's note (runtime.witgoTriggerSkipped) that
+// an allocation skipped its trigger test, because the collector was held or
+// the clock frozen (inside cabi_realloc).
+//
+//go:linkname triggerSkipped runtime.witgoTriggerSkipped
+var triggerSkipped bool
 
 // writeBarrier is the runtime's (the compiler reads it before every
 // pointer store): enabled exactly while a collection marks, that is while
@@ -46,24 +53,17 @@ func ExportStarts() {}
 func ExportEnds() bool { return false }
 
 // ExportEndsAllocated is ExportEnds for an export whose arguments the host
-// allocated through cabi_realloc: a collection runs now if that took the
-// heap past its trigger (cabi_realloc may not start one itself). At the
-// end rather than the start of the call, the arguments are garbage by
-// then unless the program kept them. It reports whether other goroutines
-// may have run meanwhile.
+// allocated through cabi_realloc: if one of those allocations skipped its
+// trigger test (cabi_realloc may not start a collection), the test runs
+// now. At the end rather than the start of the call, the arguments are
+// garbage by then unless the program kept them. It reports whether other
+// goroutines may have run meanwhile.
 func ExportEndsAllocated() bool {
-	if hostAllocated != 0 {
-		collectAfterHost()
+	if triggerSkipped {
+		holdGC(false, true)
 		return true
 	}
 	return false
-}
-
-// collectAfterHost releases the collector and starts a collection if what
-// the host allocated took the heap past its trigger.
-func collectAfterHost() {
-	hostAllocated = 0
-	holdGC(false, true)
 }
 
 // CollectionInProgress reports whether a collection is marking (for tests:
@@ -99,22 +99,20 @@ func holdSlowly() bool {
 	return true
 }
 
-// GoRuns releases the collector. What the host allocated meanwhile went
-// through the allocator's own accounting; if it allocated at all, a
-// collection starts now if one is due (the trigger test is skipped for the
-// common call that passed no memory).
+// GoRuns releases the collector, and runs the trigger test if an
+// allocation (the host's, or Go's own while held) skipped it meanwhile.
 func GoRuns() {
 	if !hold {
 		return
 	}
 	hold = false
-	if hostAllocated == 0 {
+	if !triggerSkipped {
 		gcHeld = false
 		return
 	}
-	collectAfterHost()
+	holdGC(false, true)
 }
 
-// hostAllocated counts what cabi_realloc allocated since the last GoRuns or
-// ExportEndsAllocated.
-var hostAllocated uintptr
+// noteHostAllocation needs to do nothing with the overlay: the allocator
+// notes a trigger test it skips (triggerSkipped).
+func noteHostAllocation(uintptr) {}

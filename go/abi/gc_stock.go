@@ -68,6 +68,10 @@ func GoRuns() {
 	}
 }
 
+// noteHostAllocation counts what cabi_realloc allocated: GoRuns collects
+// once that adds up to the heap's growth budget.
+func noteHostAllocation(n uintptr) { hostAllocated += n }
+
 // Bytes the host allocated through cabi_realloc since the last collection
 // GoRuns ran, and how many may accumulate before the next one: what GOGC
 // allows the heap to grow by, at least 4 MiB (Go's own minimum heap goal).

@@ -6,11 +6,33 @@ import "unsafe"
 // strings and lists into Go (export arguments, import results). Until the
 // generated glue has lifted those values into Go values, the only reference
 // to the allocation is an address held by the host, which the collector
-// cannot see: hostPins keeps each allocation alive until the glue that lifts
+// cannot see: a pin keeps each allocation alive until the glue that lifts
 // it calls Unpin. Allocations are released one by one, not all at once,
 // because with async imports the host writes the results of several calls
 // before their goroutines get to lift them.
-var hostPins = make(map[unsafe.Pointer]struct{})
+//
+// Most of the time a few are pinned (a synchronous export's arguments):
+// those sit in a short slice, searched from its end. A map insertion and
+// deletion cost a sync export taking a string 15% of its instructions (the
+// map draws a new hash seed each time it empties). Only beyond
+// maxRecentPins (many async results not lifted yet) do pins go to a map.
+var (
+	recentPins []unsafe.Pointer
+	morePins   map[unsafe.Pointer]struct{}
+)
+
+const maxRecentPins = 32
+
+func pin(p unsafe.Pointer) {
+	if len(recentPins) < maxRecentPins {
+		recentPins = append(recentPins, p)
+		return
+	}
+	if morePins == nil {
+		morePins = make(map[unsafe.Pointer]struct{})
+	}
+	morePins[p] = struct{}{}
+}
 
 // The WASI p1 adapter allocates its own state through cabi_realloc_adapter,
 // the first time Go's runtime makes a WASI call — while the runtime is still
@@ -36,11 +58,11 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 	freezeClock(true)
 	p := realloc(oldPtr, oldSize, align, newSize)
 	if oldPtr != nil {
-		delete(hostPins, oldPtr)
+		Unpin(oldPtr)
 	}
-	hostPins[p] = struct{}{}
+	pin(p)
 	freezeClock(false)
-	hostAllocated += uintptr(newSize)
+	noteHostAllocation(uintptr(newSize))
 	return p
 }
 
@@ -103,11 +125,22 @@ func arenaRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.
 // once the value there is lifted into a Go value, which now keeps whatever
 // it still uses alive.
 func Unpin(p unsafe.Pointer) {
-	delete(hostPins, p)
+	for i := len(recentPins) - 1; i >= 0; i-- {
+		if recentPins[i] == p {
+			last := len(recentPins) - 1
+			recentPins[i] = recentPins[last]
+			recentPins[last] = nil
+			recentPins = recentPins[:last]
+			return
+		}
+	}
+	if len(morePins) > 0 {
+		delete(morePins, p)
+	}
 }
 
 // HostPins is the number of host allocations not yet lifted (for tests).
-func HostPins() int { return len(hostPins) }
+func HostPins() int { return len(recentPins) + len(morePins) }
 
 // Return values of a synchronous export must stay valid until the host has
 // read them and called the export's post-return function.

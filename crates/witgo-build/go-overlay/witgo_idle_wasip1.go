@@ -92,8 +92,9 @@ var witgoGCHeld bool
 // call cabi_realloc. Holding first finishes a collection in progress, as
 // debug.SetGCPercent(-1) does, so that no mark work is left for an
 // allocation by the host (with stop-the-world collections there is none).
-// Releasing starts a collection if the host allocated meanwhile (check)
-// and the heap is now past its trigger, as an allocation would. It reports
+// Releasing with check runs the trigger test an allocation skipped
+// meanwhile (witgoTriggerSkipped), and starts a collection if the heap is
+// past its trigger, as that allocation would have. It reports
 // whether it had to wait (other goroutines ran meanwhile).
 //
 //go:linkname witgoHoldGC
@@ -108,13 +109,22 @@ func witgoHoldGC(held, check bool) (waited bool) {
 		return waited
 	}
 	witgoGCHeld = false
-	if check {
+	if check && witgoTriggerSkipped {
+		witgoTriggerSkipped = false
 		if t := (gcTrigger{kind: gcTriggerHeap}); t.test() {
 			gcStart(t)
 		}
 	}
 	return false
 }
+
+// witgoTriggerSkipped records that the trigger test refused to run (held,
+// or the clock frozen): releasing the hold with check runs it then. The
+// allocator tests the trigger only when it takes a new span or a large
+// object, so most holds skip no test and release without one.
+//
+//go:linkname witgoTriggerSkipped
+var witgoTriggerSkipped bool
 
 // witgoTypeString is the name of v's dynamic type, as %T prints it, for
 // witgo/abi's messages, which use neither fmt nor reflect.

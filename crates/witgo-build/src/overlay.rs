@@ -25,7 +25,7 @@ const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen
 /// The start of the collector's trigger test, identical in Go 1.25 through 1.27.
 const GC_TRIGGER_TEST: &str =
     "func (t gcTrigger) test() bool {\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
-const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld || witgoClockFrozen {\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
+const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
 /// The sbrk allocator's release of memory it just grew into (the gap it
 /// skips to align a heap arena), and its free list's clearing, the same in
 /// Go 1.25 through 1.27 (the call's indentation differs).
@@ -56,7 +56,9 @@ struct Patch {
 ///   nor while an import wrapper uses its shared areas; holding it is a
 ///   flag, where `debug.SetGCPercent`, the fallback without the overlay,
 ///   costs two runtime calls per hold. No collection starts while the clock
-///   is frozen, that is inside `cabi_realloc`;
+///   is frozen, that is inside `cabi_realloc`. A test refused is noted, and
+///   run once when the hold ends (only then: the test costs hundreds of
+///   instructions);
 /// - collections stop the world (`gcstoptheworld=1`, set in the added
 ///   file): a cycle starts and finishes within the allocation that triggered
 ///   it, so none is ever left half-done when the host gets control, and

@@ -35,7 +35,7 @@ fn patches_the_real_goroot() {
     let patched = std::fs::read_to_string(lock).unwrap();
     assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
     let mgc = replace.iter().find(|(k, _)| k.ends_with("runtime/mgc.go")).unwrap().1.as_str().unwrap();
-    assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\treturn false\n\t}\n"));
+    assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n"));
     // Both of mem_sbrk.go's patches are in its one copy.
     let sbrk = replace.iter().find(|(k, _)| k.ends_with("runtime/mem_sbrk.go")).unwrap().1.as_str().unwrap();
     let sbrk = std::fs::read_to_string(sbrk).unwrap();
