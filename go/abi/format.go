@@ -1,7 +1,5 @@
 package abi
 
-import "strconv"
-
 // Formatting for the String and Error methods of generated types. It does
 // not use fmt: a type's String method is linked into every program that
 // puts the type in an interface (every WIT error type is returned as an
@@ -9,7 +7,10 @@ import "strconv"
 // generator knows each value's WIT type, so it composes these helpers into
 // code that prints what fmt's %v would.
 
-// FormatUint formats v in decimal.
+// FormatUint formats v in decimal. (Not inlined: String methods are not
+// hot, and FormatAny alone would hold a dozen copies.)
+//
+//go:noinline
 func FormatUint(v uint64) string {
 	var b [20]byte
 	i := len(b)
@@ -24,6 +25,8 @@ func FormatUint(v uint64) string {
 }
 
 // FormatInt formats v in decimal.
+//
+//go:noinline
 func FormatInt(v int64) string {
 	if v >= 0 {
 		return FormatUint(uint64(v))
@@ -48,6 +51,22 @@ func FormatList[T any](xs []T, f func(T) string) string {
 			b = append(b, ' ')
 		}
 		b = append(b, f(x)...)
+	}
+	return string(append(b, ']'))
+}
+
+// formatEach is FormatList by index, for FormatAny: one function where
+// FormatList would be instantiated once per element type (and not inlined
+// into each of its cases).
+//
+//go:noinline
+func formatEach(n int, f func(i int) string) string {
+	b := append(make([]byte, 0, 2+3*n), '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, f(i)...)
 	}
 	return string(append(b, ']'))
 }
@@ -101,6 +120,7 @@ func FormatResult[T, E any](ok func() (T, bool), err func() (E, bool), fok func(
 // method), strings, booleans, numbers and slices of those (every WIT list
 // of a primitive type). Anything else is named by its type, as in
 // <[]types.Point> (see TypeName): printing it as fmt would takes reflection.
+// So are floats in a program whose WIT has none (see formatFloat).
 func FormatAny(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -136,38 +156,51 @@ func FormatAny(v any) string {
 	case uintptr:
 		return FormatUint(uint64(x))
 	case float32:
-		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+		if formatFloat != nil {
+			return formatFloat(float64(x), 'g', -1, 32)
+		}
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		if formatFloat != nil {
+			return formatFloat(x, 'g', -1, 64)
+		}
 	case struct{}:
 		return "{}"
 	case []string:
-		return FormatList(x, func(s string) string { return s })
+		return formatEach(len(x), func(i int) string { return x[i] })
 	case []bool:
-		return FormatList(x, FormatBool)
+		return formatEach(len(x), func(i int) string { return FormatBool(x[i]) })
 	case []int8:
-		return FormatList(x, func(v int8) string { return FormatInt(int64(v)) })
+		return formatEach(len(x), func(i int) string { return FormatInt(int64(x[i])) })
 	case []int16:
-		return FormatList(x, func(v int16) string { return FormatInt(int64(v)) })
+		return formatEach(len(x), func(i int) string { return FormatInt(int64(x[i])) })
 	case []int32:
-		return FormatList(x, func(v int32) string { return FormatInt(int64(v)) })
+		return formatEach(len(x), func(i int) string { return FormatInt(int64(x[i])) })
 	case []int64:
-		return FormatList(x, FormatInt)
+		return formatEach(len(x), func(i int) string { return FormatInt(x[i]) })
 	case []uint8:
-		return FormatList(x, func(v uint8) string { return FormatUint(uint64(v)) })
+		return formatEach(len(x), func(i int) string { return FormatUint(uint64(x[i])) })
 	case []uint16:
-		return FormatList(x, func(v uint16) string { return FormatUint(uint64(v)) })
+		return formatEach(len(x), func(i int) string { return FormatUint(uint64(x[i])) })
 	case []uint32:
-		return FormatList(x, func(v uint32) string { return FormatUint(uint64(v)) })
+		return formatEach(len(x), func(i int) string { return FormatUint(uint64(x[i])) })
 	case []uint64:
-		return FormatList(x, FormatUint)
+		return formatEach(len(x), func(i int) string { return FormatUint(x[i]) })
 	case []float32:
-		return FormatList(x, func(v float32) string { return strconv.FormatFloat(float64(v), 'g', -1, 32) })
+		if formatFloat != nil {
+			return formatEach(len(x), func(i int) string { return formatFloat(float64(x[i]), 'g', -1, 32) })
+		}
 	case []float64:
-		return FormatList(x, func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) })
+		if formatFloat != nil {
+			return formatEach(len(x), func(i int) string { return formatFloat(x[i], 'g', -1, 64) })
+		}
 	}
 	return "<" + TypeName(v) + ">"
 }
+
+// formatFloat is strconv.FormatFloat in programs whose WIT has f32 or f64
+// (format_float.go, which the generator writes only then): its shortest
+// formatting is 23 KB that FormatAny would otherwise link into every program.
+var formatFloat func(f float64, fmt byte, prec, bitSize int) string
 
 // kindName is reflect.Kind's String for the kinds FormatAny leaves to
 // TypeName.

@@ -102,7 +102,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
             }
         }
     }
-    out.files.extend(support::files(&opts.import_path));
+    out.files.extend(support::files(&opts.import_path, world_has_floats(resolve, world)));
     out.exports_files = userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
     Ok(out)
 }
@@ -139,6 +139,55 @@ fn check_wasmexport_limits(resolve: &Resolve, world: WorldId) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a type or function of `world` holds an f32 or f64 anywhere.
+fn world_has_floats(resolve: &Resolve, world: WorldId) -> bool {
+    let mut pending: Vec<Type> = Vec::new();
+    let add_func = |f: &Function, pending: &mut Vec<Type>| {
+        pending.extend(f.params.iter().map(|p| p.ty));
+        pending.extend(f.result);
+    };
+    let w = &resolve.worlds[world];
+    for item in w.imports.values().chain(w.exports.values()) {
+        match item {
+            WorldItem::Function(f) => add_func(f, &mut pending),
+            WorldItem::Interface { id, .. } => {
+                let iface = &resolve.interfaces[*id];
+                pending.extend(iface.types.values().map(|t| Type::Id(*t)));
+                iface.functions.values().for_each(|f| add_func(f, &mut pending));
+            }
+            WorldItem::Type { id, .. } => pending.push(Type::Id(*id)),
+        }
+    }
+    let mut seen = HashSet::new();
+    while let Some(ty) = pending.pop() {
+        let id = match ty {
+            Type::F32 | Type::F64 => return true,
+            Type::Id(id) => id,
+            _ => continue,
+        };
+        if !seen.insert(id) {
+            continue;
+        }
+        match &resolve.types[id].kind {
+            TypeDefKind::Record(r) => pending.extend(r.fields.iter().map(|f| f.ty)),
+            TypeDefKind::Tuple(t) => pending.extend(t.types.iter().copied()),
+            TypeDefKind::Variant(v) => pending.extend(v.cases.iter().filter_map(|c| c.ty)),
+            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::FixedLengthList(t, _) | TypeDefKind::Type(t) => {
+                pending.push(*t)
+            }
+            TypeDefKind::Map(k, v) => pending.extend([*k, *v]),
+            TypeDefKind::Result(r) => pending.extend(r.ok.iter().chain(r.err.iter()).copied()),
+            TypeDefKind::Future(t) | TypeDefKind::Stream(t) => pending.extend(t.iter().copied()),
+            TypeDefKind::Handle(_)
+            | TypeDefKind::Resource
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Unknown => {}
+        }
+    }
+    false
 }
 
 /// Named types used as the error payload of a top-level `result` that can

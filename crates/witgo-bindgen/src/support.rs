@@ -9,6 +9,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("abi/clock_stock.go", include_str!("../../../go/abi/clock_stock.go")),
     ("abi/doc.go", include_str!("../../../go/abi/doc.go")),
     ("abi/format.go", include_str!("../../../go/abi/format.go")),
+    ("abi/format_float.go", include_str!("../../../go/abi/format_float.go")),
     ("abi/gc.go", include_str!("../../../go/abi/gc.go")),
     ("abi/gc_overlay.go", include_str!("../../../go/abi/gc_overlay.go")),
     ("abi/gc_stock.go", include_str!("../../../go/abi/gc_stock.go")),
@@ -36,9 +37,13 @@ const SOURCES: &[(&str, &str)] = &[
     ("wit/tuple.go", include_str!("../../../go/wit/tuple.go")),
 ];
 
-pub fn files(import_path: &str) -> Vec<GoFile> {
+/// Written only for worlds with floats (see go/abi/format.go, formatFloat).
+const FLOATS_ONLY: &str = "abi/format_float.go";
+
+pub fn files(import_path: &str, world_has_floats: bool) -> Vec<GoFile> {
     SOURCES
         .iter()
+        .filter(|(path, _)| world_has_floats || *path != FLOATS_ONLY)
         .map(|(path, contents)| GoFile {
             path: format!("witgo/{path}"),
             contents: rewrite_imports(contents, import_path),
