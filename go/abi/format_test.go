@@ -112,3 +112,19 @@ func TestFormatAny(t *testing.T) {
 		}
 	}
 }
+
+// Without format_float.go (worlds with no f32 or f64), floats are named by
+// their type: strconv's float formatting stays out of the program.
+func TestFormatAnyWithoutFloats(t *testing.T) {
+	saved := formatFloat
+	defer func() { formatFloat = saved }()
+	formatFloat = nil
+	for _, c := range []struct {
+		v    any
+		want string
+	}{{1.5, "<float64>"}, {float32(2), "<float32>"}, {[]float64{1}, "<slice>"}, {uint8(3), "3"}} {
+		if got := FormatAny(c.v); got != c.want {
+			t.Errorf("FormatAny(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}

@@ -65,6 +65,13 @@ fn rewrite_imports(contents: &str, import_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn float_formatting_is_written_only_for_worlds_with_floats() {
+        let has = |floats| super::files("m", floats).iter().any(|f| f.path == "witgo/abi/format_float.go");
+        assert!(has(true));
+        assert!(!has(false));
+    }
+
+    #[test]
     fn every_support_file_is_embedded() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../go");
         let mut on_disk = Vec::new();
