@@ -4,12 +4,28 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The host's target triple, as `rustc -vV` reports it.
+fn host_triple() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = Command::new(rustc).arg("-vV").output().expect("rustc -vV");
+    let text = String::from_utf8(out.stdout).expect("rustc -vV output");
+    text.lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_string()
+}
+
 fn crate_dir(name: &str) -> PathBuf {
+    // Offline, and only this platform's packages: the build has fetched
+    // those, while a fresh machine lacks other platforms' (windows-sys...)
+    // and `cargo metadata` would need them for the full graph.
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform"])
+        .arg(host_triple())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata");
+    assert!(out.status.success(), "cargo metadata failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
     let pkg = meta["packages"]
         .as_array()
