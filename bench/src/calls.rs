@@ -8,7 +8,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use witgo_host::HostCtx;
 
 use crate::guest::PeakMemory;
-use crate::stats::{Effort, Measure, per_iteration};
+use crate::stats::{self, Run};
 
 wasmtime::component::bindgen!({
     path: "wit/calls.wit",
@@ -137,36 +137,37 @@ fn rec16() -> Rec16 {
     }
 }
 
-/// ns per call of the guest's export of `shape`, called by the host.
-pub fn export_row(inst: &mut Instance, shape: Shape, effort: Effort) -> Result<Measure> {
-    let g = inst.calls.bench_calls_guest();
-    let st = &mut inst.store;
+/// Calls of the guest's export of `shape`, made by the host.
+pub fn export_run(inst: &mut Instance, shape: Shape) -> Run<'_> {
+    let Instance { calls, store, .. } = inst;
+    let g = calls.bench_calls_guest();
     match shape {
-        Shape::Empty => per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_empty(&mut *st))),
-        Shape::Scalars => per_iteration(effort, |n| (0..n).try_for_each(|i| g.call_scalars(&mut *st, i as u32, 2, 3.0, 4.0).map(drop))),
+        Shape::Empty => stats::run(move |n| (0..n).try_for_each(|_| g.call_empty(&mut *store))),
+        Shape::Scalars => stats::run(move |n| (0..n).try_for_each(|i| g.call_scalars(&mut *store, i as u32, 2, 3.0, 4.0).map(drop))),
         Shape::Record16 => {
             let r = rec16();
-            per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_record16(&mut *st, r).map(drop)))
+            stats::run(move |n| (0..n).try_for_each(|_| g.call_record16(&mut *store, r).map(drop)))
         }
-        Shape::ShortString => per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_short_string(&mut *st, "hello, world!").map(drop))),
+        Shape::ShortString => stats::run(move |n| (0..n).try_for_each(|_| g.call_short_string(&mut *store, "hello, world!").map(drop))),
         Shape::Bytes(size) => {
             let b = vec![7u8; size as usize];
-            per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_bytes(&mut *st, &b).map(drop)))
+            stats::run(move |n| (0..n).try_for_each(|_| g.call_bytes(&mut *store, &b).map(drop)))
         }
         Shape::Points(size) => {
             let ps: Vec<Point> = (0..size as i32).map(|i| Point { x: i, y: -i, weight: 0.5 }).collect();
-            per_iteration(effort, |n| (0..n).try_for_each(|_| g.call_points(&mut *st, &ps).map(drop)))
+            stats::run(move |n| (0..n).try_for_each(|_| g.call_points(&mut *store, &ps).map(drop)))
         }
     }
 }
 
-/// ns per call of the host's import of `shape`, called by the guest in a loop.
-pub fn import_row(inst: &mut Instance, shape: Shape, effort: Effort) -> Result<Measure> {
-    let g = inst.calls.bench_calls_guest();
-    let st = &mut inst.store;
+/// Calls of the host's import of `shape`, made by the guest in a loop
+/// (one export call per sample; an iteration is one import call).
+pub fn import_run(inst: &mut Instance, shape: Shape) -> Run<'_> {
+    let Instance { calls, store, .. } = inst;
+    let g = calls.bench_calls_guest();
     let (which, size) = shape.which();
-    per_iteration(effort, |n| {
+    stats::run(move |n| {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
-        g.call_call_host(&mut *st, which, n, size).map(drop)
+        g.call_call_host(&mut *store, which, n, size).map(drop)
     })
 }

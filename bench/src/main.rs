@@ -110,21 +110,25 @@ fn main() -> Result<()> {
 
     let linker = calls::linker()?;
     let mut components = Vec::new();
-    let mut instances = Vec::new();
     for c in &contenders {
         let bytes = std::fs::read(&c.path).with_context(|| format!("reading {}", c.path.display()))?;
         table.set("component size", Unit::Bytes, &c.name, exact(bytes.len() as f64));
         table.set("component size, gzip", Unit::Bytes, &c.name, exact(gzip_len(&bytes)? as f64));
-        let component = guest::load(&c.path)?;
-        if wanted("instantiate") {
-            let m = stats::per_iteration(effort, |n| {
-                (0..n).try_for_each(|_| calls::instantiate(&linker, &component).map(drop))
-            })?;
-            table.set("instantiate", Unit::Nanos, &c.name, m);
-        }
-        instances.push(calls::instantiate(&linker, &component)?);
-        components.push(component);
+        components.push(guest::load(&c.path)?);
     }
+    if wanted("instantiate") {
+        let runs = components
+            .iter()
+            .map(|component| {
+                let linker = &linker;
+                stats::run(move |n| (0..n).try_for_each(|_| calls::instantiate(linker, component).map(drop)))
+            })
+            .collect();
+        for (c, m) in contenders.iter().zip(stats::interleaved(effort, runs)) {
+            table.set("instantiate", Unit::Nanos, &c.name, m?);
+        }
+    }
+    let mut instances = components.iter().map(|component| calls::instantiate(&linker, component)).collect::<Result<Vec<_>>>()?;
 
     for shape in calls::Shape::all() {
         for (kind, row) in [("export", format!("export: {}", shape.name())), ("import", format!("import: {}", shape.name()))] {
@@ -133,18 +137,19 @@ fn main() -> Result<()> {
             }
             eprint!("{row} ...");
             let t = Instant::now();
-            for (i, c) in contenders.iter().enumerate() {
-                if shape.payload_bytes().is_some() {
-                    // A fresh instance, so that its peak memory is this row's.
-                    instances[i] = calls::instantiate(&linker, &components[i])?;
+            if shape.payload_bytes().is_some() {
+                // Fresh instances, so that each one's peak memory is this row's.
+                for (inst, component) in instances.iter_mut().zip(&components) {
+                    *inst = calls::instantiate(&linker, component)?;
                 }
-                let inst = &mut instances[i];
-                let result = if kind == "export" {
-                    calls::export_row(inst, shape, effort)
-                } else {
-                    calls::import_row(inst, shape, effort)
-                };
-                let unit = if shape.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
+            }
+            let runs = instances
+                .iter_mut()
+                .map(|inst| if kind == "export" { calls::export_run(inst, shape) } else { calls::import_run(inst, shape) })
+                .collect();
+            let results = stats::interleaved(effort, runs);
+            let unit = if shape.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
+            for (i, (c, result)) in contenders.iter().zip(results).enumerate() {
                 match (result, shape.payload_bytes()) {
                     (Ok(m), Some(bytes)) => {
                         table.set(&row, unit, &c.name, throughput(m, bytes));
@@ -203,10 +208,12 @@ fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) ->
         }
         eprint!("{name} ...");
         let t = Instant::now();
-        for (c, component) in contenders.iter().zip(&components) {
-            let mut inst = tasks::instantiate(&linker, component)?;
-            let unit = if row.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
-            match (tasks::measure(&mut inst, row, effort), row.payload_bytes()) {
+        let mut instances = components.iter().map(|component| tasks::instantiate(&linker, component)).collect::<Result<Vec<_>>>()?;
+        let runs = instances.iter_mut().map(|inst| tasks::run(inst, row)).collect();
+        let results = stats::interleaved(effort, runs);
+        let unit = if row.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
+        for ((c, inst), result) in contenders.iter().zip(&instances).zip(results) {
+            match (result, row.payload_bytes()) {
                 (Ok(m), Some(bytes)) => {
                     table.set(&name, unit, &c.name, throughput(m, bytes));
                     table.set(&format!("peak memory, {name}"), Unit::Bytes, &c.name, exact(inst.peak_memory() as f64));

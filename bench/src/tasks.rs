@@ -13,7 +13,7 @@ use wasmtime::{Store, StoreContextMut};
 use witgo_host::HostCtx;
 
 use crate::guest::PeakMemory;
-use crate::stats::{Effort, Measure, per_iteration};
+use crate::stats::Run;
 
 wasmtime::component::bindgen!({
     path: "wit/tasks.wit",
@@ -141,12 +141,12 @@ fn echo_total(chunk: u32) -> u64 {
     256 * chunk as u64
 }
 
-/// ns per iteration of `row` (an iteration is one call, one batch of
-/// concurrent calls, or one stream of `payload_bytes`).
-pub fn measure(inst: &mut Instance, row: Row, effort: Effort) -> Result<Measure> {
+/// Iterations of `row` (an iteration is one call, one batch of concurrent
+/// calls, or one stream of `payload_bytes`).
+pub fn run(inst: &mut Instance, row: Row) -> Run<'_> {
     let Instance { rt, store, tasks } = inst;
     let g = tasks.bench_tasks_guest();
-    per_iteration(effort, |n| -> Result<()> {
+    Box::new(move |n| -> Result<()> {
         rt.block_on(store.run_concurrent(async |a| -> Result<()> {
             match row {
                 Row::EmptyExport => {
