@@ -117,12 +117,10 @@ fn main() -> Result<()> {
         components.push(guest::load(&c.path)?);
     }
     if wanted("instantiate") {
+        let linker = &linker;
         let runs = components
             .iter()
-            .map(|component| {
-                let linker = &linker;
-                stats::run(move |n| (0..n).try_for_each(|_| calls::instantiate(linker, component).map(drop)))
-            })
+            .map(|component| stats::run(move |n| (0..n).try_for_each(|_| calls::instantiate(linker, component).map(drop))))
             .collect();
         for (c, m) in contenders.iter().zip(stats::interleaved(effort, runs)) {
             table.set("instantiate", Unit::Nanos, &c.name, m?);

@@ -4,24 +4,13 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The host's target triple, as `rustc -vV` reports it.
-fn host_triple() -> String {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let out = Command::new(rustc).arg("-vV").output().expect("rustc -vV");
-    let text = String::from_utf8(out.stdout).expect("rustc -vV output");
-    text.lines()
-        .find_map(|l| l.strip_prefix("host: "))
-        .expect("rustc -vV names the host")
-        .to_string()
-}
-
 fn crate_dir(name: &str) -> PathBuf {
-    // Offline, and only this platform's packages: the build has fetched
-    // those, while a fresh machine lacks other platforms' (windows-sys...)
-    // and `cargo metadata` would need them for the full graph.
+    // Offline, and only the host's packages (`host-tuple`): the build has
+    // fetched those, while a fresh machine lacks other platforms'
+    // (windows-sys...) and `cargo metadata` would need them for the full
+    // graph.
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform"])
-        .arg(host_triple())
+        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", "host-tuple"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata");
