@@ -56,13 +56,15 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 	// Any WASI call from here traps ("cannot leave component instance"),
 	// and growing the heap may read the clock: freeze it meanwhile.
 	freezeClock(true)
-	p := realloc(oldPtr, oldSize, align, newSize)
+	p, fresh := realloc(oldPtr, oldSize, align, newSize)
 	if oldPtr != nil {
 		Unpin(oldPtr)
 	}
 	pin(p)
 	freezeClock(false)
-	noteHostAllocation(uintptr(newSize))
+	if fresh {
+		noteHostAllocation(uintptr(newSize))
+	}
 	return p
 }
 
@@ -72,18 +74,20 @@ func cabiReallocAdapter(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) u
 		return arenaRealloc(oldPtr, oldSize, align, newSize)
 	}
 	freezeClock(true)
-	p := realloc(oldPtr, oldSize, align, newSize)
+	p, _ := realloc(oldPtr, oldSize, align, newSize)
 	adapterKeep = append(adapterKeep, p)
 	freezeClock(false)
 	return p
 }
 
-func realloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.Pointer {
-	p := allocForHost(uintptr(newSize), uintptr(align))
+// realloc reports whether the block is newly allocated (rather than a
+// recycled one, see Recycle).
+func realloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) (p unsafe.Pointer, fresh bool) {
+	p, fresh = allocForHost(uintptr(newSize), uintptr(align))
 	if oldPtr != nil && oldSize > 0 {
 		copy(unsafe.Slice((*byte)(p), newSize), unsafe.Slice((*byte)(oldPtr), min(oldSize, newSize)))
 	}
-	return p
+	return p, fresh
 }
 
 // mallocgc is the runtime's allocator (a linkname the runtime allows).
@@ -91,15 +95,19 @@ func realloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.Point
 //go:linkname mallocgc runtime.mallocgc
 func mallocgc(size uintptr, typ unsafe.Pointer, needzero bool) unsafe.Pointer
 
-// allocForHost allocates size bytes the host is about to fill: pointer-free
-// memory the collector manages, not zeroed first (zeroing a 1 MiB list the
-// host then overwrites doubled its cost). Sizes round up to 8 bytes, which
-// makes the runtime align them to 8, the largest Canonical ABI alignment.
-func allocForHost(size, align uintptr) unsafe.Pointer {
+// allocForHost allocates size bytes the host is about to fill: a recycled
+// block if one fits (see Recycle), else pointer-free memory the collector
+// manages, not zeroed first (zeroing a 1 MiB list the host then overwrites
+// doubled its cost). It reports whether the block is new.
+func allocForHost(size, align uintptr) (p unsafe.Pointer, fresh bool) {
 	if size == 0 {
-		return Ptr(uint32(align))
+		return Ptr(uint32(align)), false
 	}
-	return mallocgc((size+7)&^7, nil, false)
+	size = hostAllocSize(size)
+	if p := takeSpare(size); p != nil {
+		return p, false
+	}
+	return mallocgc(size, nil, false), true
 }
 
 //go:nosplit

@@ -150,3 +150,16 @@ func witgoMemFreeFresh(ap unsafe.Pointer, n uintptr) {
 	memFree(ap, n)
 	witgoFreshMemory = false
 }
+
+// witgoOnStack reports whether p points into the running goroutine's
+// stack. witgo/abi uses it to read the compiler's escape analysis: generated
+// code passes the address of a local array to an export method in a call
+// that never runs, and the array is on the stack only if the method keeps
+// no reference to its argument (see abi.OnGoroutineStack).
+//
+//go:linkname witgoOnStack
+//go:nosplit
+func witgoOnStack(p unsafe.Pointer) bool {
+	gp := getg()
+	return gp.stack.lo <= uintptr(p) && uintptr(p) < gp.stack.hi
+}
