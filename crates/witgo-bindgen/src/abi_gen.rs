@@ -49,6 +49,23 @@ pub struct ExportCall {
     pub is_method: bool,
     /// Name used in panics about unconvertible errors.
     pub wit_name: String,
+    /// Arguments whose host blocks go back for reuse after the call.
+    pub recycle: Option<Recycling>,
+}
+
+/// The string and list arguments a synchronous export's Go values view in
+/// place, recycled after the call if its probe (a package variable set at
+/// init, see abi.OnGoroutineStack) found that the callee keeps none of them.
+pub struct Recycling {
+    pub probe: String,
+    pub args: Vec<(usize, Lent)>,
+}
+
+/// What a lent argument is in Go: its type as the parameter declares it
+/// (maybe a named type), and for a list the element type.
+pub enum Lent {
+    String { go_ty: String },
+    List { go_ty: String, elem: String },
 }
 
 pub struct FuncGen<'a, 'b> {
@@ -101,6 +118,8 @@ pub struct FuncGen<'a, 'b> {
     keep: Vec<String>,
     keep_slice: bool,
     last_iter: usize,
+    /// Export side: code recycling lent arguments, emitted before returning.
+    recycle_code: String,
 }
 
 impl<'a, 'b> FuncGen<'a, 'b> {
@@ -133,6 +152,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             finished_iters: Vec::new(),
             tmp: 0,
             areas: 0,
+            recycle_code: String::new(),
             keep: Vec::new(),
             keep_slice: false,
             last_iter: 0,
@@ -465,6 +485,29 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         p
     }
 
+    /// Binds the lent arguments among `args` to variables, and returns the
+    /// code that recycles their blocks if the probe allows.
+    fn recycle_lent(&mut self, r: &Recycling, args: &mut [String]) -> String {
+        let abi = self.abi();
+        let mut code = format!("if {} {{\n", r.probe);
+        for (i, lent) in &r.args {
+            let v = self.tmp("lent");
+            self.push(&format!("{v} := {}", args[*i]));
+            args[*i] = v.clone();
+            // Named string and slice types convert to the helpers' types.
+            match lent {
+                Lent::String { go_ty } if go_ty == "string" => writeln!(code, "{abi}.RecycleString({v})").unwrap(),
+                Lent::String { .. } => writeln!(code, "{abi}.RecycleString(string({v}))").unwrap(),
+                Lent::List { go_ty, elem } if *go_ty == format!("[]{elem}") => {
+                    writeln!(code, "{abi}.RecycleSlice({v})").unwrap()
+                }
+                Lent::List { elem, .. } => writeln!(code, "{abi}.RecycleSlice([]{elem}({v}))").unwrap(),
+            }
+        }
+        code.push('}');
+        code
+    }
+
     fn go_return(&mut self, operands: &[String]) {
         let shape = self.shape.clone();
         let nil = if self.extra_nil_error { ", nil" } else { "" };
@@ -690,8 +733,13 @@ impl Bindgen for FuncGen<'_, '_> {
                     "{l} := make([]{t}, {n})\nfor i_ := range {l} {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{l}[i_] = {}\n}}",
                     res[0],
                 ));
-                // The elements are copied out: the host's block is garbage now.
-                self.unpin_host_alloc(&p);
+                // The elements are copied out: the host's block is garbage
+                // now, and the host's next allocation may reuse it.
+                if self.release_after_lift {
+                    self.unpin_host_alloc(&p);
+                    let abi = self.abi();
+                    self.push(&format!("{abi}.Recycle({p}, uintptr({n})*{size})"));
+                }
                 results.push(l);
             }
             I::MapLower { key, value, realloc } => {
@@ -1095,7 +1143,7 @@ impl Bindgen for FuncGen<'_, '_> {
                     let abi = self.abi();
                     self.push(&format!("{abi}.ExportStarts()"));
                 }
-                let call = self.export_call.as_ref().expect("export call");
+                let call = self.export_call.take().expect("export call");
                 let callee = call.callee.clone();
                 let wit_name = call.wit_name.clone();
                 let (recv, mut args) = if call.is_method {
@@ -1103,6 +1151,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 } else {
                     (None, operands.to_vec())
                 };
+                if let Some(r) = call.recycle.as_ref().filter(|_| !*async_) {
+                    self.recycle_code = self.recycle_lent(r, &mut args);
+                }
                 if *async_ {
                     args.insert(0, "ctx_".to_string());
                 }
@@ -1220,6 +1271,8 @@ impl Bindgen for FuncGen<'_, '_> {
                 Side::Export => {
                     // Back to the host, which may call cabi_realloc next; a
                     // collection may be due if it allocated the arguments.
+                    let recycle = std::mem::take(&mut self.recycle_code);
+                    self.push(&recycle);
                     let abi = self.abi();
                     let ends = if self.release_after_lift { "ExportEndsAllocated" } else { "ExportEnds" };
                     self.push(&format!("{abi}.{ends}()"));
@@ -1302,15 +1355,21 @@ impl Bindgen for FuncGen<'_, '_> {
     }
 
     fn is_list_canonical(&self, resolve: &Resolve, element: &Type) -> bool {
-        match element {
-            Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 => true,
-            Type::F32 | Type::F64 | Type::Char => true,
-            Type::Id(id) => match &resolve.types[*id].kind {
-                TypeDefKind::Type(t) => self.is_list_canonical(resolve, t),
-                _ => false,
-            },
+        is_canonical_element(resolve, element)
+    }
+}
+
+/// Whether a list of `element` has the same layout in Go as in the Canonical
+/// ABI: such a list is lifted as a view of the host's block, not copied.
+pub fn is_canonical_element(resolve: &Resolve, element: &Type) -> bool {
+    match element {
+        Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 => true,
+        Type::F32 | Type::F64 | Type::Char => true,
+        Type::Id(id) => match &resolve.types[*id].kind {
+            TypeDefKind::Type(t) => is_canonical_element(resolve, t),
             _ => false,
-        }
+        },
+        _ => false,
     }
 }
 

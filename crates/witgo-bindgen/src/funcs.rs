@@ -1,7 +1,7 @@
 //! Go functions for WIT functions: import wrappers, the `Exports` contract
 //! with its core-wasm export glue, and resource handle types.
 
-use crate::abi_gen::{ErrShape, ExportCall, FuncGen, ResultShape, Side};
+use crate::abi_gen::{ErrShape, ExportCall, FuncGen, Lent, Recycling, ResultShape, Side, is_canonical_element};
 use crate::decls::doc_comment;
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
@@ -417,7 +417,8 @@ impl FuncCx<'_> {
         }
         fg.shape = sig.shape.clone();
         fg.area_prefix = format!("{}{}_", self.glue_prefix, mangle(func));
-        fg.export_call = Some(ExportCall { callee, is_method, wit_name: format!("{}#{}", self.wit_owner, func.name) });
+        fg.export_call =
+            Some(ExportCall { callee, is_method, wit_name: format!("{}#{}", self.wit_owner, func.name), recycle: None });
         fg.release_after_lift = core.indirect_params || abi::guest_export_params_have_allocations(self.resolve(), func);
         if core.indirect_params {
             fg.unpin_at_call = Some(fg.params[0].clone());
@@ -607,11 +608,116 @@ impl FuncCx<'_> {
         if func.kind.is_async() {
             return self.async_export_func(file, func, callee, is_method);
         }
+        self.sync_export_func(file, func, callee, is_method, String::new())
+    }
+
+    /// The glue for an exported function that calls `callee`, a method of
+    /// the implementation value, statically: escape analysis sees through
+    /// the call, so the glue of a synchronous function can learn whether the
+    /// method keeps its string and list arguments, and recycle their memory
+    /// if it does not (see abi.Recycle).
+    pub fn export_func_direct(&self, file: &mut GoFileBuilder, func: &Function, callee: String) -> String {
+        if func.kind.is_async() {
+            return self.async_export_func(file, func, callee, false);
+        }
+        let sig = self.sig(file, func, false);
+        let lent = self.lent_args(file, func);
+        if lent.is_empty() {
+            return self.sync_export_func(file, func, callee, false, String::new());
+        }
+        let probe = format!("witgoRecycles_{}{}", self.glue_prefix, mangle(func));
+        let decl = self.lent_probe(file, &probe, &callee, &sig, &lent);
+        let mut out = self.sync_export_func(file, func, callee, false, probe.clone());
+        out.push_str(&decl);
+        out
+    }
+
+    /// The parameters of `func` whose Go values view the host's block in
+    /// place: strings, and lists whose elements have the ABI's layout.
+    fn lent_args(&self, file: &mut GoFileBuilder, func: &Function) -> Vec<(usize, Lent)> {
+        let resolve = self.resolve();
+        let mut lent = Vec::new();
+        for (i, p) in func.params.iter().enumerate() {
+            let go_ty = self.tcx.ty(file, &p.ty);
+            let mut ty = p.ty;
+            while let Type::Id(id) = ty {
+                match &resolve.types[id].kind {
+                    TypeDefKind::Type(t) => ty = *t,
+                    TypeDefKind::List(elem) if is_canonical_element(resolve, elem) => {
+                        let elem = self.tcx.ty(file, elem);
+                        lent.push((i, Lent::List { go_ty: go_ty.clone(), elem }));
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            if ty == Type::String {
+                lent.push((i, Lent::String { go_ty }));
+            }
+        }
+        lent
+    }
+
+    /// The package variable that tells whether `callee` keeps any of its
+    /// lent arguments: set at init by a probe that passes views of local
+    /// one-element arrays in a call that never runs, and asks whether the
+    /// arrays stayed on the stack (see abi.OnGoroutineStack).
+    fn lent_probe(&self, file: &mut GoFileBuilder, probe: &str, callee: &str, sig: &GoSig, lent: &[(usize, Lent)]) -> String {
+        let abi_pkg = self.tcx.abi_pkg(file);
+        let unsafe_ = file.std("unsafe");
+        let mut body = String::new();
+        let mut args = Vec::new();
+        let mut checks = Vec::new();
+        for (i, (_, go_ty)) in sig.params.iter().enumerate() {
+            let v = format!("a{i}");
+            match lent.iter().find(|(j, _)| *j == i).map(|(_, l)| l) {
+                Some(Lent::String { .. }) => {
+                    writeln!(body, "var {v} [1]byte").unwrap();
+                    let s = format!("{unsafe_}.String(&{v}[0], 1)");
+                    args.push(if go_ty == "string" { s } else { format!("{go_ty}({s})") });
+                    checks.push(format!("{abi_pkg}.OnGoroutineStack({unsafe_}.Pointer(&{v}))"));
+                }
+                Some(Lent::List { elem, .. }) => {
+                    writeln!(body, "var {v} [1]{elem}").unwrap();
+                    let s = format!("{v}[:]");
+                    args.push(if *go_ty == format!("[]{elem}") { s } else { format!("{go_ty}({s})") });
+                    checks.push(format!("{abi_pkg}.OnGoroutineStack({unsafe_}.Pointer(&{v}))"));
+                }
+                None => {
+                    writeln!(body, "var {v} {go_ty}").unwrap();
+                    args.push(v);
+                }
+            }
+        }
+        let call = format!("{callee}({})", args.join(", "));
+        let results: Vec<String> = (0..sig.results.len()).map(|i| format!("r{i}")).collect();
+        let sink = if results.is_empty() {
+            call
+        } else {
+            let sinks: Vec<String> = results.iter().map(|r| format!("{abi_pkg}.Sink = {r}")).collect();
+            format!("{} := {call}
+{}", results.join(", "), sinks.join("\n"))
+        };
+        format!(
+            "// {probe} reports whether\n// {callee} keeps no reference to its string and list\n\
+             // arguments once it returns, as escape analysis finds: the arrays below\n\
+             // stay on the stack only if so. The glue then recycles the arguments'\n\
+             // memory for the host's next call.\n\
+             var {probe} = func() bool {{\n{body}if {abi_pkg}.Probing {{\n{sink}\n}}\nreturn {}\n}}()\n\n",
+            checks.join(" && ")
+        )
+    }
+
+    fn sync_export_func(&self, file: &mut GoFileBuilder, func: &Function, callee: String, is_method: bool, probe: String) -> String {
         let resolve = self.resolve();
         let sig = self.sig(file, func, is_method);
         let mangled = mangle(func);
         let core = resolve.wasm_signature(AbiVariant::GuestExport, func);
         let mut fg = self.export_glue(file, func, &core, &sig, callee, is_method);
+        if !probe.is_empty() {
+            let args = self.lent_args(fg.file, func);
+            fg.export_call.as_mut().unwrap().recycle = Some(Recycling { probe, args });
+        }
         abi::call(resolve, AbiVariant::GuestExport, LiftLower::LiftArgsLowerResults, func, &mut fg, false);
         let (body, decls) = fg.finish();
 

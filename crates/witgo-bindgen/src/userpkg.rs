@@ -119,7 +119,7 @@ pub fn generate(
             let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone(), glue_prefix };
             for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
                 if crate::funcs::glue_in_user_package(resolve, f) {
-                    body.push_str(&fcx.export_func(&mut glue, f, format!("{value}.{name}"), false));
+                    body.push_str(&fcx.export_func_direct(&mut glue, f, format!("{value}.{name}")));
                 }
             }
         }

@@ -163,3 +163,71 @@ async fn collections_end_inside_the_allocation_that_started_them() {
     assert!(cycles >= 5, "64 MB of small allocations ran only {cycles} collections");
     assert_eq!(marking, 0, "a collection was marking after {marking} of 1,000,000 allocations ({cycles} collections)");
 }
+
+/// A string or list argument the export does not keep is recycled: the
+/// host's next allocation of a similar size gets the same block, and 1 MiB
+/// calls allocate nothing, so no collection runs.
+#[tokio::test]
+async fn arguments_an_export_does_not_keep_are_recycled() {
+    let (mut s, g) = start().await;
+    let api = g.e2e_memory_api();
+    let big = vec![7u8; 1 << 20];
+    let first = api.call_byte_address(&mut s.store, &big).await.unwrap();
+    let cycles = api.call_collections(&mut s.store).await.unwrap();
+    for i in 0..200 {
+        let at = api.call_byte_address(&mut s.store, &big).await.unwrap();
+        assert_eq!(at, first, "call {i} of 200 got a new 1 MiB block");
+    }
+    let after = api.call_collections(&mut s.store).await.unwrap();
+    assert_eq!(after, cycles, "200 calls taking 1 MiB ran {} collections", after - cycles);
+
+    let text = "x".repeat(8 << 10);
+    let first = api.call_string_address(&mut s.store, &text).await.unwrap();
+    assert_eq!(api.call_string_address(&mut s.store, &text).await.unwrap(), first);
+    // A block recycled from a string serves a list of a similar size.
+    assert_eq!(api.call_byte_address(&mut s.store, &vec![1u8; 7 << 10]).await.unwrap(), first);
+}
+
+/// A list an export keeps, or returns, is never recycled: later calls get
+/// other blocks, and what the export kept is intact.
+#[tokio::test]
+async fn arguments_an_export_keeps_are_not_recycled() {
+    let (mut s, g) = start().await;
+    let api = g.e2e_memory_api();
+    let size = 64usize << 10;
+    let mut kept = Vec::new();
+    let mut addresses = Vec::new();
+    for k in 1..=3u8 {
+        addresses.push(api.call_keep_bytes(&mut s.store, &vec![k; size]).await.unwrap());
+        kept.push((size as u32, u64::from(k) * size as u64));
+        for _ in 0..3 {
+            let at = api.call_byte_address(&mut s.store, &vec![0xff; size]).await.unwrap();
+            assert!(!addresses.contains(&at), "a kept list's block {at:#x} was handed out again");
+        }
+    }
+    assert_eq!(api.call_kept(&mut s.store).await.unwrap(), kept);
+
+    // same-bytes returns its argument: the block stays the Go value's. Its
+    // argument gets the block byte-address gave back; the next call does not.
+    let a = vec![0xa5u8; size];
+    let b = vec![0x5au8; size];
+    let at = api.call_byte_address(&mut s.store, &b).await.unwrap();
+    assert_eq!(api.call_same_bytes(&mut s.store, &a).await.unwrap(), a);
+    assert_ne!(api.call_byte_address(&mut s.store, &b).await.unwrap(), at, "same-bytes' argument was recycled");
+}
+
+/// A list whose elements are copied out (records) is recycled as soon as
+/// they are: the next call's list of bytes gets its block.
+#[tokio::test]
+async fn copied_out_lists_are_recycled() {
+    use exports::e2e::memory::api::Point;
+    let (mut s, g) = start().await;
+    let api = g.e2e_memory_api();
+    let points: Vec<Point> = (0..4096).map(|i| Point { x: i, y: -i }).collect();
+    let bytes = vec![3u8; 4096 * 8];
+    let at = api.call_byte_address(&mut s.store, &bytes).await.unwrap();
+    for _ in 0..3 {
+        assert_eq!(api.call_count_points(&mut s.store, &points).await.unwrap(), 4096);
+        assert_eq!(api.call_byte_address(&mut s.store, &bytes).await.unwrap(), at, "the points' block was not recycled");
+    }
+}

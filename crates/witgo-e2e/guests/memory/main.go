@@ -4,10 +4,14 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"sync"
+	"unsafe"
 
+	"e2e/memory/gen/e2e/memory/api"
 	"e2e/memory/gen/e2e/memory/host"
 	"e2e/memory/gen/witgo/abi"
+	"e2e/memory/gen/witgo/wit"
 )
 
 type API struct{}
@@ -103,6 +107,42 @@ func (API) Churn(n uint32) (uint32, uint32) {
 	runtime.KeepAlive(keep)
 	runtime.ReadMemStats(&after)
 	return after.NumGC - before.NumGC, marking
+}
+
+func address[T any](p *T) uint32 { return uint32(uintptr(unsafe.Pointer(p))) }
+
+func (API) ByteAddress(b []byte) uint32 { return address(unsafe.SliceData(b)) }
+
+func (API) StringAddress(s string) uint32 { return address(unsafe.StringData(s)) }
+
+var keptBytes [][]byte
+
+func (API) KeepBytes(b []byte) uint32 {
+	keptBytes = append(keptBytes, b)
+	return address(unsafe.SliceData(b))
+}
+
+func (API) SameBytes(b []byte) []byte { return b }
+
+func (API) Kept() []wit.Tuple2[uint32, uint64] {
+	var out []wit.Tuple2[uint32, uint64]
+	for _, b := range keptBytes {
+		var sum uint64
+		for _, x := range b {
+			sum += uint64(x)
+		}
+		out = append(out, wit.Tuple2[uint32, uint64]{F0: uint32(len(b)), F1: sum})
+	}
+	return out
+}
+
+func (API) CountPoints(ps []api.Point) uint32 { return uint32(len(ps)) }
+
+var gcCycles = []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+
+func (API) Collections() uint64 {
+	metrics.Read(gcCycles)
+	return gcCycles[0].Value.Uint64()
 }
 
 func main() {}
