@@ -44,6 +44,7 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+#[derive(Clone, Copy, Debug)]
 pub enum Contender {
     Witgo,
     Peer,

@@ -230,10 +230,16 @@ fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) ->
 }
 
 /// Cold and warm build times (and the hello component's size) for the
-/// two Go contenders. Cold: a new, empty Go build cache per sample.
+/// two Go contenders. Cold: a new, empty Go build cache per sample. As in
+/// the call rows, samples are taken in rounds, one per contender, and the
+/// contender that goes first alternates between rounds: a cold build
+/// reads the toolchain from disk, and the first build of a round finds
+/// less of it in the page cache (with witgo's samples all taken first,
+/// the cold hello row moved between 0.90 and 1.10).
 fn build_rows(tools: &build::Tools, names: [&String; 2], full: bool, wanted: &dyn Fn(&str) -> bool, table: &mut Table) -> Result<()> {
     let (cold_samples, warm_samples) = if full { (3, 5) } else { (1, 3) };
     let work = std::env::temp_dir().join(format!("witgo-bench-build-{}", std::process::id()));
+    let contenders = [build::Contender::Witgo, build::Contender::Peer];
     for project in build::Project::all() {
         let (cold_row, warm_row) = (format!("build, cold: {}", project.name()), format!("build, warm: {}", project.name()));
         if !wanted(&cold_row) && !wanted(&warm_row) {
@@ -241,33 +247,44 @@ fn build_rows(tools: &build::Tools, names: [&String; 2], full: bool, wanted: &dy
         }
         eprint!("{cold_row} / warm ...");
         let t = Instant::now();
-        for (name, contender) in names.into_iter().zip([build::Contender::Witgo, build::Contender::Peer]) {
-            let prepared = tools.prepare(contender, project, &work)?;
-            let mut cold = Vec::new();
-            let mut size = 0;
-            for i in 0..cold_samples {
-                let cache = work.join(format!("gocache-{i}"));
-                let _ = std::fs::remove_dir_all(&cache);
-                let (took, bytes) = tools.build(&prepared, &cache)?;
-                cold.push(took.as_nanos() as f64);
-                size = bytes;
+        let prepared = contenders.map(|c| tools.prepare(c, project, &work));
+        let prepared: Vec<build::Prepared> = prepared.into_iter().collect::<Result<_>>()?;
+        let cache = |c: usize, round: usize| work.join(format!("gocache-{c}-{round}"));
+        let mut cold = [Vec::new(), Vec::new()];
+        let mut sizes = [0u64; 2];
+        for round in 0..cold_samples {
+            for c in round_order(round) {
+                let _ = std::fs::remove_dir_all(cache(c, round));
+                let (took, bytes) = tools.build(&prepared[c], &cache(c, round))?;
+                cold[c].push(took.as_nanos() as f64);
+                sizes[c] = bytes;
             }
-            let warm_cache = work.join(format!("gocache-{}", cold_samples - 1));
-            let mut warm = Vec::new();
-            for _ in 0..warm_samples {
-                warm.push(tools.build(&prepared, &warm_cache)?.0.as_nanos() as f64);
+        }
+        let mut warm = [Vec::new(), Vec::new()];
+        for round in 0..warm_samples {
+            for c in round_order(round) {
+                warm[c].push(tools.build(&prepared[c], &cache(c, cold_samples - 1))?.0.as_nanos() as f64);
             }
-            for i in 0..cold_samples {
-                let _ = std::fs::remove_dir_all(work.join(format!("gocache-{i}")));
+        }
+        for c in 0..contenders.len() {
+            for round in 0..cold_samples {
+                let _ = std::fs::remove_dir_all(cache(c, round));
             }
-            table.set(&cold_row, Unit::Nanos, name, Measure::of(cold));
-            table.set(&warm_row, Unit::Nanos, name, Measure::of(warm));
-            table.set(&format!("component size, {}", project.name()), Unit::Bytes, name, exact(size as f64));
+            let name = names[c];
+            table.set(&cold_row, Unit::Nanos, name, Measure::of(std::mem::take(&mut cold[c])));
+            table.set(&warm_row, Unit::Nanos, name, Measure::of(std::mem::take(&mut warm[c])));
+            table.set(&format!("component size, {}", project.name()), Unit::Bytes, name, exact(sizes[c] as f64));
         }
         eprintln!(" {:.1?}", t.elapsed());
     }
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
+}
+
+/// The order of the two build contenders in a round: witgo first in even
+/// rounds, the peer first in odd ones.
+fn round_order(round: usize) -> [usize; 2] {
+    if round % 2 == 0 { [0, 1] } else { [1, 0] }
 }
 
 fn exact(v: f64) -> Measure {
