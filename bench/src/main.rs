@@ -91,13 +91,12 @@ fn main() -> Result<()> {
         let row = format!("bindgen: corpus, {} worlds", worlds.len());
         if wanted(&row) {
             eprint!("{row} ...");
-            for (name, generator) in [
-                (&contenders[0].name, bindgen::Generator::Witgo(witgo_cli.clone())),
-                (&contenders[1].name, bindgen::Generator::Peer(peer_cli.clone())),
-            ] {
-                let (ns, ok) = generator.absolute()?.time(&worlds)?;
-                eprint!(" [{name}: {ok} of {} generated]", worlds.len());
-                table.set(&row, Unit::Nanos, name, exact(ns));
+            let generators = [bindgen::Generator::Witgo(witgo_cli.clone()).absolute()?, bindgen::Generator::Peer(peer_cli.clone()).absolute()?];
+            let passes = if args.full { 3 } else { 1 };
+            let timed = bindgen::time_interleaved(&generators, &worlds, passes)?;
+            for (contender, (ns, ok)) in contenders.iter().zip(timed) {
+                eprint!(" [{}: {ok} of {} generated]", contender.name, worlds.len());
+                table.set(&row, Unit::Nanos, &contender.name, Measure::of(ns));
             }
             eprintln!();
         }
