@@ -102,8 +102,9 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
             }
         }
     }
-    out.files.extend(support::files(&opts.import_path, world_has_floats(resolve, world)));
     out.exports_files = userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
+    let packages = support::used_packages(&opts.import_path, out.files.iter().chain(&out.exports_files));
+    out.files.extend(support::files(&opts.import_path, &packages, world_has_floats(resolve, world)));
     Ok(out)
 }
 

@@ -43,9 +43,50 @@ const SOURCES: &[(&str, &str)] = &[
 /// Written only for worlds with floats (see go/abi/format.go, formatFloat).
 const FLOATS_ONLY: &str = "abi/format_float.go";
 
-pub fn files(import_path: &str, world_has_floats: bool) -> Vec<GoFile> {
+/// The support packages.
+const PACKAGES: [&str; 3] = ["abi", "async", "wit"];
+
+/// The support packages `generated` imports, directly or through one
+/// another, and always `abi` (it holds `cabi_realloc`, which every
+/// component exports). Only these are vendored: a world without streams,
+/// futures or async functions gets no `witgo/async`, one without options,
+/// results, tuples or error contexts no `witgo/wit` (fewer files to read,
+/// and fewer to write, which on a slow disk was most of bindgen's time).
+pub fn used_packages<'a>(import_path: &str, generated: impl IntoIterator<Item = &'a GoFile>) -> Vec<&'static str> {
+    let mut used = vec!["abi"];
+    for f in generated {
+        for pkg in PACKAGES {
+            if !used.contains(&pkg) && f.contents.contains(&format!("\"{import_path}/witgo/{pkg}\"")) {
+                used.push(pkg);
+            }
+        }
+    }
+    // The packages' imports of one another, until nothing new turns up.
+    let mut i = 0;
+    while i < used.len() {
+        let pkg = used[i];
+        for (_, contents) in SOURCES.iter().filter(|(path, _)| package_of(path) == pkg) {
+            for dep in PACKAGES {
+                if !used.contains(&dep) && contents.contains(&format!("\"witgo/{dep}\"")) {
+                    used.push(dep);
+                }
+            }
+        }
+        i += 1;
+    }
+    used.sort_unstable();
+    used
+}
+
+fn package_of(path: &str) -> &str {
+    path.split_once('/').map_or(path, |(pkg, _)| pkg)
+}
+
+/// The files of the support packages in `packages` (see `used_packages`).
+pub fn files(import_path: &str, packages: &[&str], world_has_floats: bool) -> Vec<GoFile> {
     SOURCES
         .iter()
+        .filter(|(path, _)| packages.contains(&package_of(path)))
         .filter(|(path, _)| world_has_floats || *path != FLOATS_ONLY)
         .map(|(path, contents)| GoFile {
             path: format!("witgo/{path}"),
@@ -69,9 +110,23 @@ fn rewrite_imports(contents: &str, import_path: &str) -> String {
 mod tests {
     #[test]
     fn float_formatting_is_written_only_for_worlds_with_floats() {
-        let has = |floats| super::files("m", floats).iter().any(|f| f.path == "witgo/abi/format_float.go");
+        let has = |floats| super::files("m", &["abi"], floats).iter().any(|f| f.path == "witgo/abi/format_float.go");
         assert!(has(true));
         assert!(!has(false));
+    }
+
+    #[test]
+    fn only_imported_packages_are_vendored() {
+        let file = |text: &str| crate::GoFile::generated("p/p.wit.go", text);
+        let used = |files: &[crate::GoFile]| super::used_packages("m/gen", files);
+        assert_eq!(used(&[]), ["abi"]);
+        assert_eq!(used(&[file("import \"m/gen/witgo/wit\"")]), ["abi", "wit"]);
+        assert_eq!(used(&[file("import \"m/gen/witgo/async\"")]), ["abi", "async"]);
+        // Another module's witgo packages are not ours.
+        assert_eq!(used(&[file("import \"other/witgo/async\"")]), ["abi"]);
+        let vendored = super::files("m/gen", &["abi", "wit"], true);
+        assert!(vendored.iter().any(|f| f.path.starts_with("witgo/wit/")));
+        assert!(!vendored.iter().any(|f| f.path.starts_with("witgo/async/")));
     }
 
     #[test]
