@@ -1,5 +1,6 @@
-//! The Go support packages from `go/`, vendored into every bindings output
-//! with their import paths rewritten to live under `<out>/witgo/`.
+//! The Go support packages from `go/`, vendored into a bindings output
+//! (those it imports) with their import paths rewritten to live under
+//! `<out>/witgo/`.
 
 use crate::GoFile;
 
