@@ -88,8 +88,8 @@ pub fn time_interleaved(generators: &[Generator], worlds: &[World], passes: usiz
         for (i, w) in worlds.iter().enumerate() {
             for turn in 0..generators.len() {
                 let g = (turn + i + pass) % generators.len();
+                // Fresh: the scratch directory goes after every pass.
                 let out = scratch.join(format!("g{g}-w{i}"));
-                let _ = std::fs::remove_dir_all(&out);
                 std::fs::create_dir_all(&out)?;
                 let t = Instant::now();
                 let status = generators[g].command(w, &out).current_dir(&out).output()?.status;

@@ -47,33 +47,22 @@ const FLOATS_ONLY: &str = "abi/format_float.go";
 /// The support packages.
 const PACKAGES: [&str; 3] = ["abi", "async", "wit"];
 
-/// The support packages `generated` imports, directly or through one
-/// another, and always `abi` (it holds `cabi_realloc`, which every
-/// component exports). Only these are vendored: a world without streams,
-/// futures or async functions gets no `witgo/async`, one without options,
-/// results, tuples or error contexts no `witgo/wit` (fewer files to read,
-/// and fewer to write, which on a slow disk was most of bindgen's time).
+/// The support packages `generated` imports, and always `abi` (it holds
+/// `cabi_realloc`, which every component exports; `async` and `wit` import
+/// nothing else of witgo, which a test checks). Only these are vendored: a
+/// world without streams, futures or async functions gets no
+/// `witgo/async`, one without options, results, tuples or error contexts
+/// no `witgo/wit` (fewer files to write, which on a slow disk was most of
+/// bindgen's time).
 pub fn used_packages<'a>(import_path: &str, generated: impl IntoIterator<Item = &'a GoFile>) -> Vec<&'static str> {
+    let imports = PACKAGES.map(|pkg| format!("\"{import_path}/witgo/{pkg}\""));
     let mut used = vec!["abi"];
     for f in generated {
-        for pkg in PACKAGES {
-            if !used.contains(&pkg) && f.contents.contains(&format!("\"{import_path}/witgo/{pkg}\"")) {
+        for (pkg, import) in PACKAGES.iter().zip(&imports) {
+            if !used.contains(pkg) && f.contents.contains(import.as_str()) {
                 used.push(pkg);
             }
         }
-    }
-    // The packages' imports of one another, until nothing new turns up.
-    let mut i = 0;
-    while i < used.len() {
-        let pkg = used[i];
-        for (_, contents) in SOURCES.iter().filter(|(path, _)| package_of(path) == pkg) {
-            for dep in PACKAGES {
-                if !used.contains(&dep) && contents.contains(&format!("\"witgo/{dep}\"")) {
-                    used.push(dep);
-                }
-            }
-        }
-        i += 1;
     }
     used.sort_unstable();
     used
@@ -102,7 +91,7 @@ pub fn files(import_path: &str, packages: &[&str], world_has_floats: bool) -> Ve
 /// Points the support packages' imports of each other (`"witgo/abi"`) at
 /// their vendored copies; error texts such as `"witgo/async: ..."` stay.
 fn rewrite_imports(contents: &str, import_path: &str) -> String {
-    ["abi", "async", "wit"].iter().fold(contents.to_string(), |text, pkg| {
+    PACKAGES.iter().fold(contents.to_string(), |text, pkg| {
         text.replace(&format!("\"witgo/{pkg}\""), &format!("\"{import_path}/witgo/{pkg}\""))
     })
 }
@@ -128,6 +117,17 @@ mod tests {
         let vendored = super::files("m/gen", &["abi", "wit"], true);
         assert!(vendored.iter().any(|f| f.path.starts_with("witgo/wit/")));
         assert!(!vendored.iter().any(|f| f.path.starts_with("witgo/async/")));
+    }
+
+    #[test]
+    fn support_packages_import_only_abi_of_witgo() {
+        // used_packages relies on it: vendoring abi always covers every
+        // dependency between support packages.
+        for (path, contents) in super::SOURCES {
+            for pkg in ["async", "wit"] {
+                assert!(!contents.contains(&format!("\"witgo/{pkg}\"")), "{path} imports witgo/{pkg}");
+            }
+        }
     }
 
     #[test]
