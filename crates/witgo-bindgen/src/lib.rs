@@ -7,6 +7,7 @@ mod decls;
 mod format;
 mod funcs;
 mod gofile;
+mod gomerge;
 mod gotypes;
 mod names;
 mod plan;
@@ -50,8 +51,8 @@ pub struct Options {
 pub struct GoFile {
     pub path: String,
     pub contents: String,
-    /// Already gofmt-clean (the vendored support packages, checked by a
-    /// test): writers need not run gofmt on it.
+    /// Already gofmt-clean (the vendored support packages and the
+    /// wasm-import files, checked by tests): writers need not run gofmt on it.
     pub formatted: bool,
 }
 
@@ -59,6 +60,11 @@ impl GoFile {
     /// Generated code, for gofmt to lay out.
     pub fn generated(path: impl Into<String>, contents: impl Into<String>) -> GoFile {
         GoFile { path: path.into(), contents: contents.into(), formatted: false }
+    }
+
+    /// Code that is gofmt-clean as it stands.
+    pub fn formatted(path: impl Into<String>, contents: impl Into<String>) -> GoFile {
+        GoFile { path: path.into(), contents: contents.into(), formatted: true }
     }
 }
 
@@ -97,8 +103,8 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
             let (main, wasm) = file.finish_split();
             out.files.push(GoFile::generated(format!("{base}.wit.go"), main));
             if let Some((wasm, other)) = wasm {
-                out.files.push(GoFile::generated(format!("{base}.wit_wasm.go"), wasm));
-                out.files.push(GoFile::generated(format!("{base}.wit_other.go"), other));
+                out.files.push(GoFile::formatted(format!("{base}.wit_wasm.go"), wasm));
+                out.files.push(GoFile::formatted(format!("{base}.wit_other.go"), other));
             }
         }
     }

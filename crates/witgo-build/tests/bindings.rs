@@ -256,7 +256,8 @@ fn files_marked_formatted_are_gofmt_clean() {
         fs::write(&path, &f.contents).unwrap();
         marked.push(path);
     }
-    assert!(marked.len() > 20, "only {} files marked formatted", marked.len());
+    // abi and async, joined by build constraint (see witgo-bindgen's support.rs).
+    assert!(marked.len() >= 9, "only {} files marked formatted", marked.len());
     let out = std::process::Command::new(&go.gofmt).arg("-l").args(&marked).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "", "files gofmt would change");
