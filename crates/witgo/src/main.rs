@@ -260,7 +260,7 @@ fn bindgen(a: BindgenArgs) -> Result<ExitCode> {
     }
     println!(
         "generated {} files for {} in {} (import path {}, exports package `{}` in {})",
-        r.files.written.len(),
+        r.files.written.len() + r.files.unchanged.len(),
         r.world,
         r.out_dir.display(),
         r.import_path,
