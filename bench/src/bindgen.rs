@@ -74,13 +74,19 @@ impl Generator {
 }
 
 /// For each generator, the wall time (ns) of each of `passes` passes over
-/// every world, and how many worlds it generated. The generators take
+/// every world, writing under the directory `under`, and how many worlds
+/// it generated. The generators take
 /// turns world by world, the one going first alternating, so that the
 /// machine's speed drifting during a pass (a shared VM's does, by 10%
 /// and more within seconds) weighs on both alike: run one after the
 /// other, the row moved between 0.90 and 1.73.
-pub fn time_interleaved(generators: &[Generator], worlds: &[World], passes: usize) -> Result<Vec<(Vec<f64>, usize)>> {
-    let scratch = std::env::temp_dir().join(format!("witgo-bench-bindgen-{}", std::process::id()));
+pub fn time_interleaved(
+    generators: &[Generator],
+    worlds: &[World],
+    passes: usize,
+    under: &Path,
+) -> Result<Vec<(Vec<f64>, usize)>> {
+    let scratch = under.join(format!("witgo-bench-bindgen-{}", std::process::id()));
     let mut results: Vec<(Vec<f64>, usize)> = vec![(Vec::with_capacity(passes), 0); generators.len()];
     for pass in 0..passes {
         let mut took = vec![0f64; generators.len()];
@@ -104,4 +110,16 @@ pub fn time_interleaved(generators: &[Generator], worlds: &[World], passes: usiz
         let _ = std::fs::remove_dir_all(&scratch);
     }
     Ok(results)
+}
+
+/// A directory in memory (tmpfs) to write into, if the machine has one: the
+/// disk's cost per file created moves by 5x from minute to minute on a
+/// shared VM, and it counts the files each generator writes more than the
+/// work of generating them.
+pub fn memory_dir() -> Option<PathBuf> {
+    let shm = Path::new("/dev/shm");
+    let probe = shm.join(format!("witgo-bench-probe-{}", std::process::id()));
+    std::fs::create_dir(&probe).ok()?;
+    std::fs::remove_dir(&probe).ok()?;
+    Some(shm.to_path_buf())
 }

@@ -88,12 +88,15 @@ fn main() -> Result<()> {
 
     if let (Some(corpus), Some(witgo_cli), Some(peer_cli)) = (&args.corpus, &args.witgo_cli, &args.peer_cli) {
         let worlds = bindgen::corpus_worlds(corpus)?;
-        let row = format!("bindgen: corpus, {} worlds", worlds.len());
-        if wanted(&row) {
+        let generators = [bindgen::Generator::Witgo(witgo_cli.clone()).absolute()?, bindgen::Generator::Peer(peer_cli.clone()).absolute()?];
+        let passes = if args.full { 3 } else { 1 };
+        let on_disk = format!("bindgen: corpus, {} worlds", worlds.len());
+        let in_memory = format!("bindgen: corpus, {} worlds, on tmpfs", worlds.len());
+        let places = [(on_disk, Some(std::env::temp_dir())), (in_memory, bindgen::memory_dir())];
+        for (row, under) in places {
+            let Some(under) = under.filter(|_| wanted(&row)) else { continue };
             eprint!("{row} ...");
-            let generators = [bindgen::Generator::Witgo(witgo_cli.clone()).absolute()?, bindgen::Generator::Peer(peer_cli.clone()).absolute()?];
-            let passes = if args.full { 3 } else { 1 };
-            let timed = bindgen::time_interleaved(&generators, &worlds, passes)?;
+            let timed = bindgen::time_interleaved(&generators, &worlds, passes, &under)?;
             for (contender, (ns, ok)) in contenders.iter().zip(timed) {
                 eprint!(" [{}: {ok} of {} generated]", contender.name, worlds.len());
                 table.set(&row, Unit::Nanos, &contender.name, Measure::of(ns));
