@@ -197,7 +197,7 @@ pub fn gofmt_files(gofmt: &Path, files: &[(&Path, &str)]) -> Result<Vec<String>>
     Ok(formatted)
 }
 
-/// Replaces the contents of the file at `path`, which this run created,
+/// Replaces the contents of the file at `path`, which this run wrote,
 /// without truncating it to zero first: ext4 flushes a file truncated to
 /// zero and rewritten when it is closed (its `auto_da_alloc`), which made
 /// rewriting cost more than creating.
