@@ -75,11 +75,10 @@ impl Generator {
 
 /// For each generator, the wall time (ns) of each of `passes` passes over
 /// every world, writing under the directory `under`, and how many worlds
-/// it generated. The generators take
-/// turns world by world, the one going first alternating, so that the
-/// machine's speed drifting during a pass (a shared VM's does, by 10%
-/// and more within seconds) weighs on both alike: run one after the
-/// other, the row moved between 0.90 and 1.73.
+/// it generated. The generators take turns world by world, the one going
+/// first alternating, so that the machine's speed drifting during a pass
+/// (a shared VM's does, by 10% and more within seconds) weighs on both
+/// alike: run one after the other, the row moved between 0.90 and 1.73.
 pub fn time_interleaved(
     generators: &[Generator],
     worlds: &[World],

@@ -16,6 +16,8 @@ use anyhow::{Result, bail};
 /// A Go source file split at the boundaries merging cares about.
 #[derive(Debug, PartialEq, Eq)]
 pub struct GoSource<'a> {
+    /// The whole file.
+    pub text: &'a str,
     /// The `//go:build` line, if any.
     pub build: Option<&'a str>,
     /// The package doc comment (the comment lines right above `package`).
@@ -89,7 +91,7 @@ pub fn parse(text: &str) -> Result<GoSource<'_>> {
     if body.lines().any(|l| l.starts_with("import ") || l.starts_with("package ")) {
         bail!("an import or package clause after the declarations began");
     }
-    Ok(GoSource { build, doc, package, imports, body })
+    Ok(GoSource { text, build, doc, package, imports, body })
 }
 
 fn next_line(text: &str) -> Option<(&str, &str)> {

@@ -125,9 +125,7 @@ fn joined(pkg: &str, sources: &[(&'static str, &'static str)]) -> Vec<(String, S
             .and_then(|name| gomerge::merge(&header, &files).ok().map(|text| (name, text)));
         match merged {
             Some(file) => out.push(file),
-            None => out.extend(
-                files.iter().map(|(name, _)| (name.to_string(), contents_of(sources, name).to_string())),
-            ),
+            None => out.extend(files.iter().map(|(name, src)| (name.to_string(), src.text.to_string()))),
         }
     }
     out
@@ -139,10 +137,6 @@ fn common_suffix<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str
     let suffix = |name: &'a str| name.strip_suffix(".go")?.rsplit_once('_').map(|(_, s)| s);
     let first = suffix(names.next()?)?;
     names.all(|n| suffix(n) == Some(first)).then_some(first)
-}
-
-fn contents_of<'a>(sources: &[(&str, &'a str)], name: &str) -> &'a str {
-    sources.iter().find(|(n, _)| *n == name).map_or("", |(_, c)| c)
 }
 
 /// Points the support packages' imports of each other (`"witgo/abi"`) at

@@ -162,7 +162,7 @@ pub fn write_bindings(
 /// process per 200 files, rewriting in place each file gofmt changes, and
 /// returns each file's formatted text. A gofmt failure means the generator
 /// wrote invalid Go.
-pub fn gofmt_files(gofmt: &Path, files: &[(&Path, &str)]) -> Result<Vec<String>> {
+fn gofmt_files(gofmt: &Path, files: &[(&Path, &str)]) -> Result<Vec<String>> {
     if files.is_empty() {
         return Ok(Vec::new());
     }
