@@ -30,7 +30,7 @@ func contextSet(value uint32)
 //go:wasmimport $root [subtask-drop]
 func subtaskDrop(subtask uint32)
 
-//go:wasmimport $root [async-lower][subtask-cancel]
+//go:wasmimport $root [subtask-cancel]
 func subtaskCancel(subtask uint32) uint32
 
 //go:wasmimport $root [backpressure-inc]
@@ -54,7 +54,7 @@ func unitStreamRead(end uint32, buf unsafe.Pointer, n uint32) uint32
 //go:wasmimport $root [async-lower][stream-write-unit]
 func unitStreamWrite(end uint32, buf unsafe.Pointer, n uint32) uint32
 
-//go:wasmimport $root [async-lower][stream-cancel-read-unit]
+//go:wasmimport $root [stream-cancel-read-unit]
 func unitStreamCancelRead(end uint32) uint32
 
 //go:wasmimport $root [stream-drop-readable-unit]

@@ -170,11 +170,11 @@ func awaitCopy(ctx context.Context, end, status uint32, cancel func(uint32) uint
 	if ev, ok := pending(w); ok {
 		return ev.payload
 	}
-	if r := cancel(end); r != blocked {
-		return r
-	}
-	ev, _ = w.next(ctx)
-	return ev.payload
+	// The synchronous cancel (the base async feature set has no other)
+	// returns the copy's final status, taken from the end itself: the
+	// end must leave its waitable set first, or the host traps.
+	waitableJoin(end, 0)
+	return cancel(end)
 }
 
 // heapBuf returns n zeroed bytes of collector-owned heap memory: the host

@@ -48,10 +48,7 @@ type waiter struct {
 	events  chan event
 	onEvent func(event)
 	owner   *task // whose waitable set handle is joined to; nil: none
-	// cancelling: the executor cancelled this subtask and waits for the
-	// host to confirm; its task does not exit before that.
-	cancelling bool
-	isTimer    bool
+	isTimer bool
 
 	// The task context this waiter's goroutine waits with, which puts a
 	// cancelWake in events when it is cancelled (see next); linked through
@@ -285,7 +282,8 @@ func (t *task) drive() uint32 {
 	switch {
 	case len(yielders) > 0:
 		return callbackYield
-	case leaving && t.exitUnlessCancelling():
+	case leaving:
+		t.exit()
 		return callbackExit
 	default:
 		return callbackWait | t.waitableSet()<<4
@@ -406,20 +404,11 @@ func (t *task) deliver(code, handle, payload uint32) {
 	}
 }
 
-// exitUnlessCancelling exits t unless a subtask in its set is being
-// cancelled (its event is still to come); it reports whether t exited.
-func (t *task) exitUnlessCancelling() bool {
+// exit ends t, which has returned.
+func (t *task) exit() {
 	mu.Lock()
 	defer mu.Unlock()
-	if len(t.members) > 0 {
-		for _, w := range t.members {
-			if w.cancelling {
-				return false
-			}
-		}
-	}
 	t.exitLocked()
-	return true
 }
 
 // exitLocked ends a task that has returned: what its goroutines still wait
@@ -427,9 +416,9 @@ func (t *task) exitUnlessCancelling() bool {
 func (t *task) exitLocked() {
 	if t.wakeRead != 0 {
 		if t.wakeArmed {
-			if unitStreamCancelRead(t.wakeRead) == blocked {
-				panic("witgo/async: cancelling a wake-up read blocked")
-			}
+			// The synchronous cancel needs the end out of its set.
+			waitableJoin(t.wakeRead, 0)
+			unitStreamCancelRead(t.wakeRead)
 		}
 		delete(t.members, t.wakeRead)
 		unitStreamDropReadable(t.wakeRead)
@@ -664,18 +653,19 @@ func endTimer(w *waiter, deadline int64) {
 
 func cancelTimers() {
 	for _, w := range append([]*waiter(nil), timers...) {
-		if w.cancelling {
-			continue
-		}
-		switch subtaskCancel(w.handle) {
-		case blocked:
-			// Its event ends it; its task waits for that before exiting.
-			w.cancelling = true
-		default:
-			endTimer(w, timerDeadline)
-		}
+		cancelSubtask(w.handle)
+		endTimer(w, timerDeadline)
 	}
 	timerDeadline = 0
+}
+
+// cancelSubtask cancels subtask h and returns how it ended. The base async
+// feature set, which every standard host enables, has only the synchronous
+// subtask.cancel: it returns once the callee has settled (a host call
+// settles at once), and the subtask must first leave its waitable set.
+func cancelSubtask(h uint32) uint32 {
+	waitableJoin(h, 0)
+	return subtaskCancel(h)
 }
 
 // Await waits for the subtask of an async-lowered import call, given the
@@ -699,10 +689,8 @@ func Await(ctx context.Context, status uint32) bool {
 			// An event already delivered wins over the cancellation: the
 			// host traps a cancel of a subtask whose result it reported.
 			state = final
-		} else if r := subtaskCancel(h); r != blocked {
-			state = r
 		} else {
-			continue // the subtask's event tells how it ended
+			state = cancelSubtask(h)
 		}
 		switch state {
 		case subtaskReturned:

@@ -529,8 +529,10 @@ impl FuncCx<'_> {
             ("new", Some(StreamIntrinsic::New), Some(FutureIntrinsic::New), false, "", Some("uint64")),
             ("read", Some(StreamIntrinsic::Read), Some(FutureIntrinsic::Read), true, copy_params, Some("uint32")),
             ("write", Some(StreamIntrinsic::Write), Some(FutureIntrinsic::Write), true, copy_params, Some("uint32")),
-            ("cancel_read", Some(StreamIntrinsic::CancelRead), Some(FutureIntrinsic::CancelRead), true, "end uint32", Some("uint32")),
-            ("cancel_write", Some(StreamIntrinsic::CancelWrite), Some(FutureIntrinsic::CancelWrite), true, "end uint32", Some("uint32")),
+            // Cancels are synchronous: their async forms belong to the optional
+            // "more async builtins" feature that standard hosts leave off.
+            ("cancel_read", Some(StreamIntrinsic::CancelRead), Some(FutureIntrinsic::CancelRead), false, "end uint32", Some("uint32")),
+            ("cancel_write", Some(StreamIntrinsic::CancelWrite), Some(FutureIntrinsic::CancelWrite), false, "end uint32", Some("uint32")),
             ("drop_readable", Some(StreamIntrinsic::DropReadable), Some(FutureIntrinsic::DropReadable), false, "end uint32", None),
             ("drop_writable", Some(StreamIntrinsic::DropWritable), Some(FutureIntrinsic::DropWritable), false, "end uint32", None),
         ];

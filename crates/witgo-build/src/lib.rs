@@ -50,7 +50,7 @@ pub use bindings::{
 pub use componentize::{componentize, embed_wit, encode_component};
 pub use gobuild::{GoBuildOptions, GoBuildOutput, go_build};
 pub use toolchain::{GoSource, GoToolchain, GoVersion, MIN_GO};
-pub use validate::{validate_component, validate_core};
+pub use validate::{OptionalFeature, validate_component, validate_component_for, validate_core, world_features};
 pub use wit::{LoadedWit, load_wit, load_wit_sources, select_world};
 
 /// What `witgo bindgen` needs.
@@ -292,6 +292,9 @@ pub struct BuildReport {
     pub core_size: u64,
     /// The world built for (`ns:pkg/world`).
     pub world: String,
+    /// Optional component-model features the world's types need, which a
+    /// host must turn on to run the component (`-W <name>`).
+    pub needs_features: Vec<OptionalFeature>,
     pub go: GoToolchain,
     pub bindings: BindingsStatus,
     /// `go build`'s stderr when it succeeded (warnings), possibly empty.
@@ -317,7 +320,7 @@ pub fn componentize_core(wit: &Path, worlds: &[String], core: Vec<u8>, strip: bo
     if strip {
         component = strip::strip_debug_sections(&component)?;
     }
-    validate_component(&component)?;
+    validate_component_for(&component, &resolve, world)?;
     Ok(component)
 }
 
@@ -456,7 +459,7 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             step("componentize", t);
 
             let t = Instant::now();
-            validate_component(&component)?;
+            validate_component_for(&component, &plan.loaded.resolve, plan.world)?;
             step("validate component", t);
             build_dir.remember_component(&embedded, &shape, &component);
             component
@@ -478,6 +481,7 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
         size: component.len() as u64,
         core_size,
         world: plan.world_name(),
+        needs_features: world_features(&plan.loaded.resolve, plan.world),
         go,
         bindings,
         go_stderr: built.stderr,

@@ -64,9 +64,18 @@ fn build(case: &str) -> PathBuf {
     out
 }
 
+/// The engine every test uses: what a default-configured Wasmtime CLI
+/// enables, plus the optional features that WIT types themselves need
+/// (error-context, maps, fixed-length lists), which some guests' worlds use.
+/// Never the optional async built-ins: witgo must not need them.
+pub fn engine() -> wasmtime::Engine {
+    let features = witgo_host::Features { error_context: true, map: true, fixed_length_lists: true, ..Default::default() };
+    witgo_host::engine_with(features).unwrap()
+}
+
 /// The compiled component of guest `case` (built first if needed).
 pub fn component(case: &str) -> Component {
-    let engine = witgo_host::engine().unwrap();
+    let engine = engine();
     let path = guest(case);
     witgo_host::load_component(&engine, &path, Some(&out_dir().join("cache")))
         .unwrap_or_else(|e| panic!("loading guest {case}: {e:#}"))
@@ -97,14 +106,14 @@ pub fn composed(root: &str, with: &[&str]) -> Component {
             })
             .clone()
     };
-    let engine = witgo_host::engine().unwrap();
+    let engine = engine();
     witgo_host::load_component(&engine, &path, Some(&out_dir().join("cache")))
         .unwrap_or_else(|e| panic!("loading {name}: {e:#}"))
 }
 
 /// A linker with WASI; tests add their own imports.
 pub fn linker<T: Send + 'static>() -> Linker<HostCtx<E2e<T>>> {
-    witgo_host::wasi_linker(&witgo_host::engine().unwrap()).unwrap()
+    witgo_host::wasi_linker(&engine()).unwrap()
 }
 
 /// The store data of every test: the test's own recorder `rec` plus the
@@ -161,7 +170,7 @@ impl<T: Send + 'static> Session<T> {
         let mut b = WasiCtx::builder();
         b.arg("guest").stdout(stdout.clone()).stderr(stderr.clone());
         let ctx = HostCtx::from_wasi(b.build(), E2e { rec, mem: MemWatch::default() });
-        let mut store = Store::new(&witgo_host::engine().unwrap(), ctx);
+        let mut store = Store::new(&engine(), ctx);
         store.limiter(|ctx| &mut ctx.data.mem);
         Session { store, stdout, stderr }
     }

@@ -44,7 +44,7 @@ struct Guest {
 
 impl Guest {
     async fn new(case: &Case, path: &std::path::Path) -> Result<Guest> {
-        let engine = witgo_e2e::witgo_host::engine()?;
+        let engine = witgo_e2e::engine();
         let component = witgo_e2e::witgo_host::load_component(&engine, path, Some(&out_dir().join("cache")))?;
         let received: Received = Arc::default();
         let mut linker = linker::<()>();

@@ -69,7 +69,7 @@ pub fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) ->
     }
 
     let component = Component::new(engine, &bytes)
-        .map_err(anyhow::Error::from)
+        .map_err(|e| crate::engine::explain_missing_feature(e.into()))
         .with_context(|| format!("cannot compile component {}", path.display()))?;
     if let Some(entry) = &entry {
         // Best effort: a read-only or full disk only costs the next run a recompile.

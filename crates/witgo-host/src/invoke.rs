@@ -11,7 +11,7 @@ use wasmtime::component::{Component, Linker, Type, Val};
 use crate::error::{exit_code, guest_error};
 use crate::exports::{ExportedFunc, resolve_function};
 use crate::run::{instantiate_error, program_name};
-use crate::{HostCtx, RunOptions, engine, load_component, wasi_linker};
+use crate::{HostCtx, RunOptions, engine_with, load_component, wasi_linker};
 
 const EXPECTED: &str = "expected a function call such as `add(1, 2)`, \
     `example:calc/ops#add(1, 2)` or `ops.add(1, 2)`";
@@ -31,7 +31,7 @@ pub fn invoke(component: &Path, call: &str, opts: &RunOptions) -> Result<String>
 
 /// The async form of [`invoke`].
 pub async fn invoke_async(component: &Path, call: &str, opts: &RunOptions) -> Result<String> {
-    let engine = engine()?;
+    let engine = engine_with(opts.features)?;
     let loaded = load_component(&engine, component, opts.cache_dir.as_deref())?;
     let linker = wasi_linker::<()>(&engine)?;
     let ctx = HostCtx::from_options(&program_name(component), opts, ())?;

@@ -2,7 +2,8 @@
 //! 0.3 (plus wasi:http), from the command line (`run`, `invoke`) or from Rust
 //! tests that link their own host imports next to WASI.
 //!
-//! - [`engine`]: the shared engine, with the component-model async features on.
+//! - [`engine`]: the shared engine, with the features a default Wasmtime CLI
+//!   enables ([`engine_with`] adds optional [`Features`]).
 //! - [`load_component`]: compile a component, through an on-disk cache.
 //! - [`HostCtx`], [`add_wasi_to_linker`]: the store state and linker setup.
 //! - [`run`] / [`run_component`]: call `wasi:cli/run` and get an exit code.
@@ -24,7 +25,7 @@ mod stderr_tail;
 
 pub use cache::{cache_key, default_cache_dir, load_component};
 pub use ctx::{HostCtx, wasi_builder};
-pub use engine::{WASMTIME_VERSION, config, engine};
+pub use engine::{Features, WASMTIME_VERSION, config, config_with, engine, engine_with};
 pub use exports::{ExportedFunc, exported_functions, func_type_text, resolve_function, type_text};
 pub use invoke::{Call, invoke, invoke_async, invoke_component, parse_call};
 pub use linker::{add_wasi_to_linker, wasi_linker};

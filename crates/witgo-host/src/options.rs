@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::Features;
+
 /// Options for [`run`](crate::run) and [`invoke`](crate::invoke).
 ///
 /// Standard input, output and error are always inherited from this process.
@@ -19,4 +21,6 @@ pub struct RunOptions {
     pub preopens: Vec<(PathBuf, String)>,
     /// Compiled-component cache; `None` means [`default_cache_dir`](crate::default_cache_dir).
     pub cache_dir: Option<PathBuf>,
+    /// Optional component-model features beyond a standard host's defaults.
+    pub features: Features,
 }

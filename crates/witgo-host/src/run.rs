@@ -8,7 +8,7 @@ use wasmtime::{Engine, Store};
 
 use crate::error::{exit_code, guest_error};
 use crate::exports::{ExportedFunc, available, exported_functions};
-use crate::{HostCtx, RunOptions, engine, load_component, wasi_linker};
+use crate::{HostCtx, RunOptions, engine_with, load_component, wasi_linker};
 
 /// Runs a component that exports `wasi:cli/run` (0.2.x or 0.3.x) like a program:
 /// stdio inherited, `argv[0]` the component's file name, then `opts.args`.
@@ -27,7 +27,7 @@ pub fn run(component: &Path, opts: &RunOptions) -> Result<i32> {
 
 /// The async form of [`run`].
 pub async fn run_async(component: &Path, opts: &RunOptions) -> Result<i32> {
-    let engine = engine()?;
+    let engine = engine_with(opts.features)?;
     let loaded = load_component(&engine, component, opts.cache_dir.as_deref())?;
     let linker = wasi_linker::<()>(&engine)?;
     let ctx = HostCtx::from_options(&program_name(component), opts, ())?;

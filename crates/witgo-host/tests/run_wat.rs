@@ -89,3 +89,23 @@ fn missing_imports_name_what_is_provided() {
 fn wat_module() -> Vec<u8> {
     b"\0asm\x01\0\0\0".to_vec()
 }
+
+/// Optional component-model features are off, as on a default-configured
+/// Wasmtime CLI: a component that needs one is refused with the `-W` flag
+/// that accepts it, and runs once the feature is turned on.
+#[test]
+fn optional_features_are_off_until_asked_for() {
+    // A p2 program that also defines (and never calls) error-context.drop.
+    let program = common::p2_program("(i32.const 0)").replacen(
+        "(component",
+        "(component\n  (core func $unused_ecd (canon error-context.drop))",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(dir.path(), "ec.wat", &program);
+    let err = format!("{:#}", run(&path, &common::options()).unwrap_err());
+    assert!(err.contains("-W component-model-error-context"), "{err}");
+    let mut opts = common::options();
+    opts.features.apply("component-model-error-context").unwrap();
+    assert_eq!(run(&path, &opts).unwrap(), 0);
+}

@@ -181,6 +181,12 @@ struct RunArgs {
     /// 'ns:pkg/iface#f("x")'; arguments are WAVE values. Prints the result.
     #[arg(long, value_name = "CALL")]
     invoke: Option<String>,
+    /// Turn on an optional component-model feature, as `wasmtime -W` does:
+    /// component-model-error-context, -map, -fixed-length-lists,
+    /// -more-async-builtins or -async-stackful (`NAME=n` turns it off again).
+    /// By default witgo enables what a default Wasmtime CLI enables.
+    #[arg(short = 'W', value_name = "FEATURE[=y|n]")]
+    wasm_features: Vec<String>,
     /// The component.
     component: PathBuf,
     /// Arguments for the program (after argv[0]).
@@ -314,6 +320,13 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
             eprintln!("  {step:<20} {}{note}", duration(*d));
         }
     }
+    if !r.needs_features.is_empty() {
+        let flags: Vec<String> = r.needs_features.iter().map(|f| format!("-W {}", f.wasmtime_name())).collect();
+        eprintln!(
+            "note: the world's types need optional component-model features; run the component with {}",
+            flags.join(" ")
+        );
+    }
     if let Some(tmp) = &r.temp_dir {
         eprintln!("kept temporary files in {}", tmp.display());
     }
@@ -336,6 +349,9 @@ fn run(a: RunArgs) -> Result<ExitCode> {
     }
     for d in &a.dirs {
         opts.preopens.push(parse_dir(d)?);
+    }
+    for w in &a.wasm_features {
+        opts.features.apply(w)?;
     }
     if !a.component.is_file() {
         bail!("{}: no such file", a.component.display());
