@@ -1,9 +1,6 @@
 package abi
 
-import (
-	"runtime"
-	"unsafe"
-)
+import "unsafe"
 
 // This package imports neither fmt nor reflect: every component links it,
 // and they would bring their dependencies' initialisation (os opening its
@@ -13,10 +10,10 @@ import (
 // Handle is the state of one imported resource handle held by a Go value.
 // The zero Handle is closed.
 type Handle struct {
-	handle  int32
-	owned   bool
-	drop    func(int32)
-	cleanup runtime.Cleanup
+	handle int32
+	owned  bool
+	drop   func(int32)
+	guard  Guard // drops the handle if the value is forgotten
 }
 
 // Own records that obj holds the owned handle h; drop runs if obj becomes
@@ -26,7 +23,7 @@ func Own[T any](obj *T, state *Handle, h int32, drop func(int32)) {
 	state.handle = h
 	state.owned = true
 	state.drop = drop
-	state.cleanup = runtime.AddCleanup(obj, drop, h)
+	state.guard = GuardHandle(obj, drop, h)
 }
 
 // Borrowed records a borrowed handle: the Go value may use it only during the
@@ -55,7 +52,7 @@ func (s *Handle) Take(resource string) int32 {
 		panic("witgo: cannot pass a borrowed " + resource + " resource where ownership is required")
 	}
 	h := s.handle
-	s.cleanup.Stop()
+	s.guard.Release()
 	s.handle, s.owned = 0, false
 	return h
 }
@@ -67,9 +64,7 @@ func (s *Handle) Close() {
 		return
 	}
 	h := s.handle
-	if s.owned {
-		s.cleanup.Stop()
-	}
+	s.guard.Release()
 	s.handle, s.owned = 0, false
 	s.drop(h)
 }

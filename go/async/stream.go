@@ -203,6 +203,7 @@ type StreamReader[T any] struct {
 	local  *unbound[StreamOps[T]] // made by NewStream, not passed on yet
 	ended  bool                   // the writer dropped its end
 	buf    scratch
+	guard  abi.Guard // drops handle if the reader is forgotten
 }
 
 // StreamWriter is the writable end of a stream<T>.
@@ -213,7 +214,17 @@ type StreamWriter[T any] struct {
 	gone   bool                   // the reader dropped its end
 	closed bool
 	buf    scratch
+	guard  abi.Guard // drops handle if the writer is forgotten
 }
+
+// An end that becomes unreachable without Close is dropped by a cleanup,
+// as a forgotten resource handle is: the host's side of a stream or
+// future (a response body, a pending trailer) would otherwise live as long
+// as the instance. No copy can be pending then: a goroutine waiting for
+// one holds the end. Cleanups run on a goroutine of their own, inside some
+// call into this component like any goroutine, and a drop never blocks.
+// The writable end of a future has none: dropping it before its value was
+// written traps (see FutureWriter.Close).
 
 // scratch is an end's reusable heap buffer (one copy at a time per end).
 type scratch struct {
@@ -240,7 +251,9 @@ func NewStream[T any]() (w *StreamWriter[T], r *StreamReader[T]) {
 // LiftStreamReader wraps a readable-end handle received from the other
 // side as a stream of the type ops are for (generated bindings call it).
 func LiftStreamReader[T any](h int32, ops *StreamOps[T]) *StreamReader[T] {
-	return &StreamReader[T]{ops: ops, handle: uint32(h)}
+	r := &StreamReader[T]{ops: ops, handle: uint32(h)}
+	r.guard = abi.GuardHandle(r, ops.DropReadable, uint32(h))
+	return r
 }
 
 // TakeHandleFor gives the end away to the other side as a stream of the
@@ -265,6 +278,7 @@ func (r *StreamReader[T]) TakeHandle() int32 {
 	if h == 0 {
 		panic("witgo/async: stream reader used after it was closed or passed on")
 	}
+	r.guard.Release()
 	r.handle = 0
 	return int32(h)
 }
@@ -348,6 +362,7 @@ func (r *StreamReader[T]) Close() error {
 		return nil
 	}
 	if r.handle != 0 {
+		r.guard.Release()
 		r.ops.DropReadable(r.handle)
 		r.handle = 0
 	}
@@ -457,6 +472,9 @@ func (w *StreamWriter[T]) settle(u *unbound[StreamOps[T]]) {
 	w.local = nil
 	w.ops, w.handle = u.settled()
 	w.gone = w.handle == 0
+	if !w.gone && !w.closed {
+		w.guard = abi.GuardHandle(w, w.ops.DropWritable, w.handle)
+	}
 }
 
 // Close drops the writable end: the reader sees io.EOF after the rest.
@@ -473,6 +491,7 @@ func (w *StreamWriter[T]) Close() error {
 		w.settle(u)
 	}
 	if w.handle != 0 {
+		w.guard.Release()
 		w.ops.DropWritable(w.handle)
 		w.handle = 0
 	}
@@ -572,6 +591,7 @@ type FutureReader[T any] struct {
 	ops    *FutureOps[T]
 	handle uint32
 	local  *unbound[FutureOps[T]] // made by NewFuture, not passed on yet
+	guard  abi.Guard              // drops handle if the reader is forgotten
 }
 
 // FutureWriter is the writable end of a future<T>.
@@ -595,7 +615,9 @@ func NewFuture[T any]() (w *FutureWriter[T], r *FutureReader[T]) {
 // LiftFutureReader wraps a readable-end handle received from the other
 // side as a future of the type ops are for (generated bindings call it).
 func LiftFutureReader[T any](h int32, ops *FutureOps[T]) *FutureReader[T] {
-	return &FutureReader[T]{ops: ops, handle: uint32(h)}
+	r := &FutureReader[T]{ops: ops, handle: uint32(h)}
+	r.guard = abi.GuardHandle(r, ops.DropReadable, uint32(h))
+	return r
 }
 
 // TakeHandleFor gives the end away to the other side as a future of the
@@ -620,6 +642,7 @@ func (r *FutureReader[T]) TakeHandle() int32 {
 	if h == 0 {
 		panic("witgo/async: future reader used after it was read, closed or passed on")
 	}
+	r.guard.Release()
 	r.handle = 0
 	return int32(h)
 }
@@ -663,6 +686,7 @@ func (r *FutureReader[T]) Close() error {
 		return nil
 	}
 	if r.handle != 0 {
+		r.guard.Release()
 		r.ops.DropReadable(r.handle)
 		r.handle = 0
 	}

@@ -310,6 +310,12 @@ func (API) ReadFuture(ctx context.Context, f *async.FutureReader[uint32]) string
 
 func (API) DropFuture(ctx context.Context, f *async.FutureReader[uint32]) { f.Close() }
 
+func (API) ForgetEnds(ctx context.Context, s *async.StreamReader[uint8], f *async.FutureReader[uint32], n uint64) {
+	if _, err := host.Produce(ctx, n); err != nil {
+		panic(err)
+	}
+}
+
 func (API) CloseUnwritten(ctx context.Context, v uint32) *async.FutureReader[uint32] {
 	w, r := async.NewFuture[uint32]()
 	logf("close: %v", outcome(w.Close()))

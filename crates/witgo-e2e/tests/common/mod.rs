@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -44,11 +45,33 @@ pub fn expected(n: u64) -> (u64, u64) {
 pub struct Bytes {
     pub next: u64,
     pub n: u64,
+    _live: Live,
 }
 
 impl Bytes {
     pub fn new(n: u64) -> Self {
-        Bytes { next: 0, n }
+        Bytes { next: 0, n, _live: Live::new() }
+    }
+}
+
+/// Host-made stream and future producers that Wasmtime has not dropped yet
+/// (in this test process): Wasmtime drops one when the guest drops the end
+/// it feeds.
+pub static LIVE_PRODUCERS: AtomicI64 = AtomicI64::new(0);
+
+/// Counts itself in [`LIVE_PRODUCERS`] while it lives.
+pub struct Live(());
+
+impl Live {
+    pub fn new() -> Live {
+        LIVE_PRODUCERS.fetch_add(1, Ordering::Relaxed);
+        Live(())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        LIVE_PRODUCERS.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -190,8 +213,14 @@ pub fn ready<T: wasmtime::component::Lower + wasmtime::component::Lift + Send + 
     a: &Accessor<Ctx>,
     v: T,
 ) -> wasmtime::component::FutureReader<T> {
-    a.with(|mut access| wasmtime::component::FutureReader::new(&mut access, async move { wasmtime::Result::<T>::Ok(v) }))
-        .unwrap()
+    let live = Live::new();
+    a.with(|mut access| {
+        wasmtime::component::FutureReader::new(&mut access, async move {
+            let _live = live;
+            wasmtime::Result::<T>::Ok(v)
+        })
+    })
+    .unwrap()
 }
 
 /// Reads a future's value: None if the writer dropped its end unwritten.
