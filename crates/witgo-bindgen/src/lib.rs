@@ -80,11 +80,7 @@ pub struct Bindings {
 /// Generates Go bindings for `world`.
 pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bindings> {
     if opts.async_mode == AsyncMode::All {
-        bail!(
-            "--async all (every function lowered and lifted async) is not supported yet; \
-             declare the functions that should be async as `async func` in the WIT, \
-             and generate without --async"
-        );
+        check_all_async(resolve, world)?;
     }
     check_wasmexport_limits(resolve, world)?;
     let plan = Plan::new(resolve, world);
@@ -112,6 +108,37 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     let packages = support::used_packages(&opts.import_path, out.files.iter().chain(&out.exports_files));
     out.files.extend(support::files(&opts.import_path, &packages, world_has_floats(resolve, world)));
     Ok(out)
+}
+
+/// `--async all` asks for every import to be lowered and every export lifted
+/// with the async ABI. The Component Model allows that ABI only for
+/// functions whose WIT type is `async func` (component-model PR 646), and
+/// Wasmtime and wasm-tools refuse a component that uses it on any other:
+/// so `--async all` is accepted only where it changes nothing, and a
+/// function declared without `async` is named.
+fn check_all_async(resolve: &Resolve, world: WorldId) -> Result<()> {
+    let w = &resolve.worlds[world];
+    let items = w.imports.iter().map(|i| ("import", i)).chain(w.exports.iter().map(|e| ("export", e)));
+    for (dir, (key, item)) in items {
+        let (owner, funcs): (String, Vec<&Function>) = match item {
+            WorldItem::Function(f) => (w.name.clone(), vec![f]),
+            WorldItem::Interface { id, .. } => {
+                (resolve.name_world_key(key), resolve.interfaces[*id].functions.values().collect())
+            }
+            WorldItem::Type { .. } => continue,
+        };
+        if let Some(f) = funcs.iter().find(|f| !f.kind.is_async()) {
+            bail!(
+                "--async all would {} {owner}#{} with the async ABI, but its WIT type is not `async func`: \
+                 the Component Model allows the async ABI only for async function types, and Wasmtime \
+                 and wasm-tools refuse components that use it on others; declare the functions that \
+                 should be async as `async func` in the WIT, and generate without --async",
+                if dir == "import" { "lower the import" } else { "lift the export" },
+                f.name
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Go rejects a `//go:wasmexport` function whose arguments and result take

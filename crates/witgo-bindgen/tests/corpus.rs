@@ -35,6 +35,7 @@ fn corpus_generates_vets_and_builds() {
     let mut cases = Vec::new();
     // Files the generator says are gofmt-clean, which bindgen writes as they are.
     let mut marked_formatted = Vec::new();
+    let mut async_all = (0usize, 0usize); // (generated, refused) under --async all
     let started = std::time::Instant::now();
     for path in entries {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -57,7 +58,7 @@ fn corpus_generates_vets_and_builds() {
         for (wname, world) in worlds {
             let dir = format!("c{:03}", cases.len());
             let label = format!("{name}:{wname}");
-            let gated = if head.contains("@async = true") {
+            let gated = if head.lines().any(|l| l.strip_prefix("//@").is_some_and(|d| d.trim() == "async = true")) {
                 Some("async".to_string())
             } else {
                 None
@@ -68,7 +69,27 @@ fn corpus_generates_vets_and_builds() {
                 stubs: true,
                 async_mode: witgo_bindgen::AsyncMode::AsDeclared,
             };
-            match witgo_bindgen::generate(&resolve, world, &opts) {
+            let declared = witgo_bindgen::generate(&resolve, world, &opts);
+            if gated.is_some() {
+                // `//@ async = true`: generated with --async all, which is
+                // only valid where every function is `async func` already
+                // (the async ABI needs an async function type); there it
+                // must change nothing, elsewhere it must say why it refuses.
+                let all = witgo_bindgen::Options { async_mode: witgo_bindgen::AsyncMode::All, ..opts.clone() };
+                match (witgo_bindgen::generate(&resolve, world, &all), &declared) {
+                    (Ok(a), Ok(d)) => {
+                        assert!(a.files == d.files && a.exports_files == d.exports_files, "{label}: --async all differs");
+                        async_all.0 += 1;
+                    }
+                    (Err(e), _) => {
+                        let e = format!("{e:#}");
+                        assert!(e.contains("its WIT type is not `async func`"), "{label}: --async all: {e}");
+                        async_all.1 += 1;
+                    }
+                    (Ok(_), Err(_)) => panic!("{label}: --async all succeeds where the declared ABI fails"),
+                }
+            }
+            match declared {
                 Ok(b) => {
                     let base = root.join(&dir);
                     for f in &b.files {
@@ -155,6 +176,14 @@ fn corpus_generates_vets_and_builds() {
         }
     }
     eprintln!("corpus: {} worlds; gated features failing: {gated_fail}", cases.len());
+    eprintln!(
+        "corpus: {} worlds marked async = true: --async all generates {} of them (all their functions are \
+         async func already: the same bindings), refuses {} (sync-typed functions, which the async ABI \
+         cannot lower or lift)",
+        async_all.0 + async_all.1,
+        async_all.0,
+        async_all.1
+    );
     println!("corpus: {passed} passed, {failed} failed");
     if std::env::var_os("WITGO_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&root);

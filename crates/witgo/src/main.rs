@@ -83,7 +83,9 @@ struct WitOutArgs {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 enum AsyncArg {
-    /// Every import is lowered and every export lifted async.
+    /// Every import is lowered and every export lifted async. The Component
+    /// Model allows that only for `async func`s, so this is refused (naming
+    /// the function) if the world has any other.
     All,
     /// Only functions WIT declares `async` are async.
     #[default]

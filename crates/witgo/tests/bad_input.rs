@@ -87,13 +87,15 @@ fn missing_wit_path() {
 }
 
 #[test]
-fn unsupported_async_all() {
+fn async_all_on_a_sync_function_is_refused() {
     let dir = project(&[("wit/w.wit", WORLD_F), ("go.mod", "module a\n")]);
     let (_, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--out", "gen", "--async", "all"]);
     assert_eq!(
         e,
-        "error: cannot generate Go bindings for a:b/w: --async all (every function lowered and lifted async) is not supported yet; declare the functions \
-         that should be async as `async func` in the WIT, and generate without --async\n"
+        "error: cannot generate Go bindings for a:b/w: --async all would lift the export w#f with the async ABI, but its WIT type \
+         is not `async func`: the Component Model allows the async ABI only for async function types, and Wasmtime and \
+         wasm-tools refuse components that use it on others; declare the functions that should be async as `async func` \
+         in the WIT, and generate without --async\n"
     );
 }
 
