@@ -126,6 +126,42 @@ pub fn wasmexport_arg_width(params: &[WasmType], results: &[WasmType]) -> u64 {
     off
 }
 
+/// Core export names of the two halves of an export too wide for Go's
+/// `//go:wasmexport` (see [`wasmexport`]); witgo-build joins them again.
+pub const WIDE_EXPORT_PREFIX: &str = "[witgo-wide]";
+pub const WIDE_RESULT_PREFIX: &str = "[witgo-wide-result]";
+
+/// A `//go:wasmexport` function named `export_name` with the core `params`
+/// and `result` (its core type and Go type) and Go `body`.
+///
+/// Go refuses one whose arguments and result take more than 128 bytes (see
+/// [`export_core_params`]); the Canonical ABI passes up to 16 flat values,
+/// so 16 64-bit parameters with a result do not fit. Such an export is
+/// split: `[witgo-wide]<name>` takes the parameters and keeps the result in
+/// a package variable, `[witgo-wide-result]<name>` returns it, and
+/// witgo-build adds a core function of the whole signature, exported as
+/// `<name>`, that calls one and then the other (`wide.rs`).
+pub fn wasmexport(export_name: &str, go_name: &str, params: &[WasmType], result: Option<(WasmType, &str)>, body: &str) -> String {
+    let go_params = export_core_params(params).iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", ");
+    let results: Vec<WasmType> = result.iter().map(|(t, _)| *t).collect();
+    match result {
+        Some((_, go_result)) if wasmexport_arg_width(params, &results) > 128 => {
+            let args = (0..params.len()).map(|i| format!("p{i}")).collect::<Vec<_>>().join(", ");
+            format!(
+                "//go:wasmexport {WIDE_EXPORT_PREFIX}{export_name}\nfunc {go_name}({go_params}) {{\n{go_name}_result = {go_name}_body({args})\n}}\n\n\
+                 // {go_name}_result is the result of the last call, until {WIDE_RESULT_PREFIX}{export_name} takes it.\n\
+                 var {go_name}_result {go_result}\n\n\
+                 //go:wasmexport {WIDE_RESULT_PREFIX}{export_name}\nfunc {go_name}_take() {go_result} {{\nreturn {go_name}_result\n}}\n\n\
+                 func {go_name}_body({go_params}) {go_result} {{\n{body}}}\n"
+            )
+        }
+        _ => {
+            let go_result = result.map(|(_, t)| format!(" {t}")).unwrap_or_default();
+            format!("//go:wasmexport {export_name}\nfunc {go_name}({go_params}){go_result} {{\n{body}}}\n")
+        }
+    }
+}
+
 /// Unique Go-identifier spelling of a WIT function name, for glue functions.
 pub fn mangle(func: &Function) -> String {
     let clean = |s: &str| s.replace('-', "_");
@@ -442,17 +478,14 @@ impl FuncCx<'_> {
         let task_return_params = std::mem::take(&mut fg.task_return_params);
         let (body, decls) = fg.finish();
 
-        let core_params = export_core_params(&core.params);
         let lift = resolve.wasm_export_name(ASYNC_MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
         let callback =
             resolve.wasm_export_name(ASYNC_MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Callback });
         let async_pkg = self.tcx.async_pkg(file);
-        let mut out = String::new();
+        let mut out = wasmexport(&lift, &format!("wasmexport_{mangled}"), &core.params, Some((WasmType::I32, "uint32")), &body);
         writeln!(
             out,
-            "//go:wasmexport {lift}\nfunc wasmexport_{mangled}({}) uint32 {{\n{body}}}\n\n\
-             //go:wasmexport {callback}\nfunc wasmcallback_{mangled}(event, handle, payload uint32) uint32 {{\nreturn {async_pkg}.Callback(event, handle, payload)\n}}\n",
-            core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
+            "//go:wasmexport {callback}\nfunc wasmcallback_{mangled}(event, handle, payload uint32) uint32 {{\nreturn {async_pkg}.Callback(event, handle, payload)\n}}\n",
         )
         .unwrap();
         out.push_str(&decls);
@@ -724,21 +757,11 @@ impl FuncCx<'_> {
         let (body, decls) = fg.finish();
 
         let (_, core_results) = self.core_sig(file, func, AbiVariant::GuestExport);
-        let core_params = export_core_params(&core.params);
         let export_name =
             resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
-        let mut out = String::new();
-        writeln!(
-            out,
-            "//go:wasmexport {export_name}\nfunc wasmexport_{}{mangled}({}){} {{\n{body}}}\n",
-            self.glue_prefix,
-            core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
-            match core_results.len() {
-                0 => String::new(),
-                _ => format!(" {}", core_results[0]),
-            }
-        )
-        .unwrap();
+        let result = core.results.first().copied().zip(core_results.first().map(String::as_str));
+        let mut out =
+            wasmexport(&export_name, &format!("wasmexport_{}{mangled}", self.glue_prefix), &core.params, result, &body);
         out.push_str(&decls);
         if abi::guest_export_needs_post_return(resolve, func) {
             let post =

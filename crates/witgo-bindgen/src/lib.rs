@@ -14,6 +14,8 @@ mod plan;
 mod support;
 mod userpkg;
 
+pub use funcs::{WIDE_EXPORT_PREFIX, WIDE_RESULT_PREFIX};
+
 use anyhow::{Result, bail};
 use decls::DeclCx;
 use funcs::FuncCx;
@@ -82,7 +84,6 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     if opts.async_mode == AsyncMode::All {
         check_all_async(resolve, world)?;
     }
-    check_wasmexport_limits(resolve, world)?;
     let plan = Plan::new(resolve, world);
     let mut sizes = SizeAlign::default();
     sizes.fill(resolve);
@@ -141,39 +142,6 @@ fn check_all_async(resolve: &Resolve, world: WorldId) -> Result<()> {
     Ok(())
 }
 
-/// Go rejects a `//go:wasmexport` function whose arguments and result take
-/// more than 128 bytes of Go stack. With pointers passed as uint32 (see
-/// `funcs::export_core_params`) only exports with 15 or 16 flat 64-bit
-/// parameters and a result remain over the limit; say so by name instead of
-/// leaving the user with the compiler's "wasmexport function argument too large".
-fn check_wasmexport_limits(resolve: &Resolve, world: WorldId) -> Result<()> {
-    let w = &resolve.worlds[world];
-    for (key, item) in &w.exports {
-        let (owner, funcs): (String, Vec<&Function>) = match item {
-            WorldItem::Function(f) => (w.name.clone(), vec![f]),
-            WorldItem::Interface { id, .. } => {
-                (resolve.name_world_key(key), resolve.interfaces[*id].functions.values().collect())
-            }
-            WorldItem::Type { .. } => continue,
-        };
-        for f in funcs {
-            let sig = resolve.wasm_signature(wit_bindgen_core::abi::AbiVariant::GuestExport, f);
-            let width = funcs::wasmexport_arg_width(&sig.params, &sig.results);
-            if width > 128 {
-                bail!(
-                    "cannot export {}#{} from Go: its {} flat parameters and result take {width} bytes, \
-                     and Go's //go:wasmexport allows at most 128 (64-bit values take 8 bytes each); \
-                     pass some of the 64-bit parameters in a record, or add a parameter so that \
-                     the Canonical ABI passes them all through memory",
-                    owner,
-                    f.name,
-                    sig.params.len()
-                );
-            }
-        }
-    }
-    Ok(())
-}
 
 /// Whether a type or function of `world` holds an f32 or f64 anywhere.
 fn world_has_floats(resolve: &Resolve, world: WorldId) -> bool {

@@ -34,6 +34,7 @@ pub mod strip;
 pub mod gobuild;
 pub mod toolchain;
 pub mod validate;
+pub mod wide;
 pub mod wasi_wit;
 pub mod wit;
 
@@ -315,6 +316,7 @@ pub fn componentize_core(wit: &Path, worlds: &[String], core: Vec<u8>, strip: bo
     let mut loaded = load_wit_sources(wit)?;
     let world = select_world(&mut loaded.resolve, loaded.package, worlds)?;
     validate_core(&core)?;
+    let core = wide::join_wide_exports(&core)?.unwrap_or(core);
     let (resolve, world) = wit::component_world(&loaded.resolve, world)?;
     let mut component = componentize(core, &resolve, world)?;
     if strip {
@@ -417,6 +419,9 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     // checked only when componentizing fails, for the clearer message.
     let embedded = (|| -> Result<Vec<u8>> {
         let mut core = built.module.clone();
+        if let Some(joined) = wide::join_wide_exports(&core)? {
+            core = joined;
+        }
         if let Some(routed) = exitcode::route_proc_exit(&core)? {
             core = routed;
             exitcode::embed_exit_world(&mut core)?;

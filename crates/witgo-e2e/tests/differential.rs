@@ -28,6 +28,11 @@ fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// What echo returns for `params`, given whether it returns anything.
+fn echo_result(f: &EchoFunc, params: &[Val]) -> Vec<Val> {
+    if f.returns { vec![echo_back(params)] } else { Vec::new() }
+}
+
 fn echo_back(params: &[Val]) -> Val {
     match params {
         [one] => one.clone(),
@@ -52,6 +57,7 @@ impl Guest {
         for (i, f) in case.funcs.iter().enumerate() {
             let rec = received.clone();
             let name = format!("echo{i}");
+            let f = f.clone();
             if f.is_async {
                 // Every other call returns only after a yield, so Go sees
                 // the subtask both finish at once and block first.
@@ -59,6 +65,7 @@ impl Guest {
                 host.func_new_concurrent(&name, move |_, _, params, results| {
                     let rec = rec.clone();
                     let calls = calls.clone();
+                    let back = echo_result(&f, params);
                     Box::pin(async move {
                         let n = {
                             let mut c = calls.lock().unwrap();
@@ -69,14 +76,14 @@ impl Guest {
                             tokio::task::yield_now().await;
                         }
                         *rec.lock().unwrap() = params.to_vec();
-                        results[0] = echo_back(params);
+                        results.clone_from_slice(&back);
                         Ok(())
                     })
                 })?;
             } else {
                 host.func_new(&name, move |_, _, params, results| {
                     *rec.lock().unwrap() = params.to_vec();
-                    results[0] = echo_back(params);
+                    results.clone_from_slice(&echo_result(&f, params));
                     Ok(())
                 })?;
             }
@@ -98,9 +105,10 @@ impl Guest {
 
     async fn call(&mut self, name: &str, params: &[Val]) -> Result<Val> {
         let f = self.func(name)?;
-        let mut results = [Val::Bool(false)];
+        let mut results = vec![Val::Bool(false); f.ty(&self.session.store).results().len()];
         f.call_async(&mut self.session.store, params, &mut results).await?;
-        Ok(results[0].clone())
+        // A function without a result: an empty tuple stands for nothing.
+        Ok(results.pop().unwrap_or(Val::Tuple(Vec::new())))
     }
 }
 
@@ -132,6 +140,7 @@ async fn run_case(case: &Case, name: &str, tally: &mut Tally) -> Result<()> {
             let mut budget = if k == 0 { 4000 } else { 400 };
             let params: Vec<Val> = f.params.iter().map(|t| value(t, &case.defs, &mut rng, &mut budget)).collect();
             let want = echo_back(&params);
+            let want_back = if f.returns { want.clone() } else { Val::Tuple(Vec::new()) };
             let what = |dir: &str| format!("seed {seed} {dir}{i}: {}\n    sent {}", case.signature(i), show(&want, 600));
             for dir in ["echo", "round"] {
                 guest.received.lock().unwrap().clear();
@@ -143,7 +152,7 @@ async fn run_case(case: &Case, name: &str, tally: &mut Tally) -> Result<()> {
                         return Ok(());
                     }
                 };
-                let mut ok = same(&want, &got);
+                let mut ok = same(&want_back, &got);
                 if !ok {
                     tally.failed.push(format!("{}\n    got  {}", what(dir), show(&got, 600)));
                 }
@@ -199,13 +208,46 @@ async fn joined_pointer_slots_keep_small_integers() {
     ];
     let funcs = shapes
         .iter()
-        .flat_map(|t| [false, true].map(|is_async| EchoFunc { params: vec![t.clone()], is_async }))
+        .flat_map(|t| [false, true].map(|is_async| EchoFunc { params: vec![t.clone()], is_async, returns: true }))
         .collect();
     let case = Case { seed: 0, defs: vec![Def::Variant(vec![None, Some(Ty::U32), Some(Ty::String)])], funcs };
     let mut tally = Tally::default();
     run_case(&case, "joined-slots", &mut tally).await.unwrap();
     assert!(tally.failed.is_empty(), "{}", tally.failed.join("\n"));
     assert_eq!(tally.passed, 8 * VALUES as u64 * 2);
+}
+
+/// The widest flat signatures: Go's `//go:wasmexport` takes at most 128
+/// bytes of arguments and result, and 16 flat 64-bit parameters (the
+/// Canonical ABI's most) with a result take 136; witgo splits such an
+/// export and joins it again in the core module. Around that edge: 16
+/// 64-bit values with and without a result, 15 and a 32-bit one, 17 (which
+/// go through memory), each sync and async.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_widest_flat_signatures_pass_unchanged() {
+    let wide = |n: usize, ty: Ty| (0..n).map(|_| ty.clone()).collect::<Vec<_>>();
+    let mut mixed = wide(15, Ty::F64);
+    mixed.push(Ty::U32);
+    let shapes: [(Vec<Ty>, bool); 6] = [
+        (wide(16, Ty::U64), true),
+        (wide(16, Ty::U64), false),
+        (wide(16, Ty::F64), true),
+        (mixed, true),
+        (wide(17, Ty::S64), true),
+        (wide(17, Ty::S64), false),
+    ];
+    let funcs: Vec<EchoFunc> = shapes
+        .iter()
+        .flat_map(|(params, returns)| {
+            [false, true].map(|is_async| EchoFunc { params: params.clone(), is_async, returns: *returns })
+        })
+        .collect();
+    let n = funcs.len() as u64;
+    let case = Case { seed: 1, defs: Vec::new(), funcs };
+    let mut tally = Tally::default();
+    run_case(&case, "widest", &mut tally).await.unwrap();
+    assert!(tally.failed.is_empty(), "{}", tally.failed.join("\n"));
+    assert_eq!(tally.passed, n * VALUES as u64 * 2);
 }
 
 /// Go can make any rune and any byte string; the host must refuse the ones

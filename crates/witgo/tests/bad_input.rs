@@ -100,20 +100,6 @@ fn async_all_on_a_sync_function_is_refused() {
 }
 
 #[test]
-fn unsupported_export_wider_than_wasmexport_allows() {
-    let params: Vec<String> = (0..16).map(|i| format!("a{i}: u64")).collect();
-    let wit = format!("package a:b;\nworld w {{ export f: func({}) -> u64; }}\n", params.join(", "));
-    let dir = project(&[("wit/w.wit", &wit), ("go.mod", "module a\n")]);
-    let (_, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--out", "gen"]);
-    assert_eq!(
-        e,
-        "error: cannot generate Go bindings for a:b/w: cannot export w#f from Go: its 16 flat parameters and result take 136 bytes, and Go's \
-         //go:wasmexport allows at most 128 (64-bit values take 8 bytes each); pass some of the 64-bit \
-         parameters in a record, or add a parameter so that the Canonical ABI passes them all through memory\n"
-    );
-}
-
-#[test]
 fn bindgen_outside_a_go_module() {
     let dir = project(&[("wit/w.wit", WORLD_F)]);
     let (_, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--out", "gen"]);

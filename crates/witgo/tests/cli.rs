@@ -630,3 +630,42 @@ fn overlay_flags_give_plain_go_build_the_idle_hook() {
     assert!(defines_hook(&flags), "with the overlay");
     assert!(!defines_hook(&[]), "stock Go has no runtime.wasiOnIdle");
 }
+
+/// An export whose flat signature is wider than Go's `//go:wasmexport`
+/// allows (16 u64 parameters and a u64 result: 136 bytes, Go takes 128)
+/// builds, and runs with every argument in place.
+#[test]
+fn an_export_wider_than_go_allows_builds_and_runs() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let params: Vec<String> = (0..16).map(|i| format!("a{i}: u64")).collect();
+    write(dir.path(), "wide/go.mod", "module example.com/wide\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "wide/world.wit",
+        &format!("package t:wide;\n\nworld wide {{\n  export weigh: func({}) -> u64;\n}}\n", params.join(", ")),
+    );
+    let go_params: Vec<String> = (0..16).map(|i| format!("a{i}")).collect();
+    let sum: Vec<String> = (0..16).map(|i| format!("a{i}*{}", i + 1)).collect();
+    write(
+        dir.path(),
+        "wide/main.go",
+        &format!(
+            "package main\n\ntype Wide struct{{}}\n\nfunc (Wide) Weigh({} uint64) uint64 {{\n\treturn {}\n}}\n\nfunc main() {{}}\n",
+            go_params.join(", "),
+            sum.join(" + ")
+        ),
+    );
+    let o = witgo().current_dir(dir.path().join("wide")).args(["build", "--wit", "world.wit", "-o", "wide.wasm", "."]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // a_i = 1000^(i % 3) + i: a misplaced argument changes the sum.
+    let args: Vec<u64> = (0..16u64).map(|i| 1000u64.pow((i % 3) as u32) + i).collect();
+    let want: u64 = args.iter().enumerate().map(|(i, a)| a * (i as u64 + 1)).sum();
+    let call = format!("weigh({})", args.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
+    let o = witgo().current_dir(dir.path().join("wide")).args(["run", "wide.wasm", "--invoke", &call]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{want}\n"));
+}

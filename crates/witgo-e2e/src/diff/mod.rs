@@ -21,11 +21,14 @@ use types::{Def, Rng, Ty, TypeGen, go_type, wit_def, wit_type};
 /// The WIT package of every case.
 pub const PACKAGE: &str = "diff:echo";
 
-/// One echo function: its parameters, and whether WIT declares it `async`.
+/// One echo function: its parameters, whether WIT declares it `async`, and
+/// whether it returns them (without a result, only `round`'s host import
+/// sees them).
 #[derive(Clone, Debug)]
 pub struct Func {
     pub params: Vec<Ty>,
     pub is_async: bool,
+    pub returns: bool,
 }
 
 impl Func {
@@ -58,7 +61,7 @@ impl Case {
             let n = if rng.chance(1, 5) { rng.range(2, 4) } else { 1 };
             let mut types = TypeGen { rng: &mut rng, defs: &mut defs };
             let params = (0..n).map(|_| types.ty(4)).collect();
-            out.push(Func { params, is_async: rng.chance(1, 3) });
+            out.push(Func { params, is_async: rng.chance(1, 3), returns: true });
         }
         Case { seed, defs, funcs: out }
     }
@@ -68,10 +71,10 @@ impl Case {
         let f = &self.funcs[i];
         let params: Vec<_> = f.params.iter().enumerate().map(|(j, t)| format!("p{j}: {}", wit_type(t, &self.defs))).collect();
         format!(
-            "{}func({}) -> {}",
+            "{}func({}){}",
             if f.is_async { "async " } else { "" },
             params.join(", "),
-            wit_type(&f.result(), &self.defs)
+            if f.returns { format!(" -> {}", wit_type(&f.result(), &self.defs)) } else { String::new() }
         )
     }
 
@@ -108,9 +111,10 @@ impl Case {
     pub fn go_main(&self) -> String {
         let mut body = String::new();
         for (i, f) in self.funcs.iter().enumerate() {
-            let results = self.go_results(&f.result());
+            let results = if f.returns { self.go_results(&f.result()) } else { Vec::new() };
             let sig = self.go_params(f);
             let ret = match results.len() {
+                0 => String::new(),
                 1 => results[0].clone(),
                 _ => format!("({})", results.join(", ")),
             };
@@ -124,7 +128,7 @@ impl Case {
         if self.funcs.iter().any(|f| f.is_async) {
             imports.push("\"context\"");
         }
-        if body.contains("t.") {
+        if !self.defs.is_empty() && body.contains("t.") {
             imports.push("t \"diff/gen/diff/echo/types\"");
         }
         if body.contains("wit.") {
@@ -161,6 +165,9 @@ impl Case {
     /// Returns the argument(s), unpacked into Go's result convention.
     fn echo_body(&self, f: &Func) -> String {
         let names: Vec<_> = (0..f.params.len()).map(|j| format!("p{j}")).collect();
+        if !f.returns {
+            return String::new();
+        }
         if names.len() > 1 {
             return format!("\treturn {}\n", names.join(", "));
         }
@@ -191,6 +198,12 @@ impl Case {
     /// Passes the arguments to the host's echo and returns its answer.
     fn round_body(&self, i: usize, f: &Func, results: usize) -> String {
         let mut args: Vec<_> = (0..f.params.len()).map(|j| format!("p{j}")).collect();
+        if !f.returns {
+            return match f.is_async {
+                false => format!("\thost.Echo{i}({})\n", args.join(", ")),
+                true => format!("\tif err := host.Echo{i}(ctx, {}); err != nil {{\n\t\tpanic(err)\n\t}}\n", args.join(", ")),
+            };
+        }
         if !f.is_async || matches!(f.result(), Ty::Result(..)) {
             // A result's error and a cancelled call share Go's error.
             if f.is_async {
