@@ -114,6 +114,10 @@ type task struct {
 	// task's callback (see wake); 0 until first needed.
 	wakeRead, wakeWrite uint32
 	wakeArmed           bool // a read is pending on wakeRead
+
+	// exitOnDeadlock ends the program if t, its main, deadlocks (see
+	// ProgramMain); nil for other tasks.
+	exitOnDeadlock func(code int)
 }
 
 // mu guards the executor's maps. Go on wasm runs one goroutine at a time,
@@ -246,6 +250,9 @@ func (t *task) drive() uint32 {
 			continue
 		}
 		break
+	}
+	if t.deadlocked() {
+		reportDeadlock(t.exitOnDeadlock)
 	}
 	// A collection (with witgo's overlay, one the host's allocations made
 	// due; without it, switching the collector off waits for one in

@@ -26,6 +26,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("abi/values.go", include_str!("../../../go/abi/values.go")),
     ("async/builtins_other.go", include_str!("../../../go/async/builtins_other.go")),
     ("async/builtins_wasm.go", include_str!("../../../go/async/builtins_wasm.go")),
+    ("async/deadlock.go", include_str!("../../../go/async/deadlock.go")),
     ("async/doc.go", include_str!("../../../go/async/doc.go")),
     ("async/hook_native.go", include_str!("../../../go/async/hook_native.go")),
     ("async/hook_none.go", include_str!("../../../go/async/hook_none.go")),

@@ -93,15 +93,18 @@ pub fn generate(
         let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
         let q = tcx.qual(&mut glue, e.idx);
         if e.is_cli_run {
-            // wasi:cli/run@0.3 declares `run` async: it takes a context.
-            let params = if e.funcs.iter().any(|f| f.kind.is_async()) {
-                format!("{}.Context", glue.std("context"))
+            // wasi:cli/run@0.3 declares `run` async: it takes a context,
+            // and a main that deadlocks ends as Go's does.
+            let (params, program) = if e.funcs.iter().any(|f| f.kind.is_async()) {
+                let async_pkg = tcx.async_pkg(&mut glue);
+                let os = glue.std("os");
+                (format!("ctx {}.Context", glue.std("context")), format!("{async_pkg}.ProgramMain(ctx, {os}.Exit)\n"))
             } else {
-                String::new()
+                (String::new(), String::new())
             };
             writeln!(
                 body,
-                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\nmain()\nreturn nil\n}}\n",
+                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\n{program}main()\nreturn nil\n}}\n",
                 e.wit_owner
             )
             .unwrap();

@@ -669,3 +669,32 @@ fn an_export_wider_than_go_allows_builds_and_runs() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("{want}\n"));
 }
+
+/// A WASI 0.3 program whose goroutines all block with nothing pending ends
+/// as Go's own deadlock does: the message, the blocked goroutines' stacks,
+/// exit status 2 — not the host's "event loop cannot make progress".
+#[test]
+fn wasi_p3_program_that_deadlocks_ends_as_go_does() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "stuck/go.mod", "module example.com/stuck\n\ngo 1.25\n");
+    write(dir.path(), "stuck/world.wit", "package example:stuck;\n\nworld stuck {\n  export wasi:cli/run@0.3.0;\n}\n");
+    write(
+        dir.path(),
+        "stuck/main.go",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tfmt.Println(\"waiting\")\n\ttime.Sleep(10 * time.Millisecond)\n\tgo func() { select {} }()\n\t<-make(chan int)\n}\n",
+    );
+    let o = witgo().current_dir(dir.path().join("stuck")).args(["build", "--wit", "world.wit", "-o", "stuck.wasm", "."]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = witgo().current_dir(dir.path().join("stuck")).args(["run", "stuck.wasm"]).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(stdout(&o), "waiting\n", "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("fatal error: all goroutines are asleep - deadlock!\n"), "{err}");
+    assert!(err.contains("[chan receive]:") && err.contains("main.main()"), "{err}");
+    assert!(err.contains("[select (no cases)]:") && err.contains("main.main.func1()"), "{err}");
+    assert!(!err.contains("event loop"), "{err}");
+}
