@@ -1,7 +1,5 @@
 package abi
 
-import "unsafe"
-
 // This package imports neither fmt nor reflect: every component links it,
 // and they would bring their dependencies' initialisation (os opening its
 // files, unicode's tables, GODEBUG parsing) into every instantiation, and
@@ -105,18 +103,7 @@ const (
 	kindMap           = 21
 	kindPointer       = 22
 	kindUnsafePointer = 26
-	kindMask          = 1<<5 - 1
 )
-
-// dynamicKind is reflect.TypeOf(v).Kind() without reflect: an interface's
-// first word points at its dynamic type's internal/abi.Type, whose Kind_
-// byte follows Size_ and PtrBytes (two uintptrs, 8 bytes each on wasm),
-// Hash (4 bytes) and three single bytes (TFlag, Align_, FieldAlign_). That
-// layout is the same in every Go witgo supports (1.25 to 1.27).
-func dynamicKind(v any) uint8 {
-	typ := *(*unsafe.Pointer)(unsafe.Pointer(&v))
-	return *(*uint8)(unsafe.Add(typ, 2*unsafe.Sizeof(uintptr(0))+4+3)) & kindMask
-}
 
 // Add records one more handle to v and returns v's rep (never 0).
 func (t *Table[T]) Add(v T) int32 {

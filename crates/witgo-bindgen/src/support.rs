@@ -15,6 +15,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("abi/gc_overlay.go", include_str!("../../../go/abi/gc_overlay.go")),
     ("abi/gc_stock.go", include_str!("../../../go/abi/gc_stock.go")),
     ("abi/handles.go", include_str!("../../../go/abi/handles.go")),
+    ("abi/kind_overlay.go", include_str!("../../../go/abi/kind_overlay.go")),
+    ("abi/kind_stock.go", include_str!("../../../go/abi/kind_stock.go")),
     ("abi/memory.go", include_str!("../../../go/abi/memory.go")),
     ("abi/onstack_overlay.go", include_str!("../../../go/abi/onstack_overlay.go")),
     ("abi/onstack_stock.go", include_str!("../../../go/abi/onstack_stock.go")),

@@ -138,6 +138,18 @@ func witgoTypeString(v any) string {
 	return toRType(e._type).string()
 }
 
+// witgoTypeKind is reflect.TypeOf(v).Kind() for witgo/abi (0 for nil),
+// read through the runtime's own type descriptor, so no layout is assumed.
+//
+//go:linkname witgoTypeKind
+func witgoTypeKind(v any) uint8 {
+	e := efaceOf(&v)
+	if e._type == nil {
+		return 0
+	}
+	return uint8(e._type.Kind())
+}
+
 // witgoFreshMemory is set while the sbrk allocator releases memory that
 // memory.grow has just zeroed, so that memFree does not clear it again.
 var witgoFreshMemory bool
