@@ -9,6 +9,8 @@
 //! or method is a compile error naming it. `wasi:cli/run` is special: it runs
 //! the package's `main`.
 
+use crate::abi_gen::ResultShape;
+use crate::decls::doc_comment;
 use crate::funcs::FuncCx;
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
@@ -164,8 +166,8 @@ fn stubs(
     exports: &[ExportPkg],
     user_ns: &mut Namespace,
 ) -> GoFile {
-    let header = "// This file is a starting point: a zero implementation of every export.\n// Edit it (and rename it, so witgo never overwrites your work).";
-    let mut file = GoFileBuilder::new(&opts.exports_package_name, header);
+    let header = "// witgo bindgen --stubs wrote this file as a starting point: every export,\n// returning zero values. It is yours to edit; witgo never writes it again\n// once it exists.";
+    let mut file = GoFileBuilder::new(&opts.exports_package_name, header).user_file();
     let mut out = String::new();
     for e in exports.iter().filter(|e| !e.is_cli_run) {
         let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
@@ -183,8 +185,9 @@ fn stubs(
         writeln!(out, "// {} implements the exports of {}.\ntype {} struct{{}}\n", e.impl_name, e.wit_owner, e.impl_name).unwrap();
         for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
             let sig = fcx.sig(&mut file, f, false);
-            let ret = zero_return(resolve, &tcx, &mut file, f, &sig.results, &resource_stubs);
-            writeln!(out, "func ({}) {name}({}){} {{\n{ret}}}\n", e.impl_name, named_params(&sig), sig.results_decl()).unwrap();
+            let ret = zero_return(resolve, f, &sig, &resource_stubs);
+            doc_comment(&mut out, &f.docs, &format!("{name} implements {}.", wit_name(f)));
+            writeln!(out, "func ({}) {name}({}){} {{\n{ret}}}\n", e.impl_name, sig.params_decl(), sig.results_decl()).unwrap();
         }
         for (rid, stub) in &resource_stubs {
             let crate::plan::Derived::Resource { methods, .. } = &plan.derived[&(*rid, e.idx)] else { unreachable!() };
@@ -196,9 +199,10 @@ fn stubs(
                         continue;
                     }
                     let sig = fcx.sig(&mut file, f, true);
-                    let ret = zero_return(resolve, &tcx, &mut file, f, &sig.results, &resource_stubs);
-                    writeln!(out, "func ({stub}) {}({}){} {{\n{ret}}}\n", methods[&f.name], named_params(&sig), sig.results_decl())
-                        .unwrap();
+                    let ret = zero_return(resolve, f, &sig, &resource_stubs);
+                    let method = &methods[&f.name];
+                    doc_comment(&mut out, &f.docs, &format!("{method} implements {}.", wit_name(f)));
+                    writeln!(out, "func ({stub}) {method}({}){} {{\n{ret}}}\n", sig.params_decl(), sig.results_decl()).unwrap();
                 }
             }
         }
@@ -210,53 +214,73 @@ fn stubs(
     GoFile::generated("witgo_stubs.go", file.finish())
 }
 
-/// Stub parameters are unnamed (`_`) so unused ones don't matter.
-fn named_params(sig: &crate::funcs::GoSig) -> String {
-    sig.params.iter().map(|(_, t)| format!("_ {t}")).collect::<Vec<_>>().join(", ")
+/// The name a WIT user knows a function by: `f`, `r.m`, `r.new` for a
+/// constructor, `r.s` for a static function.
+fn wit_name(f: &Function) -> String {
+    match &f.kind {
+        FunctionKind::Constructor(_) => format!("{}.new", f.name.trim_start_matches("[constructor]")),
+        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => f.name.clone(),
+        _ => f.name.split_once(']').map_or(f.name.clone(), |(_, rest)| rest.to_string()),
+    }
 }
 
 /// `return` with a zero value per result (a stub value for exported resources).
-fn zero_return(
-    resolve: &Resolve,
-    tcx: &TypeCx,
-    file: &mut GoFileBuilder,
-    f: &Function,
-    results: &[String],
-    resource_stubs: &[(TypeId, String)],
-) -> String {
-    if results.is_empty() {
+fn zero_return(resolve: &Resolve, f: &Function, sig: &crate::funcs::GoSig, resource_stubs: &[(TypeId, String)]) -> String {
+    if sig.results.is_empty() {
         return String::new();
     }
-    // The owned resource a constructor or factory returns, if any.
-    let own = |t: &Type| -> Option<TypeId> {
-        let Type::Id(id) = t else { return None };
-        match &resolve.types[dealias(resolve, *id)].kind {
-            TypeDefKind::Handle(Handle::Own(r)) => Some(dealias(resolve, *r)),
+    // The WIT type behind each Go result (None: the error or the bool).
+    let mut wit: Vec<Option<Type>> = Vec::new();
+    if let Some(ty) = &f.result {
+        let kind = match ty {
+            Type::Id(id) => Some(&resolve.types[dealias(resolve, *id)].kind),
             _ => None,
+        };
+        match (&sig.shape, kind) {
+            (ResultShape::Result { .. }, Some(TypeDefKind::Result(r))) => wit.extend(r.ok.map(Some)),
+            (ResultShape::Option, Some(TypeDefKind::Option(t))) => wit.push(Some(*t)),
+            (ResultShape::Tuple(_), Some(TypeDefKind::Tuple(t))) => wit.extend(t.types.iter().map(|t| Some(*t))),
+            _ => wit.push(Some(*ty)),
         }
-    };
-    let mut first_resource = f.result.as_ref().and_then(own);
-    if first_resource.is_none()
-        && let Some(Type::Id(id)) = &f.result
-            && let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind {
-                first_resource = r.ok.as_ref().and_then(own);
-            }
-    let _ = tcx;
-    let _ = file;
-    let vals: Vec<String> = results
+    }
+    let vals: Vec<String> = sig
+        .results
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            if t == "error" {
-                return "nil".to_string();
-            }
-            if i == 0
-                && let Some(r) = first_resource
-                    && let Some((_, stub)) = resource_stubs.iter().find(|(id, _)| *id == r) {
-                        return format!("{stub}{{}}");
-                    }
-            format!("*new({t})")
+        .map(|(i, go)| match wit.get(i).copied().flatten() {
+            Some(t) => zero_value(resolve, &t, go, resource_stubs),
+            None if go == "bool" => "false".to_string(),
+            None => "nil".to_string(),
         })
         .collect();
     format!("return {}\n", vals.join(", "))
+}
+
+/// The zero value of WIT type `t`, spelled `go` in Go, as a Go reader
+/// writes it; an exported resource returned owned gets its stub type.
+fn zero_value(resolve: &Resolve, t: &Type, go: &str, resource_stubs: &[(TypeId, String)]) -> String {
+    let composite = || format!("{go}{{}}");
+    match t {
+        Type::Bool => "false".into(),
+        Type::String => "\"\"".into(),
+        Type::ErrorContext => composite(),
+        Type::Id(id) => match &resolve.types[dealias(resolve, *id)].kind {
+            TypeDefKind::Handle(Handle::Own(r)) => {
+                match resource_stubs.iter().find(|(id, _)| *id == dealias(resolve, *r)) {
+                    Some((_, stub)) => format!("{stub}{{}}"),
+                    None => "nil".into(),
+                }
+            }
+            TypeDefKind::Handle(_)
+            | TypeDefKind::List(_)
+            | TypeDefKind::Map(..)
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Resource => "nil".into(),
+            TypeDefKind::Flags(_) | TypeDefKind::Enum(_) => "0".into(),
+            TypeDefKind::Type(inner) => zero_value(resolve, inner, go, resource_stubs),
+            _ => composite(),
+        },
+        _ => "0".into(),
+    }
 }

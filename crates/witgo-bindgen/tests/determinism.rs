@@ -60,3 +60,21 @@ fn generation_is_deterministic() {
     assert!(paths.contains(&"export/test/det/api/api.wit.go"), "{paths:?}");
     assert!(paths.contains(&"witgo_stubs.go"), "{paths:?}");
 }
+
+/// witgo_stubs.go is the user's file: no "Code generated" line (Go tools
+/// would treat it as generated), WIT parameter names, plain zero values,
+/// and the WIT docs (or the WIT name) above each method.
+#[test]
+fn stubs_read_like_a_users_file() {
+    let files = generate();
+    let stubs = &files.iter().find(|(p, _)| p == "witgo_stubs.go").unwrap().1;
+    assert!(!stubs.contains("Code generated"), "{stubs}");
+    assert!(!stubs.contains("*new("), "{stubs}");
+    assert!(stubs.contains("func (API) Area(s api.Shape) float64 {\nreturn 0\n}"), "{stubs}");
+    assert!(stubs.contains("func (API) Paint(p api.Point, c api.Color) (api.Perms, error) {\nreturn 0, nil\n}"), "{stubs}");
+    assert!(stubs.contains("func (API) Find(xs []string, x string) (uint32, bool) {\nreturn 0, false\n}"), "{stubs}");
+    assert!(stubs.contains("func (API) Pair() (string, uint64) {\nreturn \"\", 0\n}"), "{stubs}");
+    assert!(stubs.contains("// Area implements area.\n"), "{stubs}");
+    assert!(stubs.contains("func (API) Keep(b *types.Blob) *types.Blob {\nreturn nil\n}"), "{stubs}");
+    assert!(stubs.contains("func (Det) Run(args []string) error {\nreturn nil\n}"), "{stubs}");
+}
