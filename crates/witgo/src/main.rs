@@ -35,6 +35,9 @@ fn long_version() -> &'static str {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Start a project: go.mod, wit/world.wit, main.go, a README and a
+    /// .gitignore that build and run at once.
+    Init(InitArgs),
     /// Generate Go bindings for a WIT world.
     Bindgen(BindgenArgs),
     /// Build a Go main package into a WebAssembly component.
@@ -50,6 +53,32 @@ enum Command {
     /// Print the `go build` flags that give stock Go the scheduler bridge
     /// (`runtime.wasiOnIdle`), for building async guests without `witgo build`.
     Overlay(OverlayArgs),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+enum TemplateArg {
+    /// A WASI 0.2 command: main() is wasi:cli/run.
+    #[default]
+    Command,
+    /// A WASI 0.3 command: main() is the async wasi:cli/run (goroutines
+    /// sleep on the host's clock, async imports).
+    P3Command,
+    /// A library: an exported interface with a resource and a function
+    /// returning result.
+    Library,
+}
+
+#[derive(Args, Debug)]
+struct InitArgs {
+    /// What kind of project.
+    #[arg(long, value_enum, default_value_t = TemplateArg::Command)]
+    template: TemplateArg,
+    /// The Go module path (default: the directory's name).
+    #[arg(long, value_name = "PATH")]
+    module: Option<String>,
+    /// The project directory (created if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -216,6 +245,7 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Init(a) => init(a),
         Command::Bindgen(a) => bindgen(a),
         Command::Build(a) => build(a),
         Command::Run(a) => run(a),
@@ -234,6 +264,23 @@ fn print_overlay(a: OverlayArgs) -> Result<ExitCode> {
         println!("-overlay={}", json.display());
     }
     println!("-tags={}", overlay.tag);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(a: InitArgs) -> Result<ExitCode> {
+    use witgo_build::init::Template;
+    let template = match a.template {
+        TemplateArg::Command => Template::Command,
+        TemplateArg::P3Command => Template::P3Command,
+        TemplateArg::Library => Template::Library,
+    };
+    let r = witgo_build::init::init(&a.dir, template, a.module.as_deref())?;
+    for f in &r.files {
+        println!("wrote {}", f.display());
+    }
+    let cd = if a.dir == Path::new(".") { String::new() } else { format!("cd {} && ", a.dir.display()) };
+    println!("module {}, world {}; build and run it:
+  {cd}{} && {}", r.module, r.name, r.build, r.run);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -698,3 +698,46 @@ fn wasi_p3_program_that_deadlocks_ends_as_go_does() {
     assert!(err.contains("[select (no cases)]:") && err.contains("main.main.func1()"), "{err}");
     assert!(!err.contains("event loop"), "{err}");
 }
+
+/// `witgo init` writes a project that builds and runs at once, for every
+/// template; run again on the same directory it writes nothing and names
+/// the files in the way.
+#[test]
+fn init_templates_build_and_run() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[&str], &str); 3] = [
+        ("command", &["Gopher"], "Hello, Gopher!\n"),
+        ("p3-command", &[], "worker 0 done\nworker 1 done\nworker 2 done\n"),
+        ("library", &["--invoke", "greet(\"Gopher\")"], "ok(\"Hello, Gopher!\")\n"),
+    ];
+    for (template, args, want) in cases {
+        let name = format!("my-{template}");
+        let o = witgo().current_dir(dir.path()).args(["init", "--template", template, &name]).output().unwrap();
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        let project = dir.path().join(&name);
+        for f in ["go.mod", "wit/world.wit", "main.go", "README.md", ".gitignore"] {
+            assert!(project.join(f).is_file(), "{template}: no {f}");
+        }
+        assert_eq!(std::fs::read_to_string(project.join("go.mod")).unwrap(), format!("module {name}\n\ngo 1.25\n"));
+        let o = witgo().current_dir(&project).args(["build", "--wit", "wit", "-o", &format!("{name}.wasm"), "."]).output().unwrap();
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        let wasm = format!("{name}.wasm");
+        let run: Vec<&str> = match args.first() {
+            Some(&"--invoke") => vec!["run", &wasm, args[0], args[1]],
+            _ => std::iter::once("run").chain(std::iter::once(wasm.as_str())).chain(args.iter().copied()).collect(),
+        };
+        let o = witgo().current_dir(&project).args(&run).output().unwrap();
+        assert_eq!(stdout(&o), want, "{template}: {}", stderr(&o));
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+        assert!(readme.contains(&format!("witgo build --wit wit -o {name}.wasm .")), "{readme}");
+
+        let o = witgo().current_dir(dir.path()).args(["init", "--template", template, &name]).output().unwrap();
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains("writes nothing over existing files") && stderr(&o).contains("go.mod"), "{}", stderr(&o));
+    }
+}
