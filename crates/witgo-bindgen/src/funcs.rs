@@ -19,17 +19,27 @@ pub const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
 /// Names of async-lowered imports and async-lifted (callback) exports.
 pub const ASYNC_MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback);
 
-/// The Go type of a core wasm parameter of an imported function. Pointers
-/// are uint32 addresses: a core value of pointer type may carry a length (a
-/// joined variant slot), and a small integer held as unsafe.Pointer makes
-/// Go's runtime throw when it moves the stack.
-fn core_param_type(_file: &mut GoFileBuilder, t: &WasmType) -> String {
+/// The Go type of a core wasm parameter, of imports and exports alike.
+/// Pointers are uint32 addresses: a core value of pointer type may carry a
+/// length (a joined variant slot), a small integer held as unsafe.Pointer
+/// makes Go's runtime throw when it moves the stack, and a `//go:wasmexport`
+/// function's arguments must fit in 128 bytes (see [`wasmexport`]).
+fn core_param_type(t: &WasmType) -> &'static str {
     match t {
-        WasmType::I32 => "int32".to_string(),
-        WasmType::I64 | WasmType::PointerOrI64 => "int64".to_string(),
-        WasmType::F32 => "float32".to_string(),
-        WasmType::F64 => "float64".to_string(),
-        WasmType::Pointer | WasmType::Length => "uint32".to_string(),
+        WasmType::I32 => "int32",
+        WasmType::I64 | WasmType::PointerOrI64 => "int64",
+        WasmType::F32 => "float32",
+        WasmType::F64 => "float64",
+        WasmType::Pointer | WasmType::Length => "uint32",
+    }
+}
+
+/// The Go type of a core wasm result: a pointer result (a return area) is
+/// an unsafe.Pointer, which always holds a real address.
+fn core_result_type(file: &mut GoFileBuilder, t: &WasmType) -> String {
+    match t {
+        WasmType::Pointer => format!("{}.Pointer", file.std("unsafe")),
+        t => core_param_type(t).to_string(),
     }
 }
 
@@ -79,32 +89,9 @@ pub fn glue_in_user_package(resolve: &Resolve, func: &Function) -> bool {
     func.kind == FunctionKind::Freestanding && func.find_futures_and_streams(resolve).is_empty()
 }
 
-/// Go parameter types of a `//go:wasmexport` function for the core params.
-///
-/// Go accepts a `//go:wasmexport` function only if its arguments and results
-/// fit in 128 bytes of Go stack (`abi.StackSmall`; "wasmexport function
-/// argument too large" otherwise), laid out with Go's sizes: on GOARCH=wasm an
-/// `unsafe.Pointer` takes 8 bytes. The Canonical ABI passes up to 16 flat
-/// values directly, so eight strings (8 pointers + 8 lengths, plus the
-/// return pointer) would need 136 bytes. Pointers are therefore received as
-/// `uint32` (what they are in wasm32) and converted with `abi.Ptr`.
-pub fn export_core_params(params: &[WasmType]) -> Vec<String> {
-    params
-        .iter()
-        .map(|t| match t {
-            WasmType::I32 => "int32",
-            WasmType::I64 | WasmType::PointerOrI64 => "int64",
-            WasmType::F32 => "float32",
-            WasmType::F64 => "float64",
-            WasmType::Pointer | WasmType::Length => "uint32",
-        })
-        .map(String::from)
-        .collect()
-}
-
 /// Bytes of Go stack a `//go:wasmexport` function with these core params and
 /// results takes (parameters packed with their alignment, results after them
-/// at an 8-byte boundary), for the 128-byte limit (see [`export_core_params`]).
+/// at an 8-byte boundary), for the 128-byte limit (see [`wasmexport`]).
 pub fn wasmexport_arg_width(params: &[WasmType], results: &[WasmType]) -> u64 {
     let size = |t: &WasmType| match t {
         WasmType::I64 | WasmType::F64 | WasmType::PointerOrI64 => 8u64,
@@ -114,7 +101,7 @@ pub fn wasmexport_arg_width(params: &[WasmType], results: &[WasmType]) -> u64 {
     };
     let mut off = 0u64;
     for t in params {
-        // Pointer params are uint32 (export_core_params).
+        // Pointer params are uint32 (core_param_type).
         let n = if *t == WasmType::Pointer { 4 } else { size(t) };
         off = off.next_multiple_of(n) + n;
     }
@@ -134,15 +121,18 @@ pub const WIDE_RESULT_PREFIX: &str = "[witgo-wide-result]";
 /// A `//go:wasmexport` function named `export_name` with the core `params`
 /// and `result` (its core type and Go type) and Go `body`.
 ///
-/// Go refuses one whose arguments and result take more than 128 bytes (see
-/// [`export_core_params`]); the Canonical ABI passes up to 16 flat values,
-/// so 16 64-bit parameters with a result do not fit. Such an export is
+/// Go refuses one whose arguments and result take more than 128 bytes of Go
+/// stack (`abi.StackSmall`: "wasmexport function argument too large"),
+/// laid out with Go's sizes, where an `unsafe.Pointer` takes 8 bytes: so
+/// pointers arrive as `uint32` ([`core_param_type`]) and are converted with
+/// `abi.Ptr`. The Canonical ABI passes up to 16 flat values, so 16 64-bit
+/// parameters with a result still do not fit. Such an export is
 /// split: `[witgo-wide]<name>` takes the parameters and keeps the result in
 /// a package variable, `[witgo-wide-result]<name>` returns it, and
 /// witgo-build adds a core function of the whole signature, exported as
 /// `<name>`, that calls one and then the other (`wide.rs`).
 pub fn wasmexport(export_name: &str, go_name: &str, params: &[WasmType], result: Option<(WasmType, &str)>, body: &str) -> String {
-    let go_params = export_core_params(params).iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", ");
+    let go_params = params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(t))).collect::<Vec<_>>().join(", ");
     let results: Vec<WasmType> = result.iter().map(|(t, _)| *t).collect();
     match result {
         Some((_, go_result)) if wasmexport_arg_width(params, &results) > 128 => {
@@ -257,19 +247,9 @@ impl FuncCx<'_> {
         GoSig { params, results, shape }
     }
 
-    fn core_sig(&self, file: &mut GoFileBuilder, func: &Function, variant: AbiVariant) -> (Vec<String>, Vec<String>) {
-        let sig = self.resolve().wasm_signature(variant, func);
-        let conv = |file: &mut GoFileBuilder, t: &WasmType| match t {
-            WasmType::I32 => "int32".to_string(),
-            WasmType::I64 | WasmType::PointerOrI64 => "int64".to_string(),
-            WasmType::F32 => "float32".to_string(),
-            WasmType::F64 => "float64".to_string(),
-            WasmType::Pointer => format!("{}.Pointer", file.std("unsafe")),
-            WasmType::Length => "uint32".to_string(),
-        };
-        let params = sig.params.iter().map(|t| conv(file, t)).collect();
-        let results = sig.results.iter().map(|t| conv(file, t)).collect();
-        (params, results)
+    /// The Go types of `func`'s core results.
+    fn core_results(&self, file: &mut GoFileBuilder, func: &Function, variant: AbiVariant) -> Vec<String> {
+        self.resolve().wasm_signature(variant, func).results.iter().map(|t| core_result_type(file, t)).collect()
     }
 
     /// The Go wrapper and `//go:wasmimport` declaration for an imported function.
@@ -299,9 +279,9 @@ impl FuncCx<'_> {
         abi::call(resolve, AbiVariant::GuestImport, LiftLower::LowerArgsLiftResults, func, &mut fg, false);
         let (body, decls) = fg.finish();
 
-        let (_, core_results) = self.core_sig(file, func, AbiVariant::GuestImport);
+        let core_results = self.core_results(file, func, AbiVariant::GuestImport);
         let core = resolve.wasm_signature(AbiVariant::GuestImport, func);
-        let core_params: Vec<String> = core.params.iter().map(|t| core_param_type(file, t)).collect();
+        let core_params: Vec<&str> = core.params.iter().map(core_param_type).collect();
         let (module, name) = resolve.wasm_import_name(MANGLING, WasmImport::Func { interface: self.key, func });
 
         let mut out = String::new();
@@ -335,7 +315,6 @@ impl FuncCx<'_> {
         let callee = format!("wasmimport_{mangled}");
         let core = resolve.wasm_signature(AbiVariant::GuestImportAsync, func);
         let async_pkg = self.tcx.async_pkg(file);
-        let abi_pkg = self.tcx.abi_pkg(file);
         let unsafe_ = file.std("unsafe");
         let rt = file.std("runtime");
 
@@ -404,9 +383,8 @@ impl FuncCx<'_> {
             _ => fg.push_code("return nil"),
         }
         let (body, decls) = fg.finish();
-        let _ = abi_pkg;
 
-        let params: Vec<String> = core.params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(file, t))).collect();
+        let params: Vec<String> = core.params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(t))).collect();
         let (module, name) = resolve.wasm_import_name(ASYNC_MANGLING, WasmImport::Func { interface: self.key, func });
         let mut out = String::new();
         doc_comment(&mut out, &func.docs, &format!("{go_name} calls the imported async WIT function {}#{}.", self.wit_owner, func.name));
@@ -436,7 +414,7 @@ impl FuncCx<'_> {
         is_method: bool,
     ) -> FuncGen<'f, 'f> {
         let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Export);
-        // Pointer parameters arrive as uint32 (see export_core_params).
+        // Pointer parameters arrive as uint32 (see core_param_type).
         let abi_pkg = self.tcx.abi_pkg(fg.file);
         fg.params = core
             .params
@@ -490,7 +468,7 @@ impl FuncCx<'_> {
         .unwrap();
         out.push_str(&decls);
         let params: Vec<String> =
-            task_return_params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(file, t))).collect();
+            task_return_params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(t))).collect();
         file.wasm_import(&tr_module, &tr_name, &format!("wasmimport_task_return_{mangled}"), &params.join(", "), None);
         out
     }
@@ -542,7 +520,7 @@ impl FuncCx<'_> {
         let unsafe_ = file.std("unsafe");
         let kind = if is_stream { "stream" } else { "future" };
         let name = |intr: &str| format!("wasmimport_{kind}{k}_{intr}");
-        let import = |file: &mut GoFileBuilder, intr_s: Option<StreamIntrinsic>, intr_f: Option<FutureIntrinsic>, async_: bool| {
+        let import = |intr_s: Option<StreamIntrinsic>, intr_f: Option<FutureIntrinsic>, async_: bool| {
             let (module, iname) = match (intr_s, intr_f) {
                 (Some(intrinsic), _) => resolve.wasm_import_name(
                     ASYNC_MANGLING,
@@ -554,7 +532,6 @@ impl FuncCx<'_> {
                 ),
                 _ => unreachable!(),
             };
-            let _ = file;
             (module, iname)
         };
         let copy_params = if is_stream { "end uint32, ptr uint32, n uint32" } else { "end uint32, ptr uint32" };
@@ -571,7 +548,7 @@ impl FuncCx<'_> {
         ];
         for (intr, s_i, f_i, async_, params, result) in specs {
             let (module, iname) =
-                if is_stream { import(file, s_i, None, async_) } else { import(file, None, f_i, async_) };
+                if is_stream { import(s_i, None, async_) } else { import(None, f_i, async_) };
             file.wasm_import(&module, &iname, &name(intr), params, result);
         }
 
@@ -756,7 +733,7 @@ impl FuncCx<'_> {
         abi::call(resolve, AbiVariant::GuestExport, LiftLower::LiftArgsLowerResults, func, &mut fg, false);
         let (body, decls) = fg.finish();
 
-        let (_, core_results) = self.core_sig(file, func, AbiVariant::GuestExport);
+        let core_results = self.core_results(file, func, AbiVariant::GuestExport);
         let export_name =
             resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
         let result = core.results.first().copied().zip(core_results.first().map(String::as_str));
