@@ -32,6 +32,7 @@ pub mod exitcode;
 pub mod overlay;
 pub mod strip;
 pub mod gobuild;
+pub mod gotest;
 pub mod init;
 pub mod toolchain;
 pub mod validate;

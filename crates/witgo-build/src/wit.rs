@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use wit_parser::{CloneMaps, PackageId, Resolve, SourceMap, UnresolvedPackageGroup, World, WorldId};
+use wit_parser::{CloneMaps, PackageId, Resolve, SourceMap, UnresolvedPackageGroup, World, WorldId, WorldItem, WorldKey};
 
 /// WIT loaded from a file or directory.
 #[derive(Clone, Debug)]
@@ -92,6 +92,55 @@ fn embedded_wasi(name: &wit_parser::PackageName) -> Result<Option<UnresolvedPack
         .map_err(|(map, e)| anyhow!("embedded WASI WIT {label}: {}", e.render(&map)))?;
     debug_assert_eq!(group.main.name, *name, "{label} holds another package");
     Ok(Some(group))
+}
+
+/// The world `witgo test` builds a package's tests for: `world`'s imports
+/// and `export wasi:cli/run@0.3.0` (the test binary's main), but none of
+/// `world`'s exports, which the main package implements.
+pub fn test_world(resolve: &mut Resolve, world: WorldId) -> Result<WorldId> {
+    let cli = wit_parser::PackageName { namespace: "wasi".into(), name: "cli".into(), version: Some(semver::Version::new(0, 3, 0)) };
+    push_embedded(resolve, &cli)?;
+    let run = *resolve.packages[resolve.package_names[&cli]]
+        .interfaces
+        .get("run")
+        .context("the built-in wasi:cli@0.3.0 has no `run` interface")?;
+    let mut w = resolve.worlds[world].clone();
+    let owner = w.package.context("the world belongs to no package")?;
+    let mut name = "witgo-test".to_string();
+    while resolve.packages[owner].worlds.contains_key(&name) {
+        name.push('-');
+    }
+    w.name = name.clone();
+    w.exports.clear();
+    w.exports.insert(
+        WorldKey::Interface(run),
+        WorldItem::Interface {
+            id: run,
+            stability: Default::default(),
+            external_id: None,
+            docs: Default::default(),
+            span: Default::default(),
+        },
+    );
+    let id = resolve.worlds.alloc(w);
+    resolve.packages[owner].worlds.insert(name, id);
+    Ok(id)
+}
+
+/// Adds built-in WASI package `name` to `resolve` (its dependencies first)
+/// unless it is there already.
+fn push_embedded(resolve: &mut Resolve, name: &wit_parser::PackageName) -> Result<()> {
+    if resolve.package_names.contains_key(name) {
+        return Ok(());
+    }
+    let group = embedded_wasi(name)?.with_context(|| format!("witgo has no built-in {name}"))?;
+    let deps: Vec<wit_parser::PackageName> =
+        std::iter::once(&group.main).chain(group.nested.iter()).flat_map(|p| p.foreign_deps.keys().cloned()).collect();
+    for dep in deps.iter().filter(|d| *d != name) {
+        push_embedded(resolve, dep)?;
+    }
+    resolve.push_group(group).map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
+    Ok(())
 }
 
 /// Parses the user's package (a file, or a directory with optional `deps/`)

@@ -28,7 +28,7 @@ pub use ctx::{HostCtx, wasi_builder};
 pub use engine::{Features, WASMTIME_VERSION, config, config_with, engine, engine_with};
 pub use exports::{ExportedFunc, exported_functions, func_type_text, resolve_function, type_text};
 pub use invoke::{Call, invoke, invoke_async, invoke_component, parse_call};
-pub use linker::{add_wasi_to_linker, wasi_linker};
+pub use linker::{add_wasi_to_linker, define_world_imports_as_traps, wasi_linker};
 pub use options::RunOptions;
 pub use run::{find_cli_run, run, run_async, run_component};
 pub use stderr_tail::{StderrTail, TeeStderr, go_panic_from_stderr};

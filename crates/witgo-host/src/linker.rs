@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use wasmtime::Engine;
-use wasmtime::component::Linker;
+use wasmtime::component::{Component, Linker, ResourceType};
 
 use crate::HostCtx;
 
@@ -77,4 +77,53 @@ pub fn wasi_linker<T: Send + 'static>(engine: &Engine) -> Result<Linker<HostCtx<
     let mut linker = Linker::new(engine);
     add_wasi_to_linker(&mut linker)?;
     Ok(linker)
+}
+
+/// Defines every import of `component` outside the `wasi:` namespace (a
+/// world's own interfaces and functions) as a function that traps, naming
+/// the import, when called; resources get a host type that nothing can
+/// make. For `witgo test`: a test binary imports all the world's
+/// interfaces, but most tests never call the ones only a real host
+/// provides. (Wasmtime's own `define_unknown_imports_as_traps` also stubs
+/// WASI resources the p1 adapter imports, which then clash with the real
+/// ones.)
+pub fn define_world_imports_as_traps<T: 'static>(linker: &mut Linker<T>, component: &Component) -> Result<()> {
+    use wasmtime::component::types::ComponentItem;
+    let engine = component.engine().clone();
+    for (name, item) in component.component_type().imports(&engine) {
+        if name.starts_with("wasi:") {
+            continue;
+        }
+        match item.ty {
+            ComponentItem::ComponentFunc(_) => {
+                let what = name.to_string();
+                linker.root().func_new(name, move |_, _, _, _| Err(not_provided(&what)))?;
+            }
+            ComponentItem::ComponentInstance(instance) => {
+                let mut li = linker.instance(name)?;
+                for (export, item) in instance.exports(&engine) {
+                    let what = format!("{name}#{export}");
+                    match item.ty {
+                        ComponentItem::ComponentFunc(_) => li.func_new(export, move |_, _, _, _| Err(not_provided(&what)))?,
+                        ComponentItem::Resource(_) => {
+                            li.resource(export, ResourceType::host::<NotProvided>(), |_, _| Ok(()))?
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The host type of resources no host provides (see define_world_imports_as_traps).
+struct NotProvided;
+
+fn not_provided(what: &str) -> wasmtime::Error {
+    wasmtime::Error::msg(format!(
+        "{what} was called, but this host does not provide it: it is the world's own import \
+         (witgo test provides WASI only; test code that calls it needs a real host)"
+    ))
 }

@@ -23,4 +23,8 @@ pub struct RunOptions {
     pub cache_dir: Option<PathBuf>,
     /// Optional component-model features beyond a standard host's defaults.
     pub features: Features,
+    /// Imports the host does not provide (a world's own interfaces) trap
+    /// when called, naming the import, instead of failing instantiation:
+    /// `witgo test` runs the tests that never call them.
+    pub trap_unknown_imports: bool,
 }

@@ -29,7 +29,10 @@ pub fn run(component: &Path, opts: &RunOptions) -> Result<i32> {
 pub async fn run_async(component: &Path, opts: &RunOptions) -> Result<i32> {
     let engine = engine_with(opts.features)?;
     let loaded = load_component(&engine, component, opts.cache_dir.as_deref())?;
-    let linker = wasi_linker::<()>(&engine)?;
+    let mut linker = wasi_linker::<()>(&engine)?;
+    if opts.trap_unknown_imports {
+        crate::linker::define_world_imports_as_traps(&mut linker, &loaded)?;
+    }
     let ctx = HostCtx::from_options(&program_name(component), opts, ())?;
     let mut store = Store::new(&engine, ctx);
     let result = run_component(&mut store, &linker, &loaded).await;

@@ -44,6 +44,10 @@ enum Command {
     Build(BuildArgs),
     /// Run a component's `wasi:cli/run` export, or call one export with --invoke.
     Run(RunArgs),
+    /// Run Go tests inside components: each package's tests are built for
+    /// wasip1 with the world's bindings and run as a WASI 0.3 command on the
+    /// embedded Wasmtime (async imports, goroutines and timers work).
+    Test(TestArgs),
     /// Turn a core module built by another tool (a WASI p1 reactor, e.g. from
     /// `GOOS=wasip1 go build -buildmode=c-shared`) into a component of a WIT world.
     Componentize(ComponentizeArgs),
@@ -79,6 +83,29 @@ struct InitArgs {
     /// The project directory (created if missing).
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct TestArgs {
+    /// The project's WIT (default: wit/ beside go.mod).
+    #[arg(long, value_name = "FILE-OR-DIR")]
+    wit: Option<PathBuf>,
+    /// The world: `name`, `%keyword` or `ns:pkg/name@version`.
+    #[arg(long = "world", value_name = "NAME")]
+    worlds: Vec<String>,
+    /// Directory of the generated bindings the packages import (default: gen/ beside go.mod).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The go binary (or a GOROOT) to build with (default: $WITGO_GO, then PATH).
+    #[arg(long, value_name = "PATH")]
+    go: Option<PathBuf>,
+    /// Packages, as go test takes them (default: ./...).
+    #[arg(value_name = "PACKAGES")]
+    packages: Vec<String>,
+    /// go test flags, after `--`: -run, -skip, -v, -count, -bench, -benchtime,
+    /// -benchmem, -timeout, -short, -failfast, -cpu, -parallel, -shuffle.
+    #[arg(last = true, value_name = "GO_TEST_FLAGS")]
+    go_flags: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -249,6 +276,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bindgen(a) => bindgen(a),
         Command::Build(a) => build(a),
         Command::Run(a) => run(a),
+        Command::Test(a) => test(a),
         Command::Wit(a) => write_wasi_wit(a),
         Command::Componentize(a) => componentize(a),
         Command::Overlay(a) => print_overlay(a),
@@ -421,6 +449,69 @@ fn run(a: RunArgs) -> Result<ExitCode> {
             Ok(ExitCode::from(exit_byte(code)))
         }
     }
+}
+
+/// Builds each package's tests into a component and runs it, printing go
+/// test's summary line per package; fails if any package fails.
+fn test(a: TestArgs) -> Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let module_dir = cwd
+        .ancestors()
+        .find(|d| d.join("go.mod").is_file())
+        .with_context(|| format!("no go.mod in {} or any parent: witgo test runs in a Go module", cwd.display()))?
+        .to_path_buf();
+    let wit = a.wit.unwrap_or_else(|| module_dir.join("wit"));
+    let test_args = witgo_build::gotest::test_binary_args(&a.go_flags)?;
+    let work = tempfile::tempdir()?;
+    // Package patterns are relative to where witgo test runs, as go's are.
+    let packages = a
+        .packages
+        .iter()
+        .map(|p| if p.starts_with('.') { cwd.join(p).to_string_lossy().into_owned() } else { p.clone() })
+        .collect();
+    let req = witgo_build::gotest::TestRequest {
+        wit,
+        worlds: a.worlds,
+        module_dir,
+        bindings_out: a.out,
+        packages,
+        go: a.go,
+        out_dir: work.path().to_path_buf(),
+    };
+    let mut failed = false;
+    for pkg in witgo_build::gotest::build_tests(&req)? {
+        let Some(component) = &pkg.component else {
+            println!("?   \t{}\t[no test files]", pkg.import_path);
+            continue;
+        };
+        // The tests run in their package's directory (as go test runs
+        // them: testdata/ works), with a temporary directory of their own.
+        let tmp = tempfile::tempdir()?;
+        let dir = pkg.dir.to_string_lossy().into_owned();
+        let opts = witgo_host::RunOptions {
+            args: test_args.clone(),
+            env: vec![("PWD".into(), dir.clone()), ("TMPDIR".into(), "/tmp".into())],
+            preopens: vec![(pkg.dir.clone(), dir), (tmp.path().to_path_buf(), "/tmp".into())],
+            trap_unknown_imports: true,
+            ..Default::default()
+        };
+        let start = std::time::Instant::now();
+        let code = match witgo_host::run(component, &opts) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("{e:#}");
+                1
+            }
+        };
+        let took = start.elapsed().as_secs_f64();
+        if code == 0 {
+            println!("ok  \t{}\t{took:.3}s", pkg.import_path);
+        } else {
+            failed = true;
+            println!("FAIL\t{}\t{took:.3}s", pkg.import_path);
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn exit_byte(code: i32) -> u8 {

@@ -741,3 +741,124 @@ fn init_templates_build_and_run() {
         assert!(stderr(&o).contains("writes nothing over existing files") && stderr(&o).contains("go.mod"), "{}", stderr(&o));
     }
 }
+
+/// `witgo test` runs a package's tests inside a component: goroutines
+/// awaiting the host's clock (async imports), a stream to WASI stdout, a
+/// world import the host does not provide (harmless until called); a
+/// failing package gives go test's output and a non-zero exit; `-run`
+/// selects.
+#[test]
+fn witgo_test_runs_go_tests_as_components() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tested");
+    write(&root, "go.mod", "module example.com/tested\n\ngo 1.25\n");
+    write(
+        &root,
+        "wit/world.wit",
+        "package example:tested;\n\ninterface host {\n  ping: func() -> u32;\n}\n\nworld tested {\n  import host;\n  \
+         import wasi:clocks/monotonic-clock@0.3.0;\n  import wasi:cli/stdout@0.3.0;\n  export wasi:cli/run@0.3.0;\n}\n",
+    );
+    write(&root, "main.go", "package main\n\nfunc main() {}\n");
+    write(
+        &root,
+        "nap/nap.go",
+        r#"// Package nap waits on the host's clock and writes through a WASI stream.
+package nap
+
+import (
+	"context"
+	"fmt"
+
+	"example.com/tested/gen/wasi/cli/stdout"
+	monotonicclock "example.com/tested/gen/wasi/clocks/monotonic-clock"
+	"example.com/tested/gen/witgo/async"
+)
+
+// Nap waits ms milliseconds on the host's clock.
+func Nap(ctx context.Context, ms uint32) error {
+	return monotonicclock.WaitFor(ctx, monotonicclock.Duration(ms)*1_000_000)
+}
+
+// Say writes text to stdout through a wasi:cli 0.3 stream.
+func Say(ctx context.Context, text string) error {
+	w, r := async.NewStream[uint8]()
+	done := stdout.WriteViaStream(r)
+	if _, err := async.Writer(w).Write([]byte(text)); err != nil {
+		return err
+	}
+	w.Close()
+	res, err := done.Read(ctx)
+	if err != nil {
+		return err
+	}
+	if res.IsErr() {
+		return fmt.Errorf("write-via-stream: %v", res)
+	}
+	return nil
+}
+"#,
+    );
+    write(
+        &root,
+        "nap/nap_test.go",
+        r#"package nap
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestParallelNaps(t *testing.T) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := Nap(context.Background(), 50); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if took := time.Since(start); took < 50*time.Millisecond || took > 140*time.Millisecond {
+		t.Fatalf("three parallel 50 ms naps took %v", took)
+	}
+}
+
+func TestStreamToStdout(t *testing.T) {
+	if err := Say(context.Background(), "streamed hello\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+"#,
+    );
+    write(
+        &root,
+        "bad/bad_test.go",
+        "package bad\n\nimport \"testing\"\n\nfunc TestBad(t *testing.T) { t.Fatal(\"broken on purpose\") }\n",
+    );
+    let o = witgo().current_dir(&root).args(["test", "./nap"]).output().unwrap();
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("streamed hello\n") && out.contains("ok  \texample.com/tested/nap\t"), "{out}");
+
+    let o = witgo().current_dir(&root).args(["test", "./bad"]).output().unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("--- FAIL: TestBad") && out.contains("broken on purpose"), "{out}");
+    assert!(out.contains("FAIL\texample.com/tested/bad\t"), "{out}");
+
+    let o = witgo().current_dir(&root).args(["test", "./...", "--", "-run", "Parallel", "-v"]).output().unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("=== RUN   TestParallelNaps") && !out.contains("TestStreamToStdout"), "{out}");
+    assert!(out.contains("?   \texample.com/tested\t[no test files]"), "{out}");
+    // TestBad does not match -run Parallel, so ./... passes.
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+}

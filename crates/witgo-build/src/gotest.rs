@@ -1,0 +1,305 @@
+//! `witgo test`: Go tests as components.
+//!
+//! Each package's tests are compiled for wasip1 with witgo's runtime
+//! overlay (`go test -c -buildmode=c-shared`), and the test binary becomes
+//! a WASI 0.3 command: a file added to the package through the overlay
+//! exports `wasi:cli/run@0.3.0` and runs the test binary's `main` on the
+//! async executor, so tests call the world's async imports, sleep on the
+//! host's clock and use goroutines as code inside a component does. The
+//! component's world is the project world's imports plus that export (the
+//! world's own exports are implemented by the main package, which is not
+//! in a test binary). Running the components is the caller's job (the CLI
+//! runs them on witgo-host): this crate knows nothing of Wasmtime.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::toolchain::GoToolchain;
+use crate::{componentize, exitcode, overlay, validate, wide, wit};
+
+/// What to test.
+#[derive(Clone, Debug)]
+pub struct TestRequest {
+    /// The project's WIT (a file or directory).
+    pub wit: PathBuf,
+    /// The world (`--world`); optional when the package has one.
+    pub worlds: Vec<String>,
+    /// The Go module's directory (holding go.mod); the working directory
+    /// for `go`.
+    pub module_dir: PathBuf,
+    /// The bindings directory the packages import (default `<module>/gen`).
+    pub bindings_out: Option<PathBuf>,
+    /// Package patterns, as `go test` takes them (default `./...`).
+    pub packages: Vec<String>,
+    /// The `go` binary; default `$WITGO_GO`, then PATH.
+    pub go: Option<PathBuf>,
+    /// Where the test components go.
+    pub out_dir: PathBuf,
+}
+
+/// One package's test component, or why there is none.
+#[derive(Clone, Debug)]
+pub struct PackageTests {
+    /// The import path.
+    pub import_path: String,
+    /// The package's directory (the tests' working directory).
+    pub dir: PathBuf,
+    /// The component, or `None` when the package has no test files.
+    pub component: Option<PathBuf>,
+}
+
+/// Builds a test component for every package `req` names that has tests.
+pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
+    let go = GoToolchain::discover(req.go.as_deref())?;
+    let module_dir = std::path::absolute(&req.module_dir)?;
+    let out_dir = req.bindings_out.clone().unwrap_or_else(|| module_dir.join("gen"));
+
+    // The project's own bindings, as `witgo build` writes them: the
+    // packages under test import them.
+    let report = crate::bindgen(&crate::BindgenRequest {
+        wit: req.wit.clone(),
+        worlds: req.worlds.clone(),
+        out_dir: out_dir.clone(),
+        import_path: None,
+        exports_dir: Some(module_dir.clone()),
+        stubs: false,
+        async_all: false,
+        go: req.go.clone(),
+    })?;
+    let import_path = report.import_path.clone();
+
+    // The test world and the bindings it adds (the wasi:cli/run export, and
+    // the async executor if the project world did not need it).
+    let mut loaded = wit::load_wit_sources(&req.wit)?;
+    let world = wit::select_world(&mut loaded.resolve, loaded.package, &req.worlds)?;
+    let test_world = wit::test_world(&mut loaded.resolve, world)?;
+    let opts = witgo_bindgen::Options {
+        import_path: import_path.clone(),
+        exports_package_name: "main".into(),
+        stubs: false,
+        async_mode: witgo_bindgen::AsyncMode::AsDeclared,
+    };
+    let bindings = witgo_bindgen::generate(&loaded.resolve, test_world, &opts)?;
+    std::fs::create_dir_all(&req.out_dir)?;
+    let added_dir = req.out_dir.join("bindings");
+    let mut replace = serde_json::Map::new();
+    let runtime = overlay::runtime_overlay(&go, &overlay::cache_root())?;
+    if let Some(json) = &runtime.overlay_json {
+        let text = std::fs::read_to_string(json)?;
+        let parsed: serde_json::Value = serde_json::from_str(&text)?;
+        if let Some(map) = parsed.get("Replace").and_then(|r| r.as_object()) {
+            replace.extend(map.clone());
+        }
+    }
+    for f in &bindings.files {
+        let target = out_dir.join(&f.path);
+        if target.exists() {
+            continue; // the project's own copy, generated from the same WIT
+        }
+        let copy = added_dir.join(&f.path);
+        crate::bindings::write_atomic(&copy, f.contents.as_bytes())?;
+        replace.insert(target.to_string_lossy().into_owned(), copy.to_string_lossy().into_owned().into());
+    }
+
+    let (component_resolve, component_world) = wit::component_world(&loaded.resolve, test_world)?;
+    let mut results = Vec::new();
+    for pkg in list_packages(&go, &module_dir, &req.packages, &runtime.tag)? {
+        if !pkg.has_tests {
+            results.push(PackageTests { import_path: pkg.import_path, dir: pkg.dir, component: None });
+            continue;
+        }
+        if pkg.name == "main" {
+            bail!(
+                "{}: witgo test cannot test package main yet (its main would be the test binary's); \
+                 move the code under test into a package of its own",
+                pkg.import_path
+            );
+        }
+        let glue = req.out_dir.join(format!("glue-{}.go", sanitize(&pkg.import_path)));
+        crate::bindings::write_atomic(&glue, test_glue(&pkg.name, &import_path).as_bytes())?;
+        let mut pkg_replace = replace.clone();
+        pkg_replace.insert(
+            pkg.dir.join("witgo_test_main_wasip1_test.go").to_string_lossy().into_owned(),
+            glue.to_string_lossy().into_owned().into(),
+        );
+        let overlay_json = req.out_dir.join(format!("overlay-{}.json", sanitize(&pkg.import_path)));
+        let json = serde_json::json!({ "Replace": pkg_replace });
+        crate::bindings::write_atomic(&overlay_json, serde_json::to_string_pretty(&json)?.as_bytes())?;
+
+        let core_path = req.out_dir.join(format!("{}.test.core.wasm", sanitize(&pkg.import_path)));
+        let mut cmd = Command::new(&go.go);
+        cmd.current_dir(&module_dir)
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .env("GOTOOLCHAIN", "local")
+            .args(["test", "-c", "-buildmode=c-shared", "-vet=off"])
+            .arg(format!("-tags={}", runtime.tag))
+            .arg(format!("-overlay={}", overlay_json.display()))
+            .arg("-o")
+            .arg(&core_path)
+            .arg(&pkg.import_path);
+        let out = cmd.output().with_context(|| format!("cannot run {}", go.go.display()))?;
+        if !out.status.success() {
+            bail!(
+                "`go test -c` failed for {} ({}):\n{}{}",
+                pkg.import_path,
+                out.status,
+                String::from_utf8_lossy(&out.stderr),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        let core = std::fs::read(&core_path).with_context(|| format!("cannot read {}", core_path.display()))?;
+        let component = test_component(core, &component_resolve, component_world)
+            .with_context(|| format!("cannot make a component of {}'s tests", pkg.import_path))?;
+        let path = req.out_dir.join(format!("{}.test.wasm", sanitize(&pkg.import_path)));
+        crate::write_atomic(&path, &component)?;
+        results.push(PackageTests { import_path: pkg.import_path, dir: pkg.dir, component: Some(path) });
+    }
+    Ok(results)
+}
+
+/// The test binary's core module as a component of `world`, the way
+/// `witgo build` makes one (exit codes kept, wide exports joined).
+fn test_component(core: Vec<u8>, resolve: &wit_parser::Resolve, world: wit_parser::WorldId) -> Result<Vec<u8>> {
+    let mut core = wide::join_wide_exports(&core)?.unwrap_or(core);
+    if let Some(routed) = exitcode::route_proc_exit(&core)? {
+        core = routed;
+        exitcode::embed_exit_world(&mut core)?;
+    }
+    componentize::embed_wit(&mut core, resolve, world)?;
+    let component = componentize::encode_component(&core)?;
+    validate::validate_component_for(&component, resolve, world)?;
+    Ok(component)
+}
+
+/// The file added to each package under test: it exports
+/// `wasi:cli/run@0.3.0` and runs the test binary's `main` (the one `go
+/// test` generates) as the program, on the async executor.
+fn test_glue(package: &str, import_path: &str) -> String {
+    format!(
+        "// Added by witgo test: the test binary runs as the wasi:cli/run@0.3.0 export.\n\n\
+         package {package}\n\n\
+         import (\n\t\"context\"\n\t\"os\"\n\t_ \"unsafe\" // for go:linkname\n\n\
+         \twitgo_run \"{import_path}/wasi/cli/run\"\n\twitgo_async \"{import_path}/witgo/async\"\n)\n\n\
+         //go:linkname witgoTestMain main.main\nfunc witgoTestMain()\n\n\
+         type witgoTestRun struct{{}}\n\n\
+         func (witgoTestRun) Run(ctx context.Context) error {{\n\
+         \twitgo_async.ProgramMain(ctx, os.Exit)\n\twitgoTestMain()\n\treturn nil\n}}\n\n\
+         func init() {{ witgo_run.Export(witgoTestRun{{}}) }}\n"
+    )
+}
+
+struct GoPackage {
+    import_path: String,
+    dir: PathBuf,
+    name: String,
+    has_tests: bool,
+}
+
+/// `go list` of `patterns` for wasip1: each package, its directory and
+/// name, and whether it has test files.
+fn list_packages(go: &GoToolchain, module_dir: &Path, patterns: &[String], tag: &str) -> Result<Vec<GoPackage>> {
+    let mut cmd = Command::new(&go.go);
+    cmd.current_dir(module_dir)
+        .env("GOOS", "wasip1")
+        .env("GOARCH", "wasm")
+        .env("GOTOOLCHAIN", "local")
+        .args(["list", &format!("-tags={tag}"), "-f", "{{.ImportPath}}\t{{.Dir}}\t{{.Name}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}"]);
+    if patterns.is_empty() {
+        cmd.arg("./...");
+    } else {
+        cmd.args(patterns);
+    }
+    let out = cmd.output().with_context(|| format!("cannot run {}", go.go.display()))?;
+    if !out.status.success() {
+        bail!("`go list` failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut pkgs = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        if let [path, dir, name, tests, xtests] = f.as_slice() {
+            pkgs.push(GoPackage {
+                import_path: path.to_string(),
+                dir: PathBuf::from(dir),
+                name: name.to_string(),
+                has_tests: *tests != "0" || *xtests != "0",
+            });
+        }
+    }
+    Ok(pkgs)
+}
+
+/// An import path as a file name.
+fn sanitize(import_path: &str) -> String {
+    import_path.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+/// `go test` flags that the test binary takes (as `-test.<name>`), and
+/// whether each takes a value.
+const TEST_FLAGS: &[(&str, bool)] = &[
+    ("run", true),
+    ("skip", true),
+    ("v", false),
+    ("count", true),
+    ("bench", true),
+    ("benchtime", true),
+    ("benchmem", false),
+    ("timeout", true),
+    ("short", false),
+    ("failfast", false),
+    ("cpu", true),
+    ("parallel", true),
+    ("shuffle", true),
+    ("fullpath", false),
+];
+
+/// Translates `go test` flags (`-run X`, `-v`, `-count=2`, ...) into the
+/// test binary's own (`-test.run=X`, ...).
+pub fn test_binary_args(flags: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut it = flags.iter();
+    while let Some(flag) = it.next() {
+        let body = flag.trim_start_matches('-');
+        if body.len() == flag.len() {
+            bail!("unexpected argument {flag:?}: after `--` witgo test takes go test flags such as -run, -v, -count");
+        }
+        let (name, value) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (body, None),
+        };
+        let name = name.strip_prefix("test.").unwrap_or(name);
+        let Some((_, takes_value)) = TEST_FLAGS.iter().find(|(n, _)| *n == name) else {
+            let known: Vec<&str> = TEST_FLAGS.iter().map(|(n, _)| *n).collect();
+            bail!("witgo test does not support the go test flag -{name} yet; it passes on -{}", known.join(", -"));
+        };
+        match (takes_value, value) {
+            (true, Some(v)) => out.push(format!("-test.{name}={v}")),
+            (true, None) => match it.next() {
+                Some(v) => out.push(format!("-test.{name}={v}")),
+                None => bail!("the go test flag -{name} needs a value"),
+            },
+            (false, Some(v)) => out.push(format!("-test.{name}={v}")),
+            (false, None) => out.push(format!("-test.{name}")),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_test_flags_become_test_binary_flags() {
+        let args: Vec<String> = ["-run", "TestX", "-v", "-count=2", "--short", "-test.timeout", "5s"].map(String::from).into();
+        assert_eq!(
+            test_binary_args(&args).unwrap(),
+            ["-test.run=TestX", "-test.v", "-test.count=2", "-test.short", "-test.timeout=5s"]
+        );
+        assert!(test_binary_args(&["-cover".to_string()]).unwrap_err().to_string().contains("-cover yet"));
+        assert!(test_binary_args(&["-run".to_string()]).unwrap_err().to_string().contains("needs a value"));
+        assert!(test_binary_args(&["pkg".to_string()]).is_err());
+    }
+}
