@@ -37,6 +37,8 @@ pub struct TestRequest {
     pub go: Option<PathBuf>,
     /// Where the test components go.
     pub out_dir: PathBuf,
+    /// `go test -c` flags for coverage (`-cover`, `-covermode=…`, `-coverpkg=…`).
+    pub build_flags: Vec<String>,
 }
 
 /// One package's test component, or why there is none.
@@ -135,6 +137,7 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
             .env("GOARCH", "wasm")
             .env("GOTOOLCHAIN", "local")
             .args(["test", "-c", "-buildmode=c-shared", "-vet=off"])
+            .args(&req.build_flags)
             .arg(format!("-tags={}", runtime.tag))
             .arg(format!("-overlay={}", overlay_json.display()))
             .arg("-o")
@@ -255,10 +258,21 @@ const TEST_FLAGS: &[(&str, bool)] = &[
     ("fullpath", false),
 ];
 
-/// Translates `go test` flags (`-run X`, `-v`, `-count=2`, ...) into the
-/// test binary's own (`-test.run=X`, ...).
-pub fn test_binary_args(flags: &[String]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
+/// The `go test` flags of one `witgo test`, sorted out.
+#[derive(Debug, Default, PartialEq)]
+pub struct TestFlags {
+    /// For the test binary (`-test.run=X`, ...).
+    pub binary_args: Vec<String>,
+    /// For `go test -c` (`-cover`, `-covermode=…`, `-coverpkg=…`).
+    pub build_flags: Vec<String>,
+    /// `-coverprofile`: where the packages' coverage profiles go, merged.
+    pub cover_profile: Option<PathBuf>,
+}
+
+/// Sorts `go test` flags (`-run X`, `-v`, `-count=2`, `-cover`, ...) into
+/// the test binary's own (`-test.run=X`, ...) and the build's.
+pub fn parse_test_flags(flags: &[String]) -> Result<TestFlags> {
+    let mut out = TestFlags::default();
     let mut it = flags.iter();
     while let Some(flag) = it.next() {
         let body = flag.trim_start_matches('-');
@@ -270,36 +284,86 @@ pub fn test_binary_args(flags: &[String]) -> Result<Vec<String>> {
             None => (body, None),
         };
         let name = name.strip_prefix("test.").unwrap_or(name);
-        let Some((_, takes_value)) = TEST_FLAGS.iter().find(|(n, _)| *n == name) else {
-            let known: Vec<&str> = TEST_FLAGS.iter().map(|(n, _)| *n).collect();
-            bail!("witgo test does not support the go test flag -{name} yet; it passes on -{}", known.join(", -"));
+        let mut value_of = |value: Option<String>| match value {
+            Some(v) => Ok(v),
+            None => it.next().cloned().with_context(|| format!("the go test flag -{name} needs a value")),
         };
-        match (takes_value, value) {
-            (true, Some(v)) => out.push(format!("-test.{name}={v}")),
-            (true, None) => match it.next() {
-                Some(v) => out.push(format!("-test.{name}={v}")),
-                None => bail!("the go test flag -{name} needs a value"),
-            },
-            (false, Some(v)) => out.push(format!("-test.{name}={v}")),
-            (false, None) => out.push(format!("-test.{name}")),
+        match name {
+            "cover" => out.build_flags.push("-cover".into()),
+            "covermode" | "coverpkg" => {
+                let v = value_of(value)?;
+                out.build_flags.push(format!("-{name}={v}"));
+            }
+            "coverprofile" => {
+                out.cover_profile = Some(PathBuf::from(value_of(value)?));
+                if !out.build_flags.iter().any(|f| f == "-cover") {
+                    out.build_flags.push("-cover".into());
+                }
+            }
+            _ => {
+                let Some((_, takes_value)) = TEST_FLAGS.iter().find(|(n, _)| *n == name) else {
+                    let known: Vec<&str> = TEST_FLAGS.iter().map(|(n, _)| *n).collect();
+                    bail!(
+                        "witgo test does not support the go test flag -{name} yet; it passes on -{}, \
+                         -cover, -covermode, -coverpkg and -coverprofile",
+                        known.join(", -")
+                    );
+                };
+                match (takes_value, value) {
+                    (true, v) => {
+                        let v = value_of(v)?;
+                        out.binary_args.push(format!("-test.{name}={v}"));
+                    }
+                    (false, Some(v)) => out.binary_args.push(format!("-test.{name}={v}")),
+                    (false, None) => out.binary_args.push(format!("-test.{name}")),
+                }
+            }
         }
     }
+    // -cover alone still wants go test's own order: build flags first.
+    out.build_flags.sort_by_key(|f| f != "-cover");
     Ok(out)
+}
+
+/// Appends coverage profile `part` (one package's) to `merged`, which
+/// keeps one `mode:` line, as `go test -coverprofile` writes for several
+/// packages.
+pub fn merge_cover_profile(merged: &mut String, part: &str) {
+    for (i, line) in part.lines().enumerate() {
+        if i == 0 && line.starts_with("mode:") && !merged.is_empty() {
+            continue;
+        }
+        merged.push_str(line);
+        merged.push('\n');
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn flags(args: &[&str]) -> Result<TestFlags> {
+        parse_test_flags(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
     #[test]
     fn go_test_flags_become_test_binary_flags() {
-        let args: Vec<String> = ["-run", "TestX", "-v", "-count=2", "--short", "-test.timeout", "5s"].map(String::from).into();
-        assert_eq!(
-            test_binary_args(&args).unwrap(),
-            ["-test.run=TestX", "-test.v", "-test.count=2", "-test.short", "-test.timeout=5s"]
-        );
-        assert!(test_binary_args(&["-cover".to_string()]).unwrap_err().to_string().contains("-cover yet"));
-        assert!(test_binary_args(&["-run".to_string()]).unwrap_err().to_string().contains("needs a value"));
-        assert!(test_binary_args(&["pkg".to_string()]).is_err());
+        let f = flags(&["-run", "TestX", "-v", "-count=2", "--short", "-test.timeout", "5s"]).unwrap();
+        assert_eq!(f.binary_args, ["-test.run=TestX", "-test.v", "-test.count=2", "-test.short", "-test.timeout=5s"]);
+        assert!(f.build_flags.is_empty() && f.cover_profile.is_none());
+        let f = flags(&["-coverprofile", "c.out", "-covermode=atomic"]).unwrap();
+        assert_eq!(f.build_flags, ["-cover", "-covermode=atomic"]);
+        assert_eq!(f.cover_profile, Some(PathBuf::from("c.out")));
+        assert!(flags(&["-json"]).unwrap_err().to_string().contains("-json yet"));
+        assert!(flags(&["-run"]).unwrap_err().to_string().contains("needs a value"));
+        assert!(flags(&["pkg"]).is_err());
+    }
+
+    #[test]
+    fn coverage_profiles_merge_under_one_mode_line() {
+        let mut merged = String::new();
+        merge_cover_profile(&mut merged, "mode: set\na.go:1.1,2.2 1 1\n");
+        merge_cover_profile(&mut merged, "mode: set\nb.go:3.1,4.2 1 0\n");
+        assert_eq!(merged, "mode: set\na.go:1.1,2.2 1 1\nb.go:3.1,4.2 1 0\n");
     }
 }

@@ -103,7 +103,8 @@ struct TestArgs {
     #[arg(value_name = "PACKAGES")]
     packages: Vec<String>,
     /// go test flags, after `--`: -run, -skip, -v, -count, -bench, -benchtime,
-    /// -benchmem, -timeout, -short, -failfast, -cpu, -parallel, -shuffle.
+    /// -benchmem, -timeout, -short, -failfast, -cpu, -parallel, -shuffle,
+    /// -cover, -covermode, -coverpkg, -coverprofile (written here, merged).
     #[arg(last = true, value_name = "GO_TEST_FLAGS")]
     go_flags: Vec<String>,
 }
@@ -461,7 +462,7 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         .with_context(|| format!("no go.mod in {} or any parent: witgo test runs in a Go module", cwd.display()))?
         .to_path_buf();
     let wit = a.wit.unwrap_or_else(|| module_dir.join("wit"));
-    let test_args = witgo_build::gotest::test_binary_args(&a.go_flags)?;
+    let flags = witgo_build::gotest::parse_test_flags(&a.go_flags)?;
     let work = tempfile::tempdir()?;
     // Package patterns are relative to where witgo test runs, as go's are.
     let packages = a
@@ -477,8 +478,10 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         packages,
         go: a.go,
         out_dir: work.path().to_path_buf(),
+        build_flags: flags.build_flags.clone(),
     };
     let mut failed = false;
+    let mut profile = String::new();
     for pkg in witgo_build::gotest::build_tests(&req)? {
         let Some(component) = &pkg.component else {
             println!("?   \t{}\t[no test files]", pkg.import_path);
@@ -488,8 +491,12 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         // them: testdata/ works), with a temporary directory of their own.
         let tmp = tempfile::tempdir()?;
         let dir = pkg.dir.to_string_lossy().into_owned();
+        let mut args = flags.binary_args.clone();
+        if flags.cover_profile.is_some() {
+            args.push("-test.coverprofile=/tmp/witgo-cover.out".into());
+        }
         let opts = witgo_host::RunOptions {
-            args: test_args.clone(),
+            args,
             env: vec![("PWD".into(), dir.clone()), ("TMPDIR".into(), "/tmp".into())],
             preopens: vec![(pkg.dir.clone(), dir), (tmp.path().to_path_buf(), "/tmp".into())],
             trap_unknown_imports: true,
@@ -504,12 +511,18 @@ fn test(a: TestArgs) -> Result<ExitCode> {
             }
         };
         let took = start.elapsed().as_secs_f64();
+        if let Ok(part) = std::fs::read_to_string(tmp.path().join("witgo-cover.out")) {
+            witgo_build::gotest::merge_cover_profile(&mut profile, &part);
+        }
         if code == 0 {
             println!("ok  \t{}\t{took:.3}s", pkg.import_path);
         } else {
             failed = true;
             println!("FAIL\t{}\t{took:.3}s", pkg.import_path);
         }
+    }
+    if let Some(path) = &flags.cover_profile {
+        std::fs::write(cwd.join(path), &profile).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

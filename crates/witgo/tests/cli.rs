@@ -861,4 +861,12 @@ func TestStreamToStdout(t *testing.T) {
     assert!(out.contains("?   \texample.com/tested\t[no test files]"), "{out}");
     // TestBad does not match -run Parallel, so ./... passes.
     assert!(o.status.success(), "{out}{}", stderr(&o));
+
+    // Coverage: the profile comes back to the host, where -coverprofile says.
+    let o = witgo().current_dir(&root).args(["test", "./nap", "--", "-coverprofile=cover.out"]).output().unwrap();
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("coverage: ") && out.contains("% of statements"), "{out}");
+    let profile = std::fs::read_to_string(root.join("cover.out")).unwrap();
+    assert!(profile.starts_with("mode: set\n") && profile.contains("example.com/tested/nap/nap.go:"), "{profile}");
 }
