@@ -39,12 +39,26 @@ impl BuildDir {
         }
         let key = hex::encode(&h.finalize()[..12]);
         let dir = root.join("build").join(key);
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let lock_path = dir.join("lock");
-        let lock = File::create(&lock_path).with_context(|| format!("cannot create {}", lock_path.display()))?;
-        lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
-        prune(&root.join("build"), KEEP);
-        Ok(BuildDir { dir, _lock: lock })
+        // Another build's prune may remove the directory between its
+        // creation and the lock (it skips locked and fresh directories, but
+        // an older unlocked one can go at any moment): lock, then check the
+        // lock file is still the one in the directory, else start again.
+        for _ in 0..8 {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let lock_path = dir.join("lock");
+            let lock = match File::create(&lock_path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot create {}", lock_path.display())),
+            };
+            lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+            if !same_file(&lock, &lock_path) {
+                continue;
+            }
+            prune(&root.join("build"), KEEP);
+            return Ok(BuildDir { dir, _lock: lock });
+        }
+        anyhow::bail!("cannot keep the build directory {}: something keeps removing it", dir.display())
     }
 
     /// Where `go build` writes the core module.
@@ -73,13 +87,31 @@ impl BuildDir {
     }
 }
 
+/// Whether `path` still names the file `f` is open on.
+#[cfg(not(unix))]
+fn same_file(_: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// Whether `path` still names the file `f` is open on.
+#[cfg(unix)]
+fn same_file(f: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
 /// How many build directories the cache keeps (each holds a module and a
 /// component of a few MB); the least recently used go first.
 const KEEP: usize = 64;
 
 /// Removes the least recently used build directories beyond `keep` (their
 /// lock file's modification time is their last use), skipping any that a
-/// build holds locked. Failures only leave a directory behind.
+/// build holds locked, and any without a lock file that is less than an
+/// hour old (a build is creating it right now). Failures only leave a
+/// directory behind.
 fn prune(builds: &Path, keep: usize) {
     let Ok(entries) = std::fs::read_dir(builds) else { return };
     let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = entries
@@ -96,7 +128,10 @@ fn prune(builds: &Path, keep: usize) {
     let excess = dirs.len() - keep;
     for (_, dir) in dirs.into_iter().take(excess) {
         let Ok(lock) = File::open(dir.join("lock")) else {
-            let _ = std::fs::remove_dir_all(&dir);
+            let age = dir.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            if age.is_some_and(|a| a > std::time::Duration::from_secs(3600)) {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
             continue;
         };
         if lock.try_lock().is_ok() {
@@ -114,4 +149,29 @@ fn component_key(input: &[u8], options: &str) -> String {
     h.update(options.as_bytes());
     h.update(crate::bindings::generator_id().as_bytes());
     hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pruning never takes a directory a build is creating (no lock file
+    /// yet) or holds locked; it takes the least recently used others.
+    #[test]
+    fn prune_spares_new_and_locked_directories() {
+        let root = tempfile::tempdir().unwrap();
+        let builds = root.path().join("build");
+        let held = BuildDir::open(root.path(), &["held"]).unwrap();
+        for i in 0..3 {
+            drop(BuildDir::open(root.path(), &[&format!("old{i}")]).unwrap());
+        }
+        let fresh = builds.join("being-created");
+        std::fs::create_dir_all(&fresh).unwrap();
+        prune(&builds, 1);
+        assert!(held.dir.is_dir(), "a locked directory was removed");
+        assert!(fresh.is_dir(), "a directory without its lock file yet was removed");
+        // Of the rest, the least recently used went: old0 and old1.
+        let left = std::fs::read_dir(&builds).unwrap().count();
+        assert_eq!(left, 3, "the locked, the new and the most recently used directory stay");
+    }
 }
