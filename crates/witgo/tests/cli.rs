@@ -862,6 +862,22 @@ func TestStreamToStdout(t *testing.T) {
     // TestBad does not match -run Parallel, so ./... passes.
     assert!(o.status.success(), "{out}{}", stderr(&o));
 
+    // A test calling an import of the world's own: a trap naming it.
+    write(
+        &root,
+        "ping/ping_test.go",
+        "package ping\n\nimport (\n\t\"testing\"\n\n\t\"example.com/tested/gen/example/tested/host\"\n)\n\n\
+         func TestPing(t *testing.T) { t.Log(host.Ping()) }\n",
+    );
+    let o = witgo().current_dir(&root).args(["test", "./ping"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("FAIL\texample.com/tested/ping\t"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("example:tested/host#ping was called, but this host does not provide it"),
+        "{}",
+        stderr(&o)
+    );
+
     // Coverage: the profile comes back to the host, where -coverprofile says.
     let o = witgo().current_dir(&root).args(["test", "./nap", "--", "-coverprofile=cover.out"]).output().unwrap();
     let out = stdout(&o);
