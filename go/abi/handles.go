@@ -16,11 +16,13 @@ import "runtime"
 const minHandleGrowth = 1024
 
 var (
-	heldHandles int                  // handles held by Go values with a cleanup
-	collectAt   = minHandleGrowth    // heldHandles that starts a collection
-	collectNow  chan struct{}        // wakes the collector goroutine
-	neverAgain  = int(^uint(0) >> 1) // collectAt while a collection is due
+	heldHandles int               // handles held by Go values with a cleanup
+	collectAt   = minHandleGrowth // heldHandles that starts a collection
+	collectNow  chan struct{}     // wakes the collector goroutine
 )
+
+// neverAgain is collectAt while a collection is due.
+const neverAgain = int(^uint(0) >> 1)
 
 // HandleHeld records that a Go value took a host handle that a cleanup
 // drops if the value is forgotten (GuardHandle calls it).

@@ -86,15 +86,8 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
     let bindings = witgo_bindgen::generate(&loaded.resolve, test_world, &opts)?;
     std::fs::create_dir_all(&req.out_dir)?;
     let added_dir = req.out_dir.join("bindings");
-    let mut replace = serde_json::Map::new();
     let runtime = overlay::runtime_overlay(&go, &overlay::cache_root())?;
-    if let Some(json) = &runtime.overlay_json {
-        let text = std::fs::read_to_string(json)?;
-        let parsed: serde_json::Value = serde_json::from_str(&text)?;
-        if let Some(map) = parsed.get("Replace").and_then(|r| r.as_object()) {
-            replace.extend(map.clone());
-        }
-    }
+    let mut replace = runtime.replace.clone();
     for f in &bindings.files {
         let target = out_dir.join(&f.path);
         if target.exists() {

@@ -90,6 +90,9 @@ pub const NATIVE_HOOK_TAG: &str = "witgo_native_idle_hook";
 #[derive(Debug, Clone)]
 pub struct RuntimeOverlay {
     pub overlay_json: Option<PathBuf>,
+    /// What the JSON file says: GOROOT file -> its patched copy (empty for a
+    /// toolchain that has the hook), for callers that add files of their own.
+    pub replace: serde_json::Map<String, serde_json::Value>,
     pub tag: &'static str,
 }
 
@@ -98,7 +101,7 @@ pub struct RuntimeOverlay {
 pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOverlay> {
     let runtime = go.goroot.join("src/runtime");
     if toolchain_has_hook(&runtime)? {
-        return Ok(RuntimeOverlay { overlay_json: None, tag: NATIVE_HOOK_TAG });
+        return Ok(RuntimeOverlay { overlay_json: None, replace: Default::default(), tag: NATIVE_HOOK_TAG });
     }
     let mut hash = Sha256::new();
     hash.update(HOOK_FILE.as_bytes());
@@ -144,10 +147,10 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
     let hook_copy = dir.join(HOOK_FILE_NAME);
     crate::bindings::write_atomic(&hook_copy, HOOK_FILE.as_bytes())?;
     replace.insert(runtime.join(HOOK_FILE_NAME).to_string_lossy().into_owned(), hook_copy.to_string_lossy().into_owned().into());
-    let json = serde_json::json!({ "Replace": replace });
+    let json = serde_json::json!({ "Replace": replace.clone() });
     let json_path = dir.join("overlay.json");
     crate::bindings::write_atomic(&json_path, serde_json::to_string_pretty(&json)?.as_bytes())?;
-    Ok(RuntimeOverlay { overlay_json: Some(json_path), tag: OVERLAY_TAG })
+    Ok(RuntimeOverlay { overlay_json: Some(json_path), replace, tag: OVERLAY_TAG })
 }
 
 /// `lock_wasip1.go` with `beforeIdle` calling the hook.
