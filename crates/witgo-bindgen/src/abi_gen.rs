@@ -17,7 +17,10 @@ pub enum ResultShape {
     /// option<T> at the top level: Go `(T, bool)`.
     Option,
     /// result<T, E> at the top level: Go `(T, error)` or `error`.
-    Result { has_ok: bool, err: ErrShape },
+    Result {
+        has_ok: bool,
+        err: ErrShape,
+    },
     /// tuple<...> at the top level: several Go results.
     Tuple(usize),
 }
@@ -94,6 +97,9 @@ pub struct FuncGen<'a, 'b> {
     /// `AsyncTaskReturn`) its core parameter types.
     pub task_return_callee: String,
     pub task_return_params: Vec<WasmType>,
+    /// Async export of `wasi:cli/run`: the task is a program's main (see
+    /// exec.ProgramMain: a deadlock ends it as Go's runtime ends one).
+    pub program_main: bool,
     /// Async export: the implementation's error variable, for the executor.
     async_err: Option<String>,
     /// Export side with indirect params: the host's params block, unpinned
@@ -123,7 +129,12 @@ pub struct FuncGen<'a, 'b> {
 }
 
 impl<'a, 'b> FuncGen<'a, 'b> {
-    pub fn new(cx: &'a TypeCx<'a>, file: &'b mut GoFileBuilder, sizes: &'a SizeAlign, side: Side) -> Self {
+    pub fn new(
+        cx: &'a TypeCx<'a>,
+        file: &'b mut GoFileBuilder,
+        sizes: &'a SizeAlign,
+        side: Side,
+    ) -> Self {
         FuncGen {
             cx,
             file,
@@ -140,6 +151,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             keep_in_slice: false,
             extra_nil_error: false,
             task_return_callee: String::new(),
+            program_main: false,
             task_return_params: Vec::new(),
             async_err: None,
             decls: String::new(),
@@ -222,6 +234,16 @@ impl<'a, 'b> FuncGen<'a, 'b> {
 
     /// The package-level variable holding the built-ins of `stream<payload>`
     /// (or future), which `FuncCx::stream_ops` declares.
+    /// The executor's type of a stream's or future's readable end.
+    fn exec_end(&mut self, is_stream: bool, payload: Option<&Type>) -> String {
+        let exec = self.cx.exec_pkg(self.file);
+        let go_payload = self.cx.opt_ty(self.file, payload);
+        format!(
+            "{exec}.{}Reader[{go_payload}]",
+            if is_stream { "Stream" } else { "Future" }
+        )
+    }
+
     fn stream_ops_var(&mut self, is_stream: bool, payload: Option<&Type>) -> String {
         let go_payload = self.cx.opt_ty(self.file, payload);
         let k = self.file.stream_ops_number(is_stream, &go_payload);
@@ -293,7 +315,11 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         let mut slots = Vec::with_capacity(tys.len());
         for t in tys {
             let r = self.tmp("r");
-            let go = if *t == WasmType::Pointer { "uint32".to_string() } else { self.wasm_ty(*t) };
+            let go = if *t == WasmType::Pointer {
+                "uint32".to_string()
+            } else {
+                self.wasm_ty(*t)
+            };
             self.push(&format!("var {r} {go}"));
             slots.push(r);
         }
@@ -301,9 +327,19 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     }
 
     /// Writes one case's flat values into the slots of [`Self::declare_slots`].
-    fn assign_slots(&mut self, code: &mut String, slots: &[String], vals: &[String], tys: &[WasmType]) {
+    fn assign_slots(
+        &mut self,
+        code: &mut String,
+        slots: &[String],
+        vals: &[String],
+        tys: &[WasmType],
+    ) {
         for ((r, val), t) in slots.iter().zip(vals).zip(tys) {
-            let val = if *t == WasmType::Pointer { self.addr_of(val) } else { val.clone() };
+            let val = if *t == WasmType::Pointer {
+                self.addr_of(val)
+            } else {
+                val.clone()
+            };
             writeln!(code, "{r} = {val}").unwrap();
         }
     }
@@ -315,7 +351,13 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         slots
             .into_iter()
             .zip(tys)
-            .map(|(r, t)| if *t == WasmType::Pointer { format!("{abi}.Ptr({r})") } else { r })
+            .map(|(r, t)| {
+                if *t == WasmType::Pointer {
+                    format!("{abi}.Ptr({r})")
+                } else {
+                    r
+                }
+            })
             .collect()
     }
 
@@ -375,7 +417,13 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         }
     }
 
-    fn load(&mut self, func: &str, ops: &[String], offset: ArchitectureSize, wrap: Option<&str>) -> String {
+    fn load(
+        &mut self,
+        func: &str,
+        ops: &[String],
+        offset: ArchitectureSize,
+        wrap: Option<&str>,
+    ) -> String {
         let abi = self.abi();
         let off = offset.size_wasm32();
         let e = format!("{abi}.{func}({}, {off})", ops[0]);
@@ -407,14 +455,31 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     /// (element, base pointer, map key); `_` where the block does not use them.
     fn iter_names(&self, body: &str) -> (String, String, String) {
         let id = self.last_iter;
-        let pick = |n: String| if body.contains(n.as_str()) { n } else { "_".to_string() };
-        (pick(format!("e{id}_")), pick(format!("base{id}_")), pick(format!("k{id}_")))
+        let pick = |n: String| {
+            if body.contains(n.as_str()) {
+                n
+            } else {
+                "_".to_string()
+            }
+        };
+        (
+            pick(format!("e{id}_")),
+            pick(format!("base{id}_")),
+            pick(format!("k{id}_")),
+        )
     }
 
     /// Emits `name, _ := expr` (or `_, _ =` if the block does not use the payload).
-    fn bind_payload(&mut self, block: &(String, Vec<String>, Option<String>), expr: &str) -> String {
+    fn bind_payload(
+        &mut self,
+        block: &(String, Vec<String>, Option<String>),
+        expr: &str,
+    ) -> String {
         match &block.2 {
-            Some(name) if block.0.contains(name.as_str()) || block.1.iter().any(|r| r.contains(name.as_str())) => {
+            Some(name)
+                if block.0.contains(name.as_str())
+                    || block.1.iter().any(|r| r.contains(name.as_str())) =>
+            {
                 format!("{name}, _ := {expr}\n")
             }
             _ => String::new(),
@@ -432,7 +497,11 @@ impl<'a, 'b> FuncGen<'a, 'b> {
         self.areas += 1;
         let name = format!("area{}_", self.areas);
         let abi = self.abi();
-        self.push(&format!("{name} := {abi}.Alloc({}, {})", size.size_wasm32().max(1), align.align_wasm32()));
+        self.push(&format!(
+            "{name} := {abi}.Alloc({}, {})",
+            size.size_wasm32().max(1),
+            align.align_wasm32()
+        ));
         self.keep.push(name.clone());
         name
     }
@@ -496,12 +565,16 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             args[*i] = v.clone();
             // Named string and slice types convert to the helpers' types.
             match lent {
-                Lent::String { go_ty } if go_ty == "string" => writeln!(code, "{abi}.RecycleString({v})").unwrap(),
+                Lent::String { go_ty } if go_ty == "string" => {
+                    writeln!(code, "{abi}.RecycleString({v})").unwrap()
+                }
                 Lent::String { .. } => writeln!(code, "{abi}.RecycleString(string({v}))").unwrap(),
                 Lent::List { go_ty, elem } if *go_ty == format!("[]{elem}") => {
                     writeln!(code, "{abi}.RecycleSlice({v})").unwrap()
                 }
-                Lent::List { elem, .. } => writeln!(code, "{abi}.RecycleSlice([]{elem}({v}))").unwrap(),
+                Lent::List { elem, .. } => {
+                    writeln!(code, "{abi}.RecycleSlice([]{elem}({v}))").unwrap()
+                }
             }
         }
         code.push('}');
@@ -589,7 +662,13 @@ fn is_simple(e: &str) -> bool {
 impl Bindgen for FuncGen<'_, '_> {
     type Operand = String;
 
-    fn emit(&mut self, resolve: &Resolve, inst: &Instruction<'_>, operands: &mut Vec<String>, results: &mut Vec<String>) {
+    fn emit(
+        &mut self,
+        resolve: &Resolve,
+        inst: &Instruction<'_>,
+        operands: &mut Vec<String>,
+        results: &mut Vec<String>,
+    ) {
         use Instruction as I;
         match inst {
             I::GetArg { nth } => results.push(self.params[*nth].clone()),
@@ -608,14 +687,24 @@ impl Bindgen for FuncGen<'_, '_> {
             }
 
             I::I32Load { offset } => results.push(self.load("LoadI32", operands, *offset, None)),
-            I::I32Load8U { offset } => results.push(self.load("LoadU8", operands, *offset, Some("int32"))),
-            I::I32Load8S { offset } => results.push(self.load("LoadI8", operands, *offset, Some("int32"))),
-            I::I32Load16U { offset } => results.push(self.load("LoadU16", operands, *offset, Some("int32"))),
-            I::I32Load16S { offset } => results.push(self.load("LoadI16", operands, *offset, Some("int32"))),
+            I::I32Load8U { offset } => {
+                results.push(self.load("LoadU8", operands, *offset, Some("int32")))
+            }
+            I::I32Load8S { offset } => {
+                results.push(self.load("LoadI8", operands, *offset, Some("int32")))
+            }
+            I::I32Load16U { offset } => {
+                results.push(self.load("LoadU16", operands, *offset, Some("int32")))
+            }
+            I::I32Load16S { offset } => {
+                results.push(self.load("LoadI16", operands, *offset, Some("int32")))
+            }
             I::I64Load { offset } => results.push(self.load("LoadI64", operands, *offset, None)),
             I::F32Load { offset } => results.push(self.load("LoadF32", operands, *offset, None)),
             I::F64Load { offset } => results.push(self.load("LoadF64", operands, *offset, None)),
-            I::PointerLoad { offset } => results.push(self.load("LoadPtr", operands, *offset, None)),
+            I::PointerLoad { offset } => {
+                results.push(self.load("LoadPtr", operands, *offset, None))
+            }
             I::LengthLoad { offset } => results.push(self.load("LoadU32", operands, *offset, None)),
 
             I::I32Store { offset } => self.store("StoreI32", operands, *offset, None),
@@ -691,13 +780,20 @@ impl Bindgen for FuncGen<'_, '_> {
                 let align = self.sizes.align(element).align_wasm32();
                 let p = self.tmp("ptr");
                 let (elem, base, _) = self.iter_names(&body);
-                self.push(&format!("{p} := {abi}.Alloc(uintptr(len({l}))*{size}, {align})"));
+                self.push(&format!(
+                    "{p} := {abi}.Alloc(uintptr(len({l}))*{size}, {align})"
+                ));
                 let (idx, base_line) = if base == "_" {
                     ("_".to_string(), String::new())
                 } else {
-                    ("i_".to_string(), format!("{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n"))
+                    (
+                        "i_".to_string(),
+                        format!("{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n"),
+                    )
                 };
-                self.push(&format!("for {idx}, {elem} := range {l} {{\n{base_line}{body}}}"));
+                self.push(&format!(
+                    "for {idx}, {elem} := range {l} {{\n{base_line}{body}}}"
+                ));
                 if realloc.is_some() {
                     self.pin_for_return(&p);
                 } else {
@@ -706,7 +802,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 results.push(p);
                 results.push(format!("uint32(len({l}))"));
             }
-            I::IterElem { .. } | I::IterMapValue { .. } => results.push(format!("e{}_", self.iters.last().unwrap())),
+            I::IterElem { .. } | I::IterMapValue { .. } => {
+                results.push(format!("e{}_", self.iters.last().unwrap()))
+            }
             I::IterBasePointer => results.push(format!("base{}_", self.iters.last().unwrap())),
             I::IterMapKey { .. } => results.push(format!("k{}_", self.iters.last().unwrap())),
             I::StringLift => {
@@ -742,7 +840,11 @@ impl Bindgen for FuncGen<'_, '_> {
                 }
                 results.push(l);
             }
-            I::MapLower { key, value, realloc } => {
+            I::MapLower {
+                key,
+                value,
+                realloc,
+            } => {
                 let (body, _, _) = self.take_blocks(1).pop().unwrap();
                 let m = self.bind(&operands[0]);
                 let abi = self.abi();
@@ -753,7 +855,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 let p = self.tmp("ptr");
                 let i = self.tmp("i");
                 let (e, base, k) = self.iter_names(&body);
-                self.push(&format!("{p} := {abi}.Alloc(uintptr(len({m}))*{size}, {align})\n{i} := 0"));
+                self.push(&format!(
+                    "{p} := {abi}.Alloc(uintptr(len({m}))*{size}, {align})\n{i} := 0"
+                ));
                 self.push(&format!(
                     "for {k}, {e} := range {m} {{\n{base} := {unsafe_}.Add({p}, uintptr({i})*{size})\n{body}{i}++\n}}"
                 ));
@@ -800,9 +904,19 @@ impl Bindgen for FuncGen<'_, '_> {
                 let unsafe_ = self.unsafe_();
                 let esize = self.sizes.size(element).size_wasm32();
                 let (e, base, _) = self.iter_names(&body);
-                let e_line = if e == "_" { String::new() } else { format!("{e} := {a}[i_]\n") };
-                let base_line = if base == "_" { String::new() } else { format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n") };
-                self.push(&format!("for i_ := 0; i_ < {size}; i_++ {{\n{e_line}{base_line}{body}}}"));
+                let e_line = if e == "_" {
+                    String::new()
+                } else {
+                    format!("{e} := {a}[i_]\n")
+                };
+                let base_line = if base == "_" {
+                    String::new()
+                } else {
+                    format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n")
+                };
+                self.push(&format!(
+                    "for i_ := 0; i_ < {size}; i_++ {{\n{e_line}{base_line}{body}}}"
+                ));
             }
             I::FixedLengthListLiftFromMemory { element, size, .. } => {
                 let (body, res, _) = self.take_blocks(1).pop().unwrap();
@@ -812,7 +926,11 @@ impl Bindgen for FuncGen<'_, '_> {
                 let esize = self.sizes.size(element).size_wasm32();
                 let a = self.tmp("arr");
                 let (_, base, _) = self.iter_names(&format!("{body}{}", res[0]));
-                let base_line = if base == "_" { String::new() } else { format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n") };
+                let base_line = if base == "_" {
+                    String::new()
+                } else {
+                    format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n")
+                };
                 self.push(&format!(
                     "var {a} [{size}]{et}\nfor i_ := 0; i_ < {size}; i_++ {{\n{base_line}{body}{a}[i_] = {}\n}}",
                     res[0]
@@ -833,7 +951,11 @@ impl Bindgen for FuncGen<'_, '_> {
             I::RecordLift { record, ty, .. } => {
                 let t = self.cx.type_id(self.file, *ty);
                 let names = self.cx.field_names(*ty, record);
-                let fields: Vec<String> = names.iter().zip(operands.iter()).map(|(n, v)| format!("{n}: {v}")).collect();
+                let fields: Vec<String> = names
+                    .iter()
+                    .zip(operands.iter())
+                    .map(|(n, v)| format!("{n}: {v}"))
+                    .collect();
                 let v = self.tmp("rec");
                 self.push(&format!("{v} := {t}{{{}}}", fields.join(", ")));
                 results.push(v);
@@ -847,7 +969,11 @@ impl Bindgen for FuncGen<'_, '_> {
             }
             I::TupleLift { tuple, .. } => {
                 let t = self.cx.tuple(self.file, &tuple.types);
-                let fields: Vec<String> = operands.iter().enumerate().map(|(i, v)| format!("F{i}: {v}")).collect();
+                let fields: Vec<String> = operands
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("F{i}: {v}"))
+                    .collect();
                 let v = self.tmp("tup");
                 self.push(&format!("{v} := {t}{{{}}}", fields.join(", ")));
                 results.push(v);
@@ -889,10 +1015,12 @@ impl Bindgen for FuncGen<'_, '_> {
                     let parts: Vec<String> = operands
                         .iter()
                         .enumerate()
-                        .map(|(i, o)| match mask(flags.flags.len()).filter(|_| i == last) {
-                            Some(m) => format!("uint64(uint32({o}) & {m})<<{}", 32 * i),
-                            None => format!("uint64(uint32({o}))<<{}", 32 * i),
-                        })
+                        .map(
+                            |(i, o)| match mask(flags.flags.len()).filter(|_| i == last) {
+                                Some(m) => format!("uint64(uint32({o}) & {m})<<{}", 32 * i),
+                                None => format!("uint64(uint32({o}))<<{}", 32 * i),
+                            },
+                        )
                         .collect();
                     results.push(format!("{t}({})", parts.join(" | ")));
                 }
@@ -953,21 +1081,27 @@ impl Bindgen for FuncGen<'_, '_> {
             }
             I::FutureLower { payload, .. } | I::StreamLower { payload, .. } => {
                 // The readable end goes to the other side, as this WIT type.
-                let ops = self.stream_ops_var(matches!(inst, I::StreamLower { .. }), payload.as_ref());
-                results.push(format!("{}.TakeHandleFor({ops})", operands[0]));
+                let is_stream = matches!(inst, I::StreamLower { .. });
+                let ops = self.stream_ops_var(is_stream, payload.as_ref());
+                let end = self.exec_end(is_stream, payload.as_ref());
+                results.push(format!("(*{end})({}).TakeHandleFor({ops})", operands[0]));
             }
             I::ErrorContextLower => {
                 results.push(format!("{}.Handle()", operands[0]));
             }
-            I::FutureLift { payload, .. } => {
-                let a = self.cx.async_pkg(self.file);
-                let ops = self.stream_ops_var(false, payload.as_ref());
-                results.push(format!("{a}.LiftFutureReader({}, {ops})", operands[0]));
-            }
-            I::StreamLift { payload, .. } => {
-                let a = self.cx.async_pkg(self.file);
-                let ops = self.stream_ops_var(true, payload.as_ref());
-                results.push(format!("{a}.LiftStreamReader({}, {ops})", operands[0]));
+            I::FutureLift { payload, ty } | I::StreamLift { payload, ty } => {
+                // The executor's end, converted to the async package's type
+                // defined on it.
+                let is_stream = matches!(inst, I::StreamLift { .. });
+                let exec = self.cx.exec_pkg(self.file);
+                let ops = self.stream_ops_var(is_stream, payload.as_ref());
+                let lift = if is_stream {
+                    "LiftStreamReader"
+                } else {
+                    "LiftFutureReader"
+                };
+                let go_ty = self.ty(&Type::Id(*ty));
+                results.push(format!("({go_ty})({exec}.{lift}({}, {ops}))", operands[0]));
             }
             I::ErrorContextLift => {
                 let wit = self.wit();
@@ -979,7 +1113,12 @@ impl Bindgen for FuncGen<'_, '_> {
                 *self.payloads.last_mut().unwrap() = Some(name.clone());
                 results.push(name);
             }
-            I::VariantLower { variant, ty, results: rtys, .. } => {
+            I::VariantLower {
+                variant,
+                ty,
+                results: rtys,
+                ..
+            } => {
                 let blocks = self.take_blocks(variant.cases.len());
                 let v = self.bind(&operands[0]);
                 let res = self.declare_slots(rtys);
@@ -988,7 +1127,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 for (i, block) in blocks.iter().enumerate() {
                     writeln!(code, "case {}:", tag_consts[i]).unwrap();
                     if variant.cases[i].ty.is_some() {
-                        code.push_str(&self.bind_payload(block, &format!("{v}.{}()", accessors[i])));
+                        code.push_str(
+                            &self.bind_payload(block, &format!("{v}.{}()", accessors[i])),
+                        );
                     }
                     code.push_str(&block.0);
                     self.assign_slots(&mut code, &res, &block.1, rtys);
@@ -1027,7 +1168,12 @@ impl Bindgen for FuncGen<'_, '_> {
                 let res = self.declare_slots(rtys);
                 let some = &blocks[1];
                 let payload = match &some.2 {
-                    Some(n) if some.0.contains(n.as_str()) || some.1.iter().any(|r| r.contains(n.as_str())) => n.clone(),
+                    Some(n)
+                        if some.0.contains(n.as_str())
+                            || some.1.iter().any(|r| r.contains(n.as_str())) =>
+                    {
+                        n.clone()
+                    }
                     _ => "_".to_string(),
                 };
                 let mut code = format!("if {payload}, ok_ := {v}.Get(); ok_ {{\n");
@@ -1052,17 +1198,31 @@ impl Bindgen for FuncGen<'_, '_> {
                 self.push(&code);
                 results.push(v);
             }
-            I::ResultLower { result, results: rtys, .. } => {
+            I::ResultLower {
+                result,
+                results: rtys,
+                ..
+            } => {
                 let blocks = self.take_blocks(2);
                 let v = self.bind(&operands[0]);
                 let res = self.declare_slots(rtys);
                 let mut code = String::new();
                 let pay = |b: &(String, Vec<String>, Option<String>)| match &b.2 {
-                    Some(n) if b.0.contains(n.as_str()) || b.1.iter().any(|r| r.contains(n.as_str())) => n.clone(),
+                    Some(n)
+                        if b.0.contains(n.as_str())
+                            || b.1.iter().any(|r| r.contains(n.as_str())) =>
+                    {
+                        n.clone()
+                    }
                     _ => "_".to_string(),
                 };
                 let _ = result;
-                writeln!(code, "if {}, isErr_ := {v}.Err(); isErr_ {{", pay(&blocks[1])).unwrap();
+                writeln!(
+                    code,
+                    "if {}, isErr_ := {v}.Err(); isErr_ {{",
+                    pay(&blocks[1])
+                )
+                .unwrap();
                 code.push_str(&blocks[1].0);
                 self.assign_slots(&mut code, &res, &blocks[1].1, rtys);
                 code.push_str("} else {\n");
@@ -1082,9 +1242,20 @@ impl Bindgen for FuncGen<'_, '_> {
                 let ok = self.cx.opt_ty(self.file, result.ok.as_ref());
                 let err = self.cx.opt_ty(self.file, result.err.as_ref());
                 let v = self.tmp("result");
-                let okv = if result.ok.is_some() { blocks[0].1[0].clone() } else { "struct{}{}".into() };
-                let errv = if result.err.is_some() { blocks[1].1[0].clone() } else { "struct{}{}".into() };
-                let mut code = format!("var {v} {wit}.Result[{ok}, {err}]\nif {} == 0 {{\n", operands[0]);
+                let okv = if result.ok.is_some() {
+                    blocks[0].1[0].clone()
+                } else {
+                    "struct{}{}".into()
+                };
+                let errv = if result.err.is_some() {
+                    blocks[1].1[0].clone()
+                } else {
+                    "struct{}{}".into()
+                };
+                let mut code = format!(
+                    "var {v} {wit}.Result[{ok}, {err}]\nif {} == 0 {{\n",
+                    operands[0]
+                );
                 code.push_str(&blocks[0].0);
                 writeln!(code, "{v} = {wit}.Ok[{ok}, {err}]({okv})").unwrap();
                 code.push_str("} else {\n");
@@ -1100,14 +1271,23 @@ impl Bindgen for FuncGen<'_, '_> {
                 let args: Vec<String> = operands
                     .iter()
                     .zip(&sig.params)
-                    .map(|(op, t)| if *t == WasmType::Pointer { self.addr_of(op) } else { op.clone() })
+                    .map(|(op, t)| {
+                        if *t == WasmType::Pointer {
+                            self.addr_of(op)
+                        } else {
+                            op.clone()
+                        }
+                    })
                     .collect();
                 let args = args.join(", ");
                 let call = format!("{}({args})", self.wasm_callee);
                 // The host writes list and string results through cabi_realloc,
                 // which must not start a collection (see abi/gc.go): the
                 // collector is off since the start of the wrapper (gc_window).
-                assert!(!self.release_after_lift || self.gc_window, "host allocations need the collector off");
+                assert!(
+                    !self.release_after_lift || self.gc_window,
+                    "host allocations need the collector off"
+                );
                 if sig.results.is_empty() {
                     self.push(&call);
                 } else {
@@ -1135,9 +1315,15 @@ impl Bindgen for FuncGen<'_, '_> {
                 if *async_ {
                     // The executor runs the call on a goroutine; the closure
                     // it returns delivers the results in the task's context.
-                    let async_pkg = self.cx.async_pkg(self.file);
+                    let exec = self.cx.exec_pkg(self.file);
                     let ctx = self.file.std("context");
-                    self.push(&format!("return {async_pkg}.Start(func(ctx_ {ctx}.Context) (func(), error) {{"));
+                    self.push(&format!(
+                        "return {exec}.Start(func(ctx_ {ctx}.Context) (func(), error) {{"
+                    ));
+                    if self.program_main {
+                        let os = self.file.std("os");
+                        self.push(&format!("{exec}.ProgramMain(ctx_, {os}.Exit)"));
+                    }
                 } else {
                     // Go code runs from here on: the collector may work (abi/gc.go).
                     let abi = self.abi();
@@ -1182,9 +1368,17 @@ impl Bindgen for FuncGen<'_, '_> {
                     ResultShape::Tuple(n) => {
                         let t = self.ty(func.result.as_ref().unwrap());
                         let vs: Vec<String> = (0..n).map(|_| self.tmp("v")).collect();
-                        let fields: Vec<String> = vs.iter().enumerate().map(|(i, v)| format!("F{i}: {v}")).collect();
+                        let fields: Vec<String> = vs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| format!("F{i}: {v}"))
+                            .collect();
                         let tup = self.tmp("tup");
-                        self.push(&format!("{} := {call_expr}\n{tup} := {t}{{{}}}", vs.join(", "), fields.join(", ")));
+                        self.push(&format!(
+                            "{} := {call_expr}\n{tup} := {t}{{{}}}",
+                            vs.join(", "),
+                            fields.join(", ")
+                        ));
                         results.push(tup);
                     }
                     ResultShape::Result { has_ok, err } => {
@@ -1196,9 +1390,10 @@ impl Bindgen for FuncGen<'_, '_> {
                         }]
                         .kind
                         {
-                            TypeDefKind::Result(r) => {
-                                (self.cx.opt_ty(self.file, r.ok.as_ref()), self.cx.opt_ty(self.file, r.err.as_ref()))
-                            }
+                            TypeDefKind::Result(r) => (
+                                self.cx.opt_ty(self.file, r.ok.as_ref()),
+                                self.cx.opt_ty(self.file, r.err.as_ref()),
+                            ),
                             _ => unreachable!(),
                         };
                         let _ = rt;
@@ -1215,13 +1410,18 @@ impl Bindgen for FuncGen<'_, '_> {
                             // cancellation is acknowledged instead.
                             self.push("return func() {");
                         }
-                        let okval = if has_ok { v.clone() } else { "struct{}{}".into() };
+                        let okval = if has_ok {
+                            v.clone()
+                        } else {
+                            "struct{}{}".into()
+                        };
                         let mut code = format!(
                             "var {out} {wit}.Result[{okt}, {errt}]\nif {e} == nil {{\n{out} = {wit}.Ok[{okt}, {errt}]({okval})\n}} else {{\n"
                         );
                         match &err {
                             ErrShape::Unit => {
-                                writeln!(code, "{out} = {wit}.Err[{okt}, {errt}](struct{{}}{{}})").unwrap();
+                                writeln!(code, "{out} = {wit}.Err[{okt}, {errt}](struct{{}}{{}})")
+                                    .unwrap();
                             }
                             ErrShape::Direct { go_ty } | ErrShape::Wrapped { go_ty } => {
                                 let ev = self.tmp("e");
@@ -1233,7 +1433,10 @@ impl Bindgen for FuncGen<'_, '_> {
                                 } else {
                                     // Named as the program's own code names them;
                                     // without fmt (see format.rs).
-                                    let (ty, wit_pkg) = (self.file.as_user_writes(go_ty), self.file.as_user_writes(&wit));
+                                    let (ty, wit_pkg) = (
+                                        self.file.as_user_writes(go_ty),
+                                        self.file.as_user_writes(&wit),
+                                    );
                                     let abi = self.abi();
                                     format!(
                                         "panic(\"witgo: export {wit_name} returned error \\\"\" + {e}.Error() + \"\\\" (\" + {abi}.TypeName({e}) + \"), which has no {ty} to pass to the caller: return a {ty} or a {wit_pkg}.Error[{ty}]\")"
@@ -1274,7 +1477,11 @@ impl Bindgen for FuncGen<'_, '_> {
                     let recycle = std::mem::take(&mut self.recycle_code);
                     self.push(&recycle);
                     let abi = self.abi();
-                    let ends = if self.release_after_lift { "ExportEndsAllocated" } else { "ExportEnds" };
+                    let ends = if self.release_after_lift {
+                        "ExportEndsAllocated"
+                    } else {
+                        "ExportEnds"
+                    };
                     self.push(&format!("{abi}.{ends}()"));
                     if !operands.is_empty() {
                         self.push(&format!("return {}", operands.join(", ")));
@@ -1283,7 +1490,11 @@ impl Bindgen for FuncGen<'_, '_> {
             },
             I::Malloc { size, align, .. } => {
                 let abi = self.abi();
-                results.push(format!("{abi}.Alloc({}, {})", size.size_wasm32(), align.align_wasm32()));
+                results.push(format!(
+                    "{abi}.Alloc({}, {})",
+                    size.size_wasm32(),
+                    align.align_wasm32()
+                ));
             }
             I::GuestDeallocate { .. }
             | I::GuestDeallocateString
@@ -1304,7 +1515,13 @@ impl Bindgen for FuncGen<'_, '_> {
                 let args: Vec<String> = operands
                     .iter()
                     .zip(params.iter())
-                    .map(|(op, t)| if *t == WasmType::Pointer { self.addr_of(op) } else { op.clone() })
+                    .map(|(op, t)| {
+                        if *t == WasmType::Pointer {
+                            self.addr_of(op)
+                        } else {
+                            op.clone()
+                        }
+                    })
                     .collect();
                 self.push(&format!("{callee}({})", args.join(", ")));
                 let rt = self.file.std("runtime");
@@ -1346,7 +1563,8 @@ impl Bindgen for FuncGen<'_, '_> {
         let code = self.blocks.pop().unwrap();
         let payload = self.payloads.pop().unwrap();
         let iter = self.iters.pop().unwrap();
-        self.finished.push((code, std::mem::take(operands), payload));
+        self.finished
+            .push((code, std::mem::take(operands), payload));
         self.finished_iters.push(iter);
     }
 
@@ -1363,7 +1581,14 @@ impl Bindgen for FuncGen<'_, '_> {
 /// ABI: such a list is lifted as a view of the host's block, not copied.
 pub fn is_canonical_element(resolve: &Resolve, element: &Type) -> bool {
     match element {
-        Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 => true,
+        Type::U8
+        | Type::S8
+        | Type::U16
+        | Type::S16
+        | Type::U32
+        | Type::S32
+        | Type::U64
+        | Type::S64 => true,
         Type::F32 | Type::F64 | Type::Char => true,
         Type::Id(id) => match &resolve.types[*id].kind {
             TypeDefKind::Type(t) => is_canonical_element(resolve, t),
@@ -1372,4 +1597,3 @@ pub fn is_canonical_element(resolve: &Resolve, element: &Type) -> bool {
         _ => false,
     }
 }
-

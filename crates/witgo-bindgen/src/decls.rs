@@ -38,12 +38,24 @@ impl DeclCx<'_> {
         let def = &resolve.types[id];
         let wit_name = format!("{}.{}", self.wit_owner, def.name.as_deref().unwrap_or(""));
         let pkg = self.tcx.pkg.unwrap();
-        let derived = self.tcx.plan.derived.get(&(id, pkg)).cloned().unwrap_or(Derived::Other);
+        let derived = self
+            .tcx
+            .plan
+            .derived
+            .get(&(id, pkg))
+            .cloned()
+            .unwrap_or(Derived::Other);
         let mut out = String::new();
         match &def.kind {
             TypeDefKind::Record(r) => {
-                doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT record {wit_name}."));
-                let Derived::Record { fields } = derived else { unreachable!() };
+                doc_comment(
+                    &mut out,
+                    &def.docs,
+                    &format!("{go_name} is the WIT record {wit_name}."),
+                );
+                let Derived::Record { fields } = derived else {
+                    unreachable!()
+                };
                 writeln!(out, "type {go_name} struct {{").unwrap();
                 for (f, name) in r.fields.iter().zip(fields.iter()) {
                     let mut d = String::new();
@@ -75,8 +87,14 @@ impl DeclCx<'_> {
                 }
             }
             TypeDefKind::Enum(e) => {
-                doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT enum {wit_name}."));
-                let Derived::Enum { consts } = derived else { unreachable!() };
+                doc_comment(
+                    &mut out,
+                    &def.docs,
+                    &format!("{go_name} is the WIT enum {wit_name}."),
+                );
+                let Derived::Enum { consts } = derived else {
+                    unreachable!()
+                };
                 let repr = match e.cases.len() {
                     0..=256 => "uint8",
                     257..=65536 => "uint16",
@@ -99,14 +117,24 @@ impl DeclCx<'_> {
                 for (c, name) in e.cases.iter().zip(consts.iter()) {
                     writeln!(out, "case {name}:\nreturn {:?}", c.name).unwrap();
                 }
-                writeln!(out, "}}\nreturn \"{go_name}(\" + {abi}.FormatUint(uint64(e)) + \")\"\n}}\n").unwrap();
+                writeln!(
+                    out,
+                    "}}\nreturn \"{go_name}(\" + {abi}.FormatUint(uint64(e)) + \")\"\n}}\n"
+                )
+                .unwrap();
                 if self.error_types.contains(&id) {
                     writeln!(out, "// Error makes {go_name} usable as a Go error: it is the error payload of a WIT result.\nfunc (e {go_name}) Error() string {{ return e.String() }}\n").unwrap();
                 }
             }
             TypeDefKind::Flags(f) => {
-                doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT flags {wit_name}: a set of bits."));
-                let Derived::Flags { consts } = derived else { unreachable!() };
+                doc_comment(
+                    &mut out,
+                    &def.docs,
+                    &format!("{go_name} is the WIT flags {wit_name}: a set of bits."),
+                );
+                let Derived::Flags { consts } = derived else {
+                    unreachable!()
+                };
                 let repr = match f.flags.len() {
                     0..=8 => "uint8",
                     9..=16 => "uint16",
@@ -130,7 +158,12 @@ impl DeclCx<'_> {
                 }
                 writeln!(out, "// String lists the set flags by WIT name, separated by |.\nfunc (f {go_name}) String() string {{\ns := \"\"").unwrap();
                 for (c, name) in f.flags.iter().zip(consts.iter()) {
-                    writeln!(out, "if f&{name} != 0 {{\nif s != \"\" {{\ns += \"|\"\n}}\ns += {:?}\n}}", c.name).unwrap();
+                    writeln!(
+                        out,
+                        "if f&{name} != 0 {{\nif s != \"\" {{\ns += \"|\"\n}}\ns += {:?}\n}}",
+                        c.name
+                    )
+                    .unwrap();
                 }
                 writeln!(out, "if s == \"\" {{\nreturn \"0\"\n}}\nreturn s\n}}\n").unwrap();
                 if self.error_types.contains(&id) {
@@ -138,7 +171,15 @@ impl DeclCx<'_> {
                 }
             }
             TypeDefKind::Variant(v) => {
-                let Derived::Variant { tag_type, tags, ctors, accessors } = derived else { unreachable!() };
+                let Derived::Variant {
+                    tag_type,
+                    tags,
+                    ctors,
+                    accessors,
+                } = derived
+                else {
+                    unreachable!()
+                };
                 // One storage field per distinct payload Go type keeps the value small
                 // without boxing payloads in interfaces.
                 let mut slots: Vec<String> = Vec::new();
@@ -159,7 +200,11 @@ impl DeclCx<'_> {
                         None => case_slot.push(None),
                     }
                 }
-                doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT variant {wit_name}."));
+                doc_comment(
+                    &mut out,
+                    &def.docs,
+                    &format!("{go_name} is the WIT variant {wit_name}."),
+                );
                 writeln!(
                     out,
                     "//\n// Build one with a constructor ({}...), switch on Tag() and read a\n// payload with its accessor, which also reports whether the case matches.",
@@ -171,8 +216,16 @@ impl DeclCx<'_> {
                     writeln!(out, "v{i} {s}").unwrap();
                 }
                 out.push_str("}\n\n");
-                let repr = if v.cases.len() <= 256 { "uint8" } else { "uint32" };
-                writeln!(out, "// {tag_type} names the cases of {go_name}.\ntype {tag_type} {repr}\n\nconst (").unwrap();
+                let repr = if v.cases.len() <= 256 {
+                    "uint8"
+                } else {
+                    "uint32"
+                };
+                writeln!(
+                    out,
+                    "// {tag_type} names the cases of {go_name}.\ntype {tag_type} {repr}\n\nconst ("
+                )
+                .unwrap();
                 for (i, t) in tags.iter().enumerate() {
                     if i == 0 {
                         writeln!(out, "{t} {tag_type} = iota").unwrap();
@@ -186,7 +239,11 @@ impl DeclCx<'_> {
                 for (c, t) in v.cases.iter().zip(tags.iter()) {
                     writeln!(out, "case {t}:\nreturn {:?}", c.name).unwrap();
                 }
-                writeln!(out, "}}\nreturn \"{tag_type}(\" + {abi}.FormatUint(uint64(t)) + \")\"\n}}\n").unwrap();
+                writeln!(
+                    out,
+                    "}}\nreturn \"{tag_type}(\" + {abi}.FormatUint(uint64(t)) + \")\"\n}}\n"
+                )
+                .unwrap();
                 for (i, c) in v.cases.iter().enumerate() {
                     let ctor = &ctors[i];
                     match case_slot[i] {
@@ -223,8 +280,18 @@ impl DeclCx<'_> {
                 for (i, c) in v.cases.iter().enumerate() {
                     match case_slot[i] {
                         Some(s) => {
-                            let payload = format::expr(self.tcx, file, c.ty.as_ref().unwrap(), &format!("v.v{s}"));
-                            let text = format::Concat::default().lit(&c.name).lit("(").expr(payload).lit(")").finish();
+                            let payload = format::expr(
+                                self.tcx,
+                                file,
+                                c.ty.as_ref().unwrap(),
+                                &format!("v.v{s}"),
+                            );
+                            let text = format::Concat::default()
+                                .lit(&c.name)
+                                .lit("(")
+                                .expr(payload)
+                                .lit(")")
+                                .finish();
                             writeln!(out, "case {}:\nreturn {text}", tags[i]).unwrap()
                         }
                         None => writeln!(out, "case {}:\nreturn {:?}", tags[i], c.name).unwrap(),
@@ -236,9 +303,15 @@ impl DeclCx<'_> {
                 }
             }
             TypeDefKind::Type(t) => {
-                doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT type {wit_name}."));
+                doc_comment(
+                    &mut out,
+                    &def.docs,
+                    &format!("{go_name} is the WIT type {wit_name}."),
+                );
                 let target = match t {
-                    Type::Id(other) if matches!(resolve.types[*other].kind, TypeDefKind::Resource) => {
+                    Type::Id(other)
+                        if matches!(resolve.types[*other].kind, TypeDefKind::Resource) =>
+                    {
                         self.tcx.named(file, *other)
                     }
                     _ => self.tcx.ty(file, t),
@@ -257,7 +330,11 @@ impl DeclCx<'_> {
             | TypeDefKind::Tuple(_)
             | TypeDefKind::Future(_)
             | TypeDefKind::Stream(_) => {
-                doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT type {wit_name}."));
+                doc_comment(
+                    &mut out,
+                    &def.docs,
+                    &format!("{go_name} is the WIT type {wit_name}."),
+                );
                 let target = self.tcx.anonymous(file, &def.kind);
                 writeln!(out, "type {go_name} = {target}\n").unwrap();
             }

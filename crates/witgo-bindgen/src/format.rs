@@ -8,8 +8,8 @@
 
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
-use crate::plan::dealias;
 use crate::names;
+use crate::plan::dealias;
 use wit_parser::{Handle, Record, Type, TypeDefKind, TypeId};
 
 /// A Go expression of type string that formats `value`, a Go expression of
@@ -22,7 +22,13 @@ pub fn expr(tcx: &TypeCx, file: &mut GoFileBuilder, ty: &Type, value: &str) -> S
 
 /// The body of record `id`'s String method: `{Field:value ...}` for the
 /// record value `value`, as %+v prints a struct.
-pub fn record_fields(tcx: &TypeCx, file: &mut GoFileBuilder, id: TypeId, r: &Record, value: &str) -> String {
+pub fn record_fields(
+    tcx: &TypeCx,
+    file: &mut GoFileBuilder,
+    id: TypeId,
+    r: &Record,
+    value: &str,
+) -> String {
     Formatter { tcx, depth: 0 }.record(file, id, r, value)
 }
 
@@ -41,8 +47,13 @@ impl Formatter<'_, '_> {
             Type::U8 | Type::U16 | Type::U32 => format!("{}.FormatUint(uint64({v}))", abi(file)),
             Type::S64 => format!("{}.FormatInt({v})", abi(file)),
             // A char prints as its code point, as %v prints a rune.
-            Type::S8 | Type::S16 | Type::S32 | Type::Char => format!("{}.FormatInt(int64({v}))", abi(file)),
-            Type::F32 => format!("{}.FormatFloat(float64({v}), 'g', -1, 32)", file.std("strconv")),
+            Type::S8 | Type::S16 | Type::S32 | Type::Char => {
+                format!("{}.FormatInt(int64({v}))", abi(file))
+            }
+            Type::F32 => format!(
+                "{}.FormatFloat(float64({v}), 'g', -1, 32)",
+                file.std("strconv")
+            ),
             Type::F64 => format!("{}.FormatFloat({v}, 'g', -1, 64)", file.std("strconv")),
             Type::String => v.to_string(),
             Type::ErrorContext => format!("{v}.Error()"),
@@ -66,18 +77,40 @@ impl Formatter<'_, '_> {
                 }
                 out.lit("}").finish()
             }
-            TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Variant(_) => format!("{v}.String()"),
-            TypeDefKind::Resource => format!("{:?}", format!("<resource {}>", resolve.types[id].name.as_deref().unwrap_or(""))),
+            TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Variant(_) => {
+                format!("{v}.String()")
+            }
+            TypeDefKind::Resource => format!(
+                "{:?}",
+                format!(
+                    "<resource {}>",
+                    resolve.types[id].name.as_deref().unwrap_or("")
+                )
+            ),
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
                 let r = dealias(resolve, *r);
-                format!("{:?}", format!("<resource {}>", resolve.types[r].name.as_deref().unwrap_or("")))
+                format!(
+                    "{:?}",
+                    format!(
+                        "<resource {}>",
+                        resolve.types[r].name.as_deref().unwrap_or("")
+                    )
+                )
             }
             TypeDefKind::Future(_) => "\"<future>\"".into(),
             TypeDefKind::Stream(_) => "\"<stream>\"".into(),
             TypeDefKind::List(t) => format!("{abi}.FormatList({v}, {})", self.func(file, t)),
-            TypeDefKind::FixedLengthList(t, _) => format!("{abi}.FormatList({v}[:], {})", self.func(file, t)),
-            TypeDefKind::Map(k, t) => format!("{abi}.FormatMap({v}, {}, {})", self.func(file, k), self.func(file, t)),
-            TypeDefKind::Option(t) => format!("{abi}.FormatOption({v}.Get, {})", self.func(file, t)),
+            TypeDefKind::FixedLengthList(t, _) => {
+                format!("{abi}.FormatList({v}[:], {})", self.func(file, t))
+            }
+            TypeDefKind::Map(k, t) => format!(
+                "{abi}.FormatMap({v}, {}, {})",
+                self.func(file, k),
+                self.func(file, t)
+            ),
+            TypeDefKind::Option(t) => {
+                format!("{abi}.FormatOption({v}.Get, {})", self.func(file, t))
+            }
             TypeDefKind::Result(r) => {
                 let ok = self.opt_func(file, r.ok.as_ref());
                 let err = self.opt_func(file, r.err.as_ref());
@@ -129,7 +162,9 @@ impl Formatter<'_, '_> {
 /// Whether the Go type of record `r` has a String method: every record
 /// but one with a field named String, which Go would not allow beside it.
 pub fn record_has_string(r: &Record) -> bool {
-    !r.fields.iter().any(|f| names::exported(&f.name) == "String")
+    !r.fields
+        .iter()
+        .any(|f| names::exported(&f.name) == "String")
 }
 
 /// A Go string concatenation, with adjacent literals merged.
@@ -150,7 +185,8 @@ impl Concat {
     /// Appends a Go expression of type string.
     pub fn expr(&mut self, go: String) -> &mut Self {
         if !self.lit.is_empty() {
-            self.parts.push(format!("{:?}", std::mem::take(&mut self.lit)));
+            self.parts
+                .push(format!("{:?}", std::mem::take(&mut self.lit)));
         }
         self.parts.push(go);
         self
@@ -158,7 +194,8 @@ impl Concat {
 
     pub fn finish(&mut self) -> String {
         if !self.lit.is_empty() || self.parts.is_empty() {
-            self.parts.push(format!("{:?}", std::mem::take(&mut self.lit)));
+            self.parts
+                .push(format!("{:?}", std::mem::take(&mut self.lit)));
         }
         self.parts.join(" + ")
     }

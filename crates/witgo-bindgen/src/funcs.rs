@@ -1,7 +1,9 @@
 //! Go functions for WIT functions: import wrappers, the `Exports` contract
 //! with its core-wasm export glue, and resource handle types.
 
-use crate::abi_gen::{ErrShape, ExportCall, FuncGen, Lent, Recycling, ResultShape, Side, is_canonical_element};
+use crate::abi_gen::{
+    ErrShape, ExportCall, FuncGen, Lent, Recycling, ResultShape, Side, is_canonical_element,
+};
 use crate::decls::doc_comment;
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
@@ -11,8 +13,8 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower, WasmType};
 use wit_parser::{
-    Function, FunctionKind, FutureIntrinsic, LiftLowerAbi, ManglingAndAbi, Resolve, SizeAlign, StreamIntrinsic, Type,
-    TypeDefKind, TypeId, WasmExport, WasmExportKind, WasmImport, WorldKey,
+    Function, FunctionKind, FutureIntrinsic, LiftLowerAbi, ManglingAndAbi, Resolve, SizeAlign,
+    StreamIntrinsic, Type, TypeDefKind, TypeId, WasmExport, WasmExportKind, WasmImport, WorldKey,
 };
 
 pub const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
@@ -52,7 +54,11 @@ pub struct GoSig {
 
 impl GoSig {
     pub fn params_decl(&self) -> String {
-        self.params.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", ")
+        self.params
+            .iter()
+            .map(|(n, t)| format!("{n} {t}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn results_decl(&self) -> String {
@@ -131,12 +137,26 @@ pub const WIDE_RESULT_PREFIX: &str = "[witgo-wide-result]";
 /// a package variable, `[witgo-wide-result]<name>` returns it, and
 /// witgo-build adds a core function of the whole signature, exported as
 /// `<name>`, that calls one and then the other (`wide.rs`).
-pub fn wasmexport(export_name: &str, go_name: &str, params: &[WasmType], result: Option<(WasmType, &str)>, body: &str) -> String {
-    let go_params = params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(t))).collect::<Vec<_>>().join(", ");
+pub fn wasmexport(
+    export_name: &str,
+    go_name: &str,
+    params: &[WasmType],
+    result: Option<(WasmType, &str)>,
+    body: &str,
+) -> String {
+    let go_params = params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
+        .collect::<Vec<_>>()
+        .join(", ");
     let results: Vec<WasmType> = result.iter().map(|(t, _)| *t).collect();
     match result {
         Some((_, go_result)) if wasmexport_arg_width(params, &results) > 128 => {
-            let args = (0..params.len()).map(|i| format!("p{i}")).collect::<Vec<_>>().join(", ");
+            let args = (0..params.len())
+                .map(|i| format!("p{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             format!(
                 "//go:wasmexport {WIDE_EXPORT_PREFIX}{export_name}\nfunc {go_name}({go_params}) {{\n{go_name}_result = {go_name}_body({args})\n}}\n\n\
                  // {go_name}_result is the result of the last call, until {WIDE_RESULT_PREFIX}{export_name} takes it.\n\
@@ -147,7 +167,9 @@ pub fn wasmexport(export_name: &str, go_name: &str, params: &[WasmType], result:
         }
         _ => {
             let go_result = result.map(|(_, t)| format!(" {t}")).unwrap_or_default();
-            format!("//go:wasmexport {export_name}\nfunc {go_name}({go_params}){go_result} {{\n{body}}}\n")
+            format!(
+                "//go:wasmexport {export_name}\nfunc {go_name}({go_params}){go_result} {{\n{body}}}\n"
+            )
         }
     }
 }
@@ -156,12 +178,29 @@ pub fn wasmexport(export_name: &str, go_name: &str, params: &[WasmType], result:
 pub fn mangle(func: &Function) -> String {
     let clean = |s: &str| s.replace('-', "_");
     match &func.kind {
-        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => format!("f_{}", clean(&func.name)),
+        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => {
+            format!("f_{}", clean(&func.name))
+        }
         // `[constructor]r`: the resource name tells constructors apart.
-        FunctionKind::Constructor(_) => format!("c_{}", clean(func.name.trim_start_matches("[constructor]"))),
+        FunctionKind::Constructor(_) => {
+            format!("c_{}", clean(func.name.trim_start_matches("[constructor]")))
+        }
         _ => {
-            let (res, method) = func.name.split_once(']').unwrap().1.split_once('.').unwrap();
-            let prefix = if matches!(func.kind, FunctionKind::Static(_) | FunctionKind::AsyncStatic(_)) { "s" } else { "m" };
+            let (res, method) = func
+                .name
+                .split_once(']')
+                .unwrap()
+                .1
+                .split_once('.')
+                .unwrap();
+            let prefix = if matches!(
+                func.kind,
+                FunctionKind::Static(_) | FunctionKind::AsyncStatic(_)
+            ) {
+                "s"
+            } else {
+                "m"
+            };
             format!("{prefix}_{}__{}", clean(res), clean(method))
         }
     }
@@ -186,7 +225,11 @@ impl FuncCx<'_> {
                         Some(e) => {
                             let go_ty = self.tcx.ty(file, e);
                             match e {
-                                Type::Id(eid) if self.error_types.contains(&dealias(self.resolve(), *eid)) => {
+                                Type::Id(eid)
+                                    if self
+                                        .error_types
+                                        .contains(&dealias(self.resolve(), *eid)) =>
+                                {
                                     ErrShape::Direct { go_ty }
                                 }
                                 // wit.ErrorContext implements error.
@@ -208,10 +251,19 @@ impl FuncCx<'_> {
                         results.push(self.tcx.ty(file, ok));
                     }
                     results.push("error".to_string());
-                    return (results, ResultShape::Result { has_ok: r.ok.is_some(), err });
+                    return (
+                        results,
+                        ResultShape::Result {
+                            has_ok: r.ok.is_some(),
+                            err,
+                        },
+                    );
                 }
                 TypeDefKind::Option(t) => {
-                    return (vec![self.tcx.ty(file, t), "bool".into()], ResultShape::Option);
+                    return (
+                        vec![self.tcx.ty(file, t), "bool".into()],
+                        ResultShape::Option,
+                    );
                 }
                 TypeDefKind::Tuple(t) if !t.types.is_empty() => {
                     let results = t.types.iter().map(|t| self.tcx.ty(file, t)).collect();
@@ -244,16 +296,36 @@ impl FuncCx<'_> {
             params.push((name, self.tcx.ty(file, &p.ty)));
         }
         let (results, shape) = self.results(file, func);
-        GoSig { params, results, shape }
+        GoSig {
+            params,
+            results,
+            shape,
+        }
     }
 
     /// The Go types of `func`'s core results.
-    fn core_results(&self, file: &mut GoFileBuilder, func: &Function, variant: AbiVariant) -> Vec<String> {
-        self.resolve().wasm_signature(variant, func).results.iter().map(|t| core_result_type(file, t)).collect()
+    fn core_results(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        variant: AbiVariant,
+    ) -> Vec<String> {
+        self.resolve()
+            .wasm_signature(variant, func)
+            .results
+            .iter()
+            .map(|t| core_result_type(file, t))
+            .collect()
     }
 
     /// The Go wrapper and `//go:wasmimport` declaration for an imported function.
-    pub fn import_func(&self, file: &mut GoFileBuilder, func: &Function, go_name: &str, receiver: Option<&str>) -> String {
+    pub fn import_func(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        go_name: &str,
+        receiver: Option<&str>,
+    ) -> String {
         if func.kind.is_async() {
             return self.async_import_func(file, func, go_name, receiver);
         }
@@ -264,7 +336,9 @@ impl FuncCx<'_> {
         let callee = format!("wasmimport_{mangled}");
         let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
         fg.params = if is_method {
-            std::iter::once("self".to_string()).chain(sig.params.iter().map(|(n, _)| n.clone())).collect()
+            std::iter::once("self".to_string())
+                .chain(sig.params.iter().map(|(n, _)| n.clone()))
+                .collect()
         } else {
             sig.params.iter().map(|(n, _)| n.clone()).collect()
         };
@@ -275,28 +349,62 @@ impl FuncCx<'_> {
         // Package-level areas and host allocations: run without goroutine
         // switches (see FuncGen::finish). Return areas without allocations
         // are safe without: nothing between the call and the loads can yield.
-        fg.gc_window = fg.release_after_lift || resolve.wasm_signature(AbiVariant::GuestImport, func).indirect_params;
-        abi::call(resolve, AbiVariant::GuestImport, LiftLower::LowerArgsLiftResults, func, &mut fg, false);
+        fg.gc_window = fg.release_after_lift
+            || resolve
+                .wasm_signature(AbiVariant::GuestImport, func)
+                .indirect_params;
+        abi::call(
+            resolve,
+            AbiVariant::GuestImport,
+            LiftLower::LowerArgsLiftResults,
+            func,
+            &mut fg,
+            false,
+        );
         let (body, decls) = fg.finish();
 
         let core_results = self.core_results(file, func, AbiVariant::GuestImport);
         let core = resolve.wasm_signature(AbiVariant::GuestImport, func);
         let core_params: Vec<&str> = core.params.iter().map(core_param_type).collect();
-        let (module, name) = resolve.wasm_import_name(MANGLING, WasmImport::Func { interface: self.key, func });
+        let (module, name) = resolve.wasm_import_name(
+            MANGLING,
+            WasmImport::Func {
+                interface: self.key,
+                func,
+            },
+        );
 
         let mut out = String::new();
-        doc_comment(&mut out, &func.docs, &format!("{go_name} calls the imported WIT function {}#{}.", self.wit_owner, func.name));
+        doc_comment(
+            &mut out,
+            &func.docs,
+            &format!(
+                "{go_name} calls the imported WIT function {}#{}.",
+                self.wit_owner, func.name
+            ),
+        );
         let recv = match receiver {
             Some(r) => format!("(self {r}) "),
             None => String::new(),
         };
-        writeln!(out, "func {recv}{go_name}({}){} {{\n{body}}}\n", sig.params_decl(), sig.results_decl()).unwrap();
+        writeln!(
+            out,
+            "func {recv}{go_name}({}){} {{\n{body}}}\n",
+            sig.params_decl(),
+            sig.results_decl()
+        )
+        .unwrap();
         out.push_str(&decls);
         file.wasm_import(
             &module,
             &name,
             &callee,
-            &core_params.iter().enumerate().map(|(i, t)| format!("p{i} {t}")).collect::<Vec<_>>().join(", "),
+            &core_params
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!("p{i} {t}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             core_results.first().map(String::as_str),
         );
         out
@@ -304,17 +412,23 @@ impl FuncCx<'_> {
 
     /// The Go wrapper for an async-lowered import: it lowers the arguments
     /// into memory owned by this call, starts the call, parks the calling
-    /// goroutine until the subtask returns (async.Await), and lifts the
+    /// goroutine until the subtask returns (exec.Await), and lifts the
     /// results. Cancelling ctx cancels the subtask; the wrapper then returns
     /// ctx's error (every async import returns an error for that reason).
-    fn async_import_func(&self, file: &mut GoFileBuilder, func: &Function, go_name: &str, receiver: Option<&str>) -> String {
+    fn async_import_func(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        go_name: &str,
+        receiver: Option<&str>,
+    ) -> String {
         let resolve = self.resolve();
         let is_method = receiver.is_some();
         let sig = self.sig(file, func, is_method);
         let mangled = mangle(func);
         let callee = format!("wasmimport_{mangled}");
         let core = resolve.wasm_signature(AbiVariant::GuestImportAsync, func);
-        let async_pkg = self.tcx.async_pkg(file);
+        let exec = self.tcx.exec_pkg(file);
         let unsafe_ = file.std("unsafe");
         let rt = file.std("runtime");
 
@@ -361,17 +475,38 @@ impl FuncCx<'_> {
         let core_args: Vec<String> = core_args
             .iter()
             .zip(&core.params)
-            .map(|(op, t)| if *t == WasmType::Pointer { fg.addr_operand(op) } else { op.clone() })
+            .map(|(op, t)| {
+                if *t == WasmType::Pointer {
+                    fg.addr_operand(op)
+                } else {
+                    op.clone()
+                }
+            })
             .collect();
-        let zeros: Vec<String> = sig.results.iter().enumerate().map(|(i, _)| format!("zero{i}_")).collect();
-        let zero_decls: String =
-            sig.results.iter().zip(&zeros).filter(|(t, _)| *t != "error").map(|(t, z)| format!("var {z} {t}\n")).collect();
-        let mut cancelled: Vec<String> =
-            sig.results.iter().zip(&zeros).filter(|(t, _)| *t != "error").map(|(_, z)| z.clone()).collect();
+        let zeros: Vec<String> = sig
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, _)| format!("zero{i}_"))
+            .collect();
+        let zero_decls: String = sig
+            .results
+            .iter()
+            .zip(&zeros)
+            .filter(|(t, _)| *t != "error")
+            .map(|(t, z)| format!("var {z} {t}\n"))
+            .collect();
+        let mut cancelled: Vec<String> = sig
+            .results
+            .iter()
+            .zip(&zeros)
+            .filter(|(t, _)| *t != "error")
+            .map(|(_, z)| z.clone())
+            .collect();
         cancelled.push("ctx.Err()".to_string());
         let keep = fg.take_keep_alive(&rt);
         fg.push_code(&format!(
-            "status_ := {callee}({})\nif !{async_pkg}.Await(ctx, uint32(status_)) {{\n{keep}{zero_decls}return {}\n}}\n{keep}",
+            "status_ := {callee}({})\nif !{exec}.Await(ctx, uint32(status_)) {{\n{keep}{zero_decls}return {}\n}}\n{keep}",
             core_args.join(", "),
             cancelled.join(", ")
         ));
@@ -384,10 +519,28 @@ impl FuncCx<'_> {
         }
         let (body, decls) = fg.finish();
 
-        let params: Vec<String> = core.params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(t))).collect();
-        let (module, name) = resolve.wasm_import_name(ASYNC_MANGLING, WasmImport::Func { interface: self.key, func });
+        let params: Vec<String> = core
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
+            .collect();
+        let (module, name) = resolve.wasm_import_name(
+            ASYNC_MANGLING,
+            WasmImport::Func {
+                interface: self.key,
+                func,
+            },
+        );
         let mut out = String::new();
-        doc_comment(&mut out, &func.docs, &format!("{go_name} calls the imported async WIT function {}#{}.", self.wit_owner, func.name));
+        doc_comment(
+            &mut out,
+            &func.docs,
+            &format!(
+                "{go_name} calls the imported async WIT function {}#{}.",
+                self.wit_owner, func.name
+            ),
+        );
         let recv = match receiver {
             Some(r) => format!("(self {r}) "),
             None => String::new(),
@@ -396,7 +549,12 @@ impl FuncCx<'_> {
             1 => format!(" {}", results[0]),
             _ => format!(" ({})", results.join(", ")),
         };
-        writeln!(out, "func {recv}{go_name}({}){results_decl} {{\n{body}}}\n", sig.params_decl()).unwrap();
+        writeln!(
+            out,
+            "func {recv}{go_name}({}){results_decl} {{\n{body}}}\n",
+            sig.params_decl()
+        )
+        .unwrap();
         out.push_str(&decls);
         file.wasm_import(&module, &name, &callee, &params.join(", "), Some("int32"));
         out
@@ -431,9 +589,14 @@ impl FuncCx<'_> {
         }
         fg.shape = sig.shape.clone();
         fg.area_prefix = format!("{}{}_", self.glue_prefix, mangle(func));
-        fg.export_call =
-            Some(ExportCall { callee, is_method, wit_name: format!("{}#{}", self.wit_owner, func.name), recycle: None });
-        fg.release_after_lift = core.indirect_params || abi::guest_export_params_have_allocations(self.resolve(), func);
+        fg.export_call = Some(ExportCall {
+            callee,
+            is_method,
+            wit_name: format!("{}#{}", self.wit_owner, func.name),
+            recycle: None,
+        });
+        fg.release_after_lift =
+            core.indirect_params || abi::guest_export_params_have_allocations(self.resolve(), func);
         if core.indirect_params {
             fg.unpin_at_call = Some(fg.params[0].clone());
         }
@@ -442,9 +605,15 @@ impl FuncCx<'_> {
 
     /// The `//go:wasmexport` glue for an async export (callback ABI): the
     /// `[async-lift]` entry lifts the arguments and hands the Go call to the
-    /// executor (async.Start), the `[callback]` entry passes host events to
+    /// executor (exec.Start), the `[callback]` entry passes host events to
     /// it, and the results go back through the `[task-return]` import.
-    fn async_export_func(&self, file: &mut GoFileBuilder, func: &Function, callee: String, is_method: bool) -> String {
+    fn async_export_func(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        callee: String,
+        is_method: bool,
+    ) -> String {
         let resolve = self.resolve();
         let sig = self.sig(file, func, is_method);
         let mangled = mangle(func);
@@ -452,24 +621,63 @@ impl FuncCx<'_> {
         let mut fg = self.export_glue(file, func, &core, &sig, callee, is_method);
         let (tr_module, tr_name) = self.task_return_name(func);
         fg.task_return_callee = format!("wasmimport_task_return_{mangled}");
-        abi::call(resolve, AbiVariant::GuestExportAsync, LiftLower::LiftArgsLowerResults, func, &mut fg, true);
+        fg.program_main = self.key.is_some_and(|k| match k {
+            WorldKey::Interface(id) => crate::userpkg::is_wasi_cli_run(self.resolve(), *id),
+            WorldKey::Name(_) => false,
+        });
+        abi::call(
+            resolve,
+            AbiVariant::GuestExportAsync,
+            LiftLower::LiftArgsLowerResults,
+            func,
+            &mut fg,
+            true,
+        );
         let task_return_params = std::mem::take(&mut fg.task_return_params);
         let (body, decls) = fg.finish();
 
-        let lift = resolve.wasm_export_name(ASYNC_MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
-        let callback =
-            resolve.wasm_export_name(ASYNC_MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Callback });
-        let async_pkg = self.tcx.async_pkg(file);
-        let mut out = wasmexport(&lift, &format!("wasmexport_{mangled}"), &core.params, Some((WasmType::I32, "uint32")), &body);
+        let lift = resolve.wasm_export_name(
+            ASYNC_MANGLING,
+            WasmExport::Func {
+                interface: self.key,
+                func,
+                kind: WasmExportKind::Normal,
+            },
+        );
+        let callback = resolve.wasm_export_name(
+            ASYNC_MANGLING,
+            WasmExport::Func {
+                interface: self.key,
+                func,
+                kind: WasmExportKind::Callback,
+            },
+        );
+        let exec = self.tcx.exec_pkg(file);
+        let mut out = wasmexport(
+            &lift,
+            &format!("wasmexport_{mangled}"),
+            &core.params,
+            Some((WasmType::I32, "uint32")),
+            &body,
+        );
         writeln!(
             out,
-            "//go:wasmexport {callback}\nfunc wasmcallback_{mangled}(event, handle, payload uint32) uint32 {{\nreturn {async_pkg}.Callback(event, handle, payload)\n}}\n",
+            "//go:wasmexport {callback}\nfunc wasmcallback_{mangled}(event, handle, payload uint32) uint32 {{\nreturn {exec}.Callback(event, handle, payload)\n}}\n",
         )
         .unwrap();
         out.push_str(&decls);
-        let params: Vec<String> =
-            task_return_params.iter().enumerate().map(|(i, t)| format!("p{i} {}", core_param_type(t))).collect();
-        file.wasm_import(&tr_module, &tr_name, &format!("wasmimport_task_return_{mangled}"), &params.join(", "), None);
+        let params: Vec<String> = task_return_params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
+            .collect();
+        file.wasm_import(
+            &tr_module,
+            &tr_name,
+            &format!("wasmimport_task_return_{mangled}"),
+            &params.join(", "),
+            None,
+        );
         out
     }
 
@@ -478,7 +686,12 @@ impl FuncCx<'_> {
     /// which the glue passes to the executor when it lifts or lowers a
     /// handle. Nothing else refers to them, so the linker keeps only those
     /// of the functions a program calls.
-    pub fn stream_ops(&self, file: &mut GoFileBuilder, imports: &[&Function], exports: &[&Function]) -> String {
+    pub fn stream_ops(
+        &self,
+        file: &mut GoFileBuilder,
+        imports: &[&Function],
+        exports: &[&Function],
+    ) -> String {
         let resolve = self.resolve();
         let mut seen = HashSet::new();
         let mut out = String::new();
@@ -495,7 +708,16 @@ impl FuncCx<'_> {
                         continue;
                     }
                     let k = file.stream_ops_number(is_stream, &go_payload);
-                    let code = self.payload_ops(file, func, ty, is_stream, payload.as_ref(), &go_payload, exported, k);
+                    let code = self.payload_ops(
+                        file,
+                        func,
+                        ty,
+                        is_stream,
+                        payload.as_ref(),
+                        &go_payload,
+                        exported,
+                        k,
+                    );
                     out.push_str(&code);
                 }
             }
@@ -516,54 +738,149 @@ impl FuncCx<'_> {
         k: usize,
     ) -> String {
         let resolve = self.resolve();
-        let async_pkg = self.tcx.async_pkg(file);
+        let exec = self.tcx.exec_pkg(file);
         let unsafe_ = file.std("unsafe");
         let kind = if is_stream { "stream" } else { "future" };
         let name = |intr: &str| format!("wasmimport_{kind}{k}_{intr}");
-        let import = |intr_s: Option<StreamIntrinsic>, intr_f: Option<FutureIntrinsic>, async_: bool| {
-            let (module, iname) = match (intr_s, intr_f) {
-                (Some(intrinsic), _) => resolve.wasm_import_name(
-                    ASYNC_MANGLING,
-                    WasmImport::StreamIntrinsic { interface: self.key, func, ty: Some(ty), intrinsic, exported, async_ },
-                ),
-                (_, Some(intrinsic)) => resolve.wasm_import_name(
-                    ASYNC_MANGLING,
-                    WasmImport::FutureIntrinsic { interface: self.key, func, ty: Some(ty), intrinsic, exported, async_ },
-                ),
-                _ => unreachable!(),
+        let import =
+            |intr_s: Option<StreamIntrinsic>, intr_f: Option<FutureIntrinsic>, async_: bool| {
+                let (module, iname) = match (intr_s, intr_f) {
+                    (Some(intrinsic), _) => resolve.wasm_import_name(
+                        ASYNC_MANGLING,
+                        WasmImport::StreamIntrinsic {
+                            interface: self.key,
+                            func,
+                            ty: Some(ty),
+                            intrinsic,
+                            exported,
+                            async_,
+                        },
+                    ),
+                    (_, Some(intrinsic)) => resolve.wasm_import_name(
+                        ASYNC_MANGLING,
+                        WasmImport::FutureIntrinsic {
+                            interface: self.key,
+                            func,
+                            ty: Some(ty),
+                            intrinsic,
+                            exported,
+                            async_,
+                        },
+                    ),
+                    _ => unreachable!(),
+                };
+                (module, iname)
             };
-            (module, iname)
+        let copy_params = if is_stream {
+            "end uint32, ptr uint32, n uint32"
+        } else {
+            "end uint32, ptr uint32"
         };
-        let copy_params = if is_stream { "end uint32, ptr uint32, n uint32" } else { "end uint32, ptr uint32" };
-        let specs: [(&str, Option<StreamIntrinsic>, Option<FutureIntrinsic>, bool, &str, Option<&str>); 7] = [
-            ("new", Some(StreamIntrinsic::New), Some(FutureIntrinsic::New), false, "", Some("uint64")),
-            ("read", Some(StreamIntrinsic::Read), Some(FutureIntrinsic::Read), true, copy_params, Some("uint32")),
-            ("write", Some(StreamIntrinsic::Write), Some(FutureIntrinsic::Write), true, copy_params, Some("uint32")),
+        let specs: [(
+            &str,
+            Option<StreamIntrinsic>,
+            Option<FutureIntrinsic>,
+            bool,
+            &str,
+            Option<&str>,
+        ); 7] = [
+            (
+                "new",
+                Some(StreamIntrinsic::New),
+                Some(FutureIntrinsic::New),
+                false,
+                "",
+                Some("uint64"),
+            ),
+            (
+                "read",
+                Some(StreamIntrinsic::Read),
+                Some(FutureIntrinsic::Read),
+                true,
+                copy_params,
+                Some("uint32"),
+            ),
+            (
+                "write",
+                Some(StreamIntrinsic::Write),
+                Some(FutureIntrinsic::Write),
+                true,
+                copy_params,
+                Some("uint32"),
+            ),
             // Cancels are synchronous: their async forms belong to the optional
             // "more async builtins" feature that standard hosts leave off.
-            ("cancel_read", Some(StreamIntrinsic::CancelRead), Some(FutureIntrinsic::CancelRead), false, "end uint32", Some("uint32")),
-            ("cancel_write", Some(StreamIntrinsic::CancelWrite), Some(FutureIntrinsic::CancelWrite), false, "end uint32", Some("uint32")),
-            ("drop_readable", Some(StreamIntrinsic::DropReadable), Some(FutureIntrinsic::DropReadable), false, "end uint32", None),
-            ("drop_writable", Some(StreamIntrinsic::DropWritable), Some(FutureIntrinsic::DropWritable), false, "end uint32", None),
+            (
+                "cancel_read",
+                Some(StreamIntrinsic::CancelRead),
+                Some(FutureIntrinsic::CancelRead),
+                false,
+                "end uint32",
+                Some("uint32"),
+            ),
+            (
+                "cancel_write",
+                Some(StreamIntrinsic::CancelWrite),
+                Some(FutureIntrinsic::CancelWrite),
+                false,
+                "end uint32",
+                Some("uint32"),
+            ),
+            (
+                "drop_readable",
+                Some(StreamIntrinsic::DropReadable),
+                Some(FutureIntrinsic::DropReadable),
+                false,
+                "end uint32",
+                None,
+            ),
+            (
+                "drop_writable",
+                Some(StreamIntrinsic::DropWritable),
+                Some(FutureIntrinsic::DropWritable),
+                false,
+                "end uint32",
+                None,
+            ),
         ];
         for (intr, s_i, f_i, async_, params, result) in specs {
-            let (module, iname) =
-                if is_stream { import(s_i, None, async_) } else { import(None, f_i, async_) };
+            let (module, iname) = if is_stream {
+                import(s_i, None, async_)
+            } else {
+                import(None, f_i, async_)
+            };
             file.wasm_import(&module, &iname, &name(intr), params, result);
         }
 
         // The element codec.
         let (size, align) = match payload {
-            Some(t) => (self.sizes.size(t).size_wasm32(), self.sizes.align(t).align_wasm32()),
+            Some(t) => (
+                self.sizes.size(t).size_wasm32(),
+                self.sizes.align(t).align_wasm32(),
+            ),
             None => (0, 1),
         };
         let canonical = is_stream
             && matches!(
                 payload,
-                Some(Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 | Type::F32 | Type::F64)
+                Some(
+                    Type::U8
+                        | Type::S8
+                        | Type::U16
+                        | Type::S16
+                        | Type::U32
+                        | Type::S32
+                        | Type::U64
+                        | Type::S64
+                        | Type::F32
+                        | Type::F64
+                )
             );
         let (lift, lower) = match payload {
-            None => ("func(unsafe.Pointer, []struct{}) {}".to_string(), "func([]struct{}, unsafe.Pointer) []unsafe.Pointer { return nil }".to_string()),
+            None => (
+                "func(unsafe.Pointer, []struct{}) {}".to_string(),
+                "func([]struct{}, unsafe.Pointer) []unsafe.Pointer { return nil }".to_string(),
+            ),
             Some(t) => {
                 let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
                 fg.release_after_lift = true;
@@ -576,7 +893,13 @@ impl FuncCx<'_> {
                 let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
                 fg.local_areas = true;
                 fg.keep_in_slice = true;
-                abi::lower_to_memory(resolve, &mut fg, "base_".to_string(), "src[i_]".to_string(), t);
+                abi::lower_to_memory(
+                    resolve,
+                    &mut fg,
+                    "base_".to_string(),
+                    "src[i_]".to_string(),
+                    t,
+                );
                 let (body, _) = fg.finish();
                 let body = body.replace("var keep_ []unsafe.Pointer\n", "");
                 let lower = format!(
@@ -590,7 +913,7 @@ impl FuncCx<'_> {
         let mut out = String::new();
         writeln!(
             out,
-            "// {var} are the built-ins for {kind}<{go_payload}>.\nvar {var} = &{async_pkg}.{ops_ty}[{go_payload}]{{\n\
+            "// {var} are the built-ins for {kind}<{go_payload}>.\nvar {var} = &{exec}.{ops_ty}[{go_payload}]{{\n\
              New: {}, Read: {}, Write: {}, CancelRead: {}, CancelWrite: {}, DropReadable: {}, DropWritable: {},\n\
              Size: {size}, Align: {align},{}\nLift: {lift},\nLower: {lower},\n}}\n",
             name("new"),
@@ -616,7 +939,13 @@ impl FuncCx<'_> {
     }
 
     /// The `//go:wasmexport` glue for an exported function, calling `callee`.
-    pub fn export_func(&self, file: &mut GoFileBuilder, func: &Function, callee: String, is_method: bool) -> String {
+    pub fn export_func(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        callee: String,
+        is_method: bool,
+    ) -> String {
         if func.kind.is_async() {
             return self.async_export_func(file, func, callee, is_method);
         }
@@ -628,7 +957,12 @@ impl FuncCx<'_> {
     /// the call, so the glue of a synchronous function can learn whether the
     /// method keeps its string and list arguments, and recycle their memory
     /// if it does not (see abi.Recycle).
-    pub fn export_func_direct(&self, file: &mut GoFileBuilder, func: &Function, callee: String) -> String {
+    pub fn export_func_direct(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        callee: String,
+    ) -> String {
         if func.kind.is_async() {
             return self.async_export_func(file, func, callee, false);
         }
@@ -657,7 +991,13 @@ impl FuncCx<'_> {
                     TypeDefKind::Type(t) => ty = *t,
                     TypeDefKind::List(elem) if is_canonical_element(resolve, elem) => {
                         let elem = self.tcx.ty(file, elem);
-                        lent.push((i, Lent::List { go_ty: go_ty.clone(), elem }));
+                        lent.push((
+                            i,
+                            Lent::List {
+                                go_ty: go_ty.clone(),
+                                elem,
+                            },
+                        ));
                         break;
                     }
                     _ => break,
@@ -674,7 +1014,14 @@ impl FuncCx<'_> {
     /// lent arguments: set at init by a probe that passes views of local
     /// one-element arrays in a call that never runs, and asks whether the
     /// arrays stayed on the stack (see abi.OnGoroutineStack).
-    fn lent_probe(&self, file: &mut GoFileBuilder, probe: &str, callee: &str, sig: &GoSig, lent: &[(usize, Lent)]) -> String {
+    fn lent_probe(
+        &self,
+        file: &mut GoFileBuilder,
+        probe: &str,
+        callee: &str,
+        sig: &GoSig,
+        lent: &[(usize, Lent)],
+    ) -> String {
         let abi_pkg = self.tcx.abi_pkg(file);
         let unsafe_ = file.std("unsafe");
         let mut body = String::new();
@@ -686,14 +1033,26 @@ impl FuncCx<'_> {
                 Some(Lent::String { .. }) => {
                     writeln!(body, "var {v} [1]byte").unwrap();
                     let s = format!("{unsafe_}.String(&{v}[0], 1)");
-                    args.push(if go_ty == "string" { s } else { format!("{go_ty}({s})") });
-                    checks.push(format!("{abi_pkg}.OnGoroutineStack({unsafe_}.Pointer(&{v}))"));
+                    args.push(if go_ty == "string" {
+                        s
+                    } else {
+                        format!("{go_ty}({s})")
+                    });
+                    checks.push(format!(
+                        "{abi_pkg}.OnGoroutineStack({unsafe_}.Pointer(&{v}))"
+                    ));
                 }
                 Some(Lent::List { elem, .. }) => {
                     writeln!(body, "var {v} [1]{elem}").unwrap();
                     let s = format!("{v}[:]");
-                    args.push(if *go_ty == format!("[]{elem}") { s } else { format!("{go_ty}({s})") });
-                    checks.push(format!("{abi_pkg}.OnGoroutineStack({unsafe_}.Pointer(&{v}))"));
+                    args.push(if *go_ty == format!("[]{elem}") {
+                        s
+                    } else {
+                        format!("{go_ty}({s})")
+                    });
+                    checks.push(format!(
+                        "{abi_pkg}.OnGoroutineStack({unsafe_}.Pointer(&{v}))"
+                    ));
                 }
                 None => {
                     writeln!(body, "var {v} {go_ty}").unwrap();
@@ -706,9 +1065,16 @@ impl FuncCx<'_> {
         let sink = if results.is_empty() {
             call
         } else {
-            let sinks: Vec<String> = results.iter().map(|r| format!("{abi_pkg}.Sink = {r}")).collect();
-            format!("{} := {call}
-{}", results.join(", "), sinks.join("\n"))
+            let sinks: Vec<String> = results
+                .iter()
+                .map(|r| format!("{abi_pkg}.Sink = {r}"))
+                .collect();
+            format!(
+                "{} := {call}
+{}",
+                results.join(", "),
+                sinks.join("\n")
+            )
         };
         format!(
             "// {probe} reports whether\n// {callee} keeps no reference to its string and list\n\
@@ -720,7 +1086,14 @@ impl FuncCx<'_> {
         )
     }
 
-    fn sync_export_func(&self, file: &mut GoFileBuilder, func: &Function, callee: String, is_method: bool, probe: String) -> String {
+    fn sync_export_func(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        callee: String,
+        is_method: bool,
+        probe: String,
+    ) -> String {
         let resolve = self.resolve();
         let sig = self.sig(file, func, is_method);
         let mangled = mangle(func);
@@ -730,19 +1103,47 @@ impl FuncCx<'_> {
             let args = self.lent_args(fg.file, func);
             fg.export_call.as_mut().unwrap().recycle = Some(Recycling { probe, args });
         }
-        abi::call(resolve, AbiVariant::GuestExport, LiftLower::LiftArgsLowerResults, func, &mut fg, false);
+        abi::call(
+            resolve,
+            AbiVariant::GuestExport,
+            LiftLower::LiftArgsLowerResults,
+            func,
+            &mut fg,
+            false,
+        );
         let (body, decls) = fg.finish();
 
         let core_results = self.core_results(file, func, AbiVariant::GuestExport);
-        let export_name =
-            resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::Normal });
-        let result = core.results.first().copied().zip(core_results.first().map(String::as_str));
-        let mut out =
-            wasmexport(&export_name, &format!("wasmexport_{}{mangled}", self.glue_prefix), &core.params, result, &body);
+        let export_name = resolve.wasm_export_name(
+            MANGLING,
+            WasmExport::Func {
+                interface: self.key,
+                func,
+                kind: WasmExportKind::Normal,
+            },
+        );
+        let result = core
+            .results
+            .first()
+            .copied()
+            .zip(core_results.first().map(String::as_str));
+        let mut out = wasmexport(
+            &export_name,
+            &format!("wasmexport_{}{mangled}", self.glue_prefix),
+            &core.params,
+            result,
+            &body,
+        );
         out.push_str(&decls);
         if abi::guest_export_needs_post_return(resolve, func) {
-            let post =
-                resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: self.key, func, kind: WasmExportKind::PostReturn });
+            let post = resolve.wasm_export_name(
+                MANGLING,
+                WasmExport::Func {
+                    interface: self.key,
+                    func,
+                    kind: WasmExportKind::PostReturn,
+                },
+            );
             let abi_pkg = self.tcx.abi_pkg(file);
             writeln!(
                 out,
@@ -760,7 +1161,9 @@ impl FuncCx<'_> {
         let resolve = self.resolve();
         let def = &resolve.types[id];
         let pkg = self.tcx.pkg.unwrap();
-        let Derived::Resource { helpers, .. } = &self.tcx.plan.derived[&(id, pkg)] else { unreachable!() };
+        let Derived::Resource { helpers, .. } = &self.tcx.plan.derived[&(id, pkg)] else {
+            unreachable!()
+        };
         let wit_name = format!("{}.{}", self.wit_owner, def.name.as_deref().unwrap());
         let abi_pkg = self.tcx.abi_pkg(file);
         let (module, name) = resolve.wasm_import_name(
@@ -771,9 +1174,16 @@ impl FuncCx<'_> {
                 intrinsic: wit_parser::ResourceIntrinsic::ImportedDrop,
             },
         );
-        let drop_fn = format!("wasmimport_drop_{}", def.name.as_deref().unwrap().replace('-', "_"));
+        let drop_fn = format!(
+            "wasmimport_drop_{}",
+            def.name.as_deref().unwrap().replace('-', "_")
+        );
         let mut out = String::new();
-        doc_comment(&mut out, &def.docs, &format!("{go_name} is a handle to the imported WIT resource {wit_name}."));
+        doc_comment(
+            &mut out,
+            &def.docs,
+            &format!("{go_name} is a handle to the imported WIT resource {wit_name}."),
+        );
         writeln!(
             out,
             "//\n// Close it when done with it; a {go_name} that becomes unreachable without\n// being closed is dropped by a cleanup.\ntype {go_name} struct {{\nhandle {abi_pkg}.Handle\n}}\n"
@@ -804,21 +1214,40 @@ impl FuncCx<'_> {
 
     /// Declares exported resource `id`: the Go interface the component
     /// implements, its rep table, intrinsics and destructor.
-    pub fn exported_resource(&self, file: &mut GoFileBuilder, id: TypeId, go_name: &str, funcs: &[&Function]) -> String {
+    pub fn exported_resource(
+        &self,
+        file: &mut GoFileBuilder,
+        id: TypeId,
+        go_name: &str,
+        funcs: &[&Function],
+    ) -> String {
         let resolve = self.resolve();
         let def = &resolve.types[id];
         let pkg = self.tcx.pkg.unwrap();
-        let Derived::Resource { helpers, methods } = &self.tcx.plan.derived[&(id, pkg)] else { unreachable!() };
+        let Derived::Resource { helpers, methods } = &self.tcx.plan.derived[&(id, pkg)] else {
+            unreachable!()
+        };
         let rname = def.name.as_deref().unwrap();
         let wit_name = format!("{}.{}", self.wit_owner, rname);
         let abi_pkg = self.tcx.abi_pkg(file);
         let key = self.key.expect("exported resources live in interfaces");
         let intrinsic = |i| {
-            resolve.wasm_import_name(MANGLING, WasmImport::ResourceIntrinsic { interface: Some(key), resource: id, intrinsic: i })
+            resolve.wasm_import_name(
+                MANGLING,
+                WasmImport::ResourceIntrinsic {
+                    interface: Some(key),
+                    resource: id,
+                    intrinsic: i,
+                },
+            )
         };
         let snake = rname.replace('-', "_");
         let mut out = String::new();
-        doc_comment(&mut out, &def.docs, &format!("{go_name} is the WIT resource {wit_name}, implemented by this component."));
+        doc_comment(
+            &mut out,
+            &def.docs,
+            &format!("{go_name} is the WIT resource {wit_name}, implemented by this component."),
+        );
         writeln!(
             out,
             "//\n// Any Go type with these methods can be handed out as a {go_name}; if it also\n// has a method Drop(), that runs when the last handle to it is dropped.\ntype {go_name} interface {{"
@@ -835,16 +1264,33 @@ impl FuncCx<'_> {
                     doc_comment(&mut d, &f.docs, "");
                 }
                 out.push_str(&d);
-                writeln!(out, "{}({}){}", methods[&f.name], sig.params_decl(), sig.results_decl()).unwrap();
+                writeln!(
+                    out,
+                    "{}({}){}",
+                    methods[&f.name],
+                    sig.params_decl(),
+                    sig.results_decl()
+                )
+                .unwrap();
             }
         }
         out.push_str("}\n\n");
         let table = format!("table_{snake}");
-        let (new_h, take_h, from_rep) = (&helpers["NewHandle"], &helpers["TakeHandle"], &helpers["FromRep"]);
+        let (new_h, take_h, from_rep) = (
+            &helpers["NewHandle"],
+            &helpers["TakeHandle"],
+            &helpers["FromRep"],
+        );
         let (m_new, n_new) = intrinsic(wit_parser::ResourceIntrinsic::ExportedNew);
         let (m_rep, n_rep) = intrinsic(wit_parser::ResourceIntrinsic::ExportedRep);
         let (m_drop, n_drop) = intrinsic(wit_parser::ResourceIntrinsic::ExportedDrop);
-        let dtor = resolve.wasm_export_name(MANGLING, WasmExport::ResourceDtor { interface: key, resource: id });
+        let dtor = resolve.wasm_export_name(
+            MANGLING,
+            WasmExport::ResourceDtor {
+                interface: key,
+                resource: id,
+            },
+        );
         writeln!(
             out,
             "var {table} {abi_pkg}.Table[{go_name}]\n\n\
@@ -857,9 +1303,27 @@ impl FuncCx<'_> {
              //go:wasmexport {dtor}\nfunc wasmexport_dtor_{snake}(rep int32) {{\nif v, ok := {table}.TryRemove(rep); ok {{\nif d, ok := v.(interface{{ Drop() }}); ok {{\nd.Drop()\n}}\n}}\n}}\n"
         )
         .unwrap();
-        file.wasm_import(&m_new, &n_new, &format!("wasmimport_new_{snake}"), "rep int32", Some("int32"));
-        file.wasm_import(&m_rep, &n_rep, &format!("wasmimport_rep_{snake}"), "h int32", Some("int32"));
-        file.wasm_import(&m_drop, &n_drop, &format!("wasmimport_drop_{snake}"), "h int32", None);
+        file.wasm_import(
+            &m_new,
+            &n_new,
+            &format!("wasmimport_new_{snake}"),
+            "rep int32",
+            Some("int32"),
+        );
+        file.wasm_import(
+            &m_rep,
+            &n_rep,
+            &format!("wasmimport_rep_{snake}"),
+            "h int32",
+            Some("int32"),
+        );
+        file.wasm_import(
+            &m_drop,
+            &n_drop,
+            &format!("wasmimport_drop_{snake}"),
+            "h int32",
+            None,
+        );
         out
     }
 }

@@ -88,10 +88,20 @@ pub fn parse(text: &str) -> Result<GoSource<'_>> {
         }
     }
     let body = rest.trim_matches('\n');
-    if body.lines().any(|l| l.starts_with("import ") || l.starts_with("package ")) {
+    if body
+        .lines()
+        .any(|l| l.starts_with("import ") || l.starts_with("package "))
+    {
         bail!("an import or package clause after the declarations began");
     }
-    Ok(GoSource { text, build, doc, package, imports, body })
+    Ok(GoSource {
+        text,
+        build,
+        doc,
+        package,
+        imports,
+        body,
+    })
 }
 
 fn next_line(text: &str) -> Option<(&str, &str)> {
@@ -170,15 +180,27 @@ pub fn merge(header: &str, files: &[(&str, GoSource<'_>)]) -> Result<String> {
         Some(name) => format!("{name} \"{path}\""),
         None => format!("\"{path}\""),
     };
-    let std: Vec<String> = names.iter().filter(|(p, _)| is_std(p)).map(|(p, n)| spell(p, *n)).collect();
-    let other: Vec<String> = names.iter().filter(|(p, _)| !is_std(p)).map(|(p, n)| spell(p, *n)).collect();
+    let std: Vec<String> = names
+        .iter()
+        .filter(|(p, _)| is_std(p))
+        .map(|(p, n)| spell(p, *n))
+        .collect();
+    let other: Vec<String> = names
+        .iter()
+        .filter(|(p, _)| !is_std(p))
+        .map(|(p, n)| spell(p, *n))
+        .collect();
     match (std.len(), other.len()) {
         (0, 0) => {}
         (1, 0) => out.push_str(&format!("\nimport {}\n", std[0])),
         (0, 1) => out.push_str(&format!("\nimport {}\n", other[0])),
         _ => {
             out.push_str("\nimport (\n");
-            for group in [&std, &other].into_iter().filter(|g| !g.is_empty()).enumerate() {
+            for group in [&std, &other]
+                .into_iter()
+                .filter(|g| !g.is_empty())
+                .enumerate()
+            {
                 if group.0 > 0 {
                     out.push('\n');
                 }
@@ -218,7 +240,10 @@ mod tests {
         assert_eq!(src.build, None);
         assert_eq!(src.doc, ["// Package p does things."]);
         assert_eq!(src.package, "p");
-        assert_eq!(src.imports, [("unsafe", Some("_")), ("sync", None), ("witgo/abi", None)]);
+        assert_eq!(
+            src.imports,
+            [("unsafe", Some("_")), ("sync", None), ("witgo/abi", None)]
+        );
         assert_eq!(src.body, "// F is f.\nfunc F() {}");
 
         let tagged = parse("//go:build wasip1\n\npackage p\n\nvar x int\n").unwrap();
@@ -236,8 +261,11 @@ mod tests {
 
     #[test]
     fn merges_imports_and_bodies() {
-        let a = parse("// Package p does things.\npackage p\n\nimport _ \"unsafe\"\n\nfunc A() {}\n").unwrap();
-        let b = parse("package p\n\nimport (\n\t\"unsafe\"\n\n\t\"witgo/abi\"\n)\n\nfunc B() {}\n").unwrap();
+        let a =
+            parse("// Package p does things.\npackage p\n\nimport _ \"unsafe\"\n\nfunc A() {}\n")
+                .unwrap();
+        let b = parse("package p\n\nimport (\n\t\"unsafe\"\n\n\t\"witgo/abi\"\n)\n\nfunc B() {}\n")
+            .unwrap();
         let c = parse("package p\n\nimport \"sync\"\n").unwrap();
         let merged = merge("// Header.", &[("a.go", a), ("b.go", b), ("c.go", c)]).unwrap();
         assert_eq!(

@@ -31,8 +31,14 @@ impl TypeCx<'_> {
         file.import(&format!("{}/witgo/wit", self.import_path), "wit")
     }
 
+    /// The user-facing package of stream and future ends (witgo/async).
     pub fn async_pkg(&self, file: &mut GoFileBuilder) -> String {
         file.import(&format!("{}/witgo/async", self.import_path), "async")
+    }
+
+    /// The executor the glue calls (internal to the bindings).
+    pub fn exec_pkg(&self, file: &mut GoFileBuilder) -> String {
+        file.import(&format!("{}/internal/exec", self.import_path), "exec")
     }
 
     pub fn abi_pkg(&self, file: &mut GoFileBuilder) -> String {
@@ -54,7 +60,10 @@ impl TypeCx<'_> {
     /// Is resource `id` implemented by this component (an exported resource)?
     pub fn resource_is_exported(&self, id: TypeId) -> bool {
         let id = dealias(self.resolve, id);
-        matches!(self.pkg_of(id).map(|p| self.plan.pkgs[p].key), Some(PkgKey::Interface(_, Dir::Export)))
+        matches!(
+            self.pkg_of(id).map(|p| self.plan.pkgs[p].key),
+            Some(PkgKey::Interface(_, Dir::Export))
+        )
     }
 
     /// The Go type for `ty`.
@@ -100,7 +109,11 @@ impl TypeCx<'_> {
     /// wrapper for imported resources, the Go interface for exported ones.
     pub fn resource_ref(&self, file: &mut GoFileBuilder, id: TypeId) -> String {
         let name = self.named(file, id);
-        if self.resource_is_exported(id) { name } else { format!("*{name}") }
+        if self.resource_is_exported(id) {
+            name
+        } else {
+            format!("*{name}")
+        }
     }
 
     pub fn anonymous(&self, file: &mut GoFileBuilder, kind: &TypeDefKind) -> String {
@@ -109,7 +122,9 @@ impl TypeCx<'_> {
             TypeDefKind::List(t) => format!("[]{}", self.ty(file, t)),
             TypeDefKind::FixedLengthList(t, n) => format!("[{n}]{}", self.ty(file, t)),
             TypeDefKind::Map(k, v) => format!("map[{}]{}", self.ty(file, k), self.ty(file, v)),
-            TypeDefKind::Option(t) => format!("{}.Option[{}]", self.wit_pkg(file), self.ty(file, t)),
+            TypeDefKind::Option(t) => {
+                format!("{}.Option[{}]", self.wit_pkg(file), self.ty(file, t))
+            }
             TypeDefKind::Result(r) => {
                 let ok = self.opt_ty(file, r.ok.as_ref());
                 let err = self.opt_ty(file, r.err.as_ref());
@@ -119,8 +134,16 @@ impl TypeCx<'_> {
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
                 self.resource_ref(file, dealias(self.resolve, *r))
             }
-            TypeDefKind::Future(t) => format!("*{}.FutureReader[{}]", self.async_pkg(file), self.opt_ty(file, t.as_ref())),
-            TypeDefKind::Stream(t) => format!("*{}.StreamReader[{}]", self.async_pkg(file), self.opt_ty(file, t.as_ref())),
+            TypeDefKind::Future(t) => format!(
+                "*{}.FutureReader[{}]",
+                self.async_pkg(file),
+                self.opt_ty(file, t.as_ref())
+            ),
+            TypeDefKind::Stream(t) => format!(
+                "*{}.StreamReader[{}]",
+                self.async_pkg(file),
+                self.opt_ty(file, t.as_ref())
+            ),
             TypeDefKind::Record(_)
             | TypeDefKind::Variant(_)
             | TypeDefKind::Enum(_)
@@ -135,11 +158,19 @@ impl TypeCx<'_> {
             0 => "struct{}".into(),
             1..=16 => {
                 let args: Vec<String> = types.iter().map(|t| self.ty(file, t)).collect();
-                format!("{}.Tuple{}[{}]", self.wit_pkg(file), types.len(), args.join(", "))
+                format!(
+                    "{}.Tuple{}[{}]",
+                    self.wit_pkg(file),
+                    types.len(),
+                    args.join(", ")
+                )
             }
             _ => {
-                let fields: Vec<String> =
-                    types.iter().enumerate().map(|(i, t)| format!("F{i} {}", self.ty(file, t))).collect();
+                let fields: Vec<String> = types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("F{i} {}", self.ty(file, t)))
+                    .collect();
                 format!("struct{{ {} }}", fields.join("; "))
             }
         }
@@ -161,10 +192,17 @@ impl TypeCx<'_> {
     }
 
     /// Qualified tag constants and accessor method names of variant `id`.
-    pub fn variant_names(&self, file: &mut GoFileBuilder, id: TypeId, _v: &wit_parser::Variant) -> (Vec<String>, Vec<String>) {
+    pub fn variant_names(
+        &self,
+        file: &mut GoFileBuilder,
+        id: TypeId,
+        _v: &wit_parser::Variant,
+    ) -> (Vec<String>, Vec<String>) {
         let (pkg, d) = self.derived(id);
         match d.clone() {
-            crate::plan::Derived::Variant { tags, accessors, .. } => {
+            crate::plan::Derived::Variant {
+                tags, accessors, ..
+            } => {
                 let q = self.qual(file, pkg);
                 (tags.iter().map(|t| format!("{q}{t}")).collect(), accessors)
             }
@@ -173,7 +211,12 @@ impl TypeCx<'_> {
     }
 
     /// Qualified constructor functions of variant `id`.
-    pub fn variant_ctors(&self, file: &mut GoFileBuilder, id: TypeId, _v: &wit_parser::Variant) -> Vec<String> {
+    pub fn variant_ctors(
+        &self,
+        file: &mut GoFileBuilder,
+        id: TypeId,
+        _v: &wit_parser::Variant,
+    ) -> Vec<String> {
         let (pkg, d) = self.derived(id);
         match d.clone() {
             crate::plan::Derived::Variant { ctors, .. } => {

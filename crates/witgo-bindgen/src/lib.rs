@@ -23,7 +23,10 @@ use gofile::GoFileBuilder;
 use gotypes::TypeCx;
 use plan::{Dir, PkgKey, Plan, dealias};
 use std::collections::HashSet;
-use wit_parser::{Function, FunctionKind, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey};
+use wit_parser::{
+    Function, FunctionKind, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem,
+    WorldKey,
+};
 
 /// How functions are lowered and lifted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,12 +64,20 @@ pub struct GoFile {
 impl GoFile {
     /// Generated code, for gofmt to lay out.
     pub fn generated(path: impl Into<String>, contents: impl Into<String>) -> GoFile {
-        GoFile { path: path.into(), contents: contents.into(), formatted: false }
+        GoFile {
+            path: path.into(),
+            contents: contents.into(),
+            formatted: false,
+        }
     }
 
     /// Code that is gofmt-clean as it stands.
     pub fn formatted(path: impl Into<String>, contents: impl Into<String>) -> GoFile {
-        GoFile { path: path.into(), contents: contents.into(), formatted: true }
+        GoFile {
+            path: path.into(),
+            contents: contents.into(),
+            formatted: true,
+        }
     }
 }
 
@@ -89,25 +100,47 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     sizes.fill(resolve);
     let error_types = error_types(resolve, world, &plan);
     let mut reserved: HashSet<String> = plan.pkgs.iter().map(|p| p.name.clone()).collect();
-    for n in ["abi", "wit", "unsafe", "runtime", "errors", "fmt", "strconv", "self"] {
+    for n in [
+        "abi", "wit", "unsafe", "runtime", "errors", "fmt", "strconv", "self",
+    ] {
         reserved.insert(n.to_string());
     }
     let mut out = Bindings::default();
     for (idx, pkg) in plan.pkgs.iter().enumerate() {
-        let contents = generate_package(resolve, world, &plan, idx, &sizes, &error_types, &reserved, opts);
+        let contents = generate_package(
+            resolve,
+            world,
+            &plan,
+            idx,
+            &sizes,
+            &error_types,
+            &reserved,
+            opts,
+        );
         if let Some(file) = contents {
             let base = format!("{}/{}", pkg.dir, pkg.name.trim_end_matches('_'));
             let (main, wasm) = file.finish_split();
-            out.files.push(GoFile::generated(format!("{base}.wit.go"), main));
+            out.files
+                .push(GoFile::generated(format!("{base}.wit.go"), main));
             if let Some((wasm, other)) = wasm {
-                out.files.push(GoFile::formatted(format!("{base}.wit_wasm.go"), wasm));
-                out.files.push(GoFile::formatted(format!("{base}.wit_other.go"), other));
+                out.files
+                    .push(GoFile::formatted(format!("{base}.wit_wasm.go"), wasm));
+                out.files
+                    .push(GoFile::formatted(format!("{base}.wit_other.go"), other));
             }
         }
     }
-    out.exports_files = userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
-    let packages = support::used_packages(&opts.import_path, out.files.iter().chain(&out.exports_files));
-    out.files.extend(support::files(&opts.import_path, &packages, world_has_floats(resolve, world)));
+    out.exports_files =
+        userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
+    let packages = support::used_packages(
+        &opts.import_path,
+        out.files.iter().chain(&out.exports_files),
+    );
+    out.files.extend(support::files(
+        &opts.import_path,
+        &packages,
+        world_has_floats(resolve, world),
+    ));
     Ok(out)
 }
 
@@ -119,13 +152,18 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
 /// function declared without `async` is named.
 fn check_all_async(resolve: &Resolve, world: WorldId) -> Result<()> {
     let w = &resolve.worlds[world];
-    let items = w.imports.iter().map(|i| ("import", i)).chain(w.exports.iter().map(|e| ("export", e)));
+    let items = w
+        .imports
+        .iter()
+        .map(|i| ("import", i))
+        .chain(w.exports.iter().map(|e| ("export", e)));
     for (dir, (key, item)) in items {
         let (owner, funcs): (String, Vec<&Function>) = match item {
             WorldItem::Function(f) => (w.name.clone(), vec![f]),
-            WorldItem::Interface { id, .. } => {
-                (resolve.name_world_key(key), resolve.interfaces[*id].functions.values().collect())
-            }
+            WorldItem::Interface { id, .. } => (
+                resolve.name_world_key(key),
+                resolve.interfaces[*id].functions.values().collect(),
+            ),
             WorldItem::Type { .. } => continue,
         };
         if let Some(f) = funcs.iter().find(|f| !f.kind.is_async()) {
@@ -134,14 +172,17 @@ fn check_all_async(resolve: &Resolve, world: WorldId) -> Result<()> {
                  the Component Model allows the async ABI only for async function types, and Wasmtime \
                  and wasm-tools refuse components that use it on others; declare the functions that \
                  should be async as `async func` in the WIT, and generate without --async",
-                if dir == "import" { "lower the import" } else { "lift the export" },
+                if dir == "import" {
+                    "lower the import"
+                } else {
+                    "lift the export"
+                },
                 f.name
             );
         }
     }
     Ok(())
 }
-
 
 /// Whether a type or function of `world` holds an f32 or f64 anywhere.
 fn world_has_floats(resolve: &Resolve, world: WorldId) -> bool {
@@ -157,7 +198,10 @@ fn world_has_floats(resolve: &Resolve, world: WorldId) -> bool {
             WorldItem::Interface { id, .. } => {
                 let iface = &resolve.interfaces[*id];
                 pending.extend(iface.types.values().map(|t| Type::Id(*t)));
-                iface.functions.values().for_each(|f| add_func(f, &mut pending));
+                iface
+                    .functions
+                    .values()
+                    .for_each(|f| add_func(f, &mut pending));
             }
             WorldItem::Type { id, .. } => pending.push(Type::Id(*id)),
         }
@@ -176,9 +220,10 @@ fn world_has_floats(resolve: &Resolve, world: WorldId) -> bool {
             TypeDefKind::Record(r) => pending.extend(r.fields.iter().map(|f| f.ty)),
             TypeDefKind::Tuple(t) => pending.extend(t.types.iter().copied()),
             TypeDefKind::Variant(v) => pending.extend(v.cases.iter().filter_map(|c| c.ty)),
-            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::FixedLengthList(t, _) | TypeDefKind::Type(t) => {
-                pending.push(*t)
-            }
+            TypeDefKind::Option(t)
+            | TypeDefKind::List(t)
+            | TypeDefKind::FixedLengthList(t, _)
+            | TypeDefKind::Type(t) => pending.push(*t),
             TypeDefKind::Map(k, v) => pending.extend([*k, *v]),
             TypeDefKind::Result(r) => pending.extend(r.ok.iter().chain(r.err.iter()).copied()),
             TypeDefKind::Future(t) | TypeDefKind::Stream(t) => pending.extend(t.iter().copied()),
@@ -197,13 +242,20 @@ fn world_has_floats(resolve: &Resolve, world: WorldId) -> bool {
 fn error_types(resolve: &Resolve, world: WorldId, _plan: &Plan) -> HashSet<TypeId> {
     let mut set = HashSet::new();
     let mut visit = |f: &Function| {
-        let Some(Type::Id(id)) = &f.result else { return };
-        let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind else { return };
+        let Some(Type::Id(id)) = &f.result else {
+            return;
+        };
+        let TypeDefKind::Result(r) = &resolve.types[dealias(resolve, *id)].kind else {
+            return;
+        };
         let Some(Type::Id(e)) = &r.err else { return };
         let e = dealias(resolve, *e);
         let def = &resolve.types[e];
         let ok = match &def.kind {
-            TypeDefKind::Record(rec) => !rec.fields.iter().any(|f| names::exported(&f.name) == "Error"),
+            TypeDefKind::Record(rec) => !rec
+                .fields
+                .iter()
+                .any(|f| names::exported(&f.name) == "Error"),
             TypeDefKind::Variant(_) | TypeDefKind::Enum(_) | TypeDefKind::Flags(_) => true,
             _ => false,
         };
@@ -215,7 +267,10 @@ fn error_types(resolve: &Resolve, world: WorldId, _plan: &Plan) -> HashSet<TypeI
     for item in w.imports.values().chain(w.exports.values()) {
         match item {
             WorldItem::Function(f) => visit(f),
-            WorldItem::Interface { id, .. } => resolve.interfaces[*id].functions.values().for_each(&mut visit),
+            WorldItem::Interface { id, .. } => resolve.interfaces[*id]
+                .functions
+                .values()
+                .for_each(&mut visit),
             WorldItem::Type { .. } => {}
         }
     }
@@ -234,48 +289,107 @@ fn generate_package(
     opts: &Options,
 ) -> Option<GoFileBuilder> {
     let pkg = &plan.pkgs[idx];
-    let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: Some(idx), from: idx };
+    let tcx = TypeCx {
+        resolve,
+        plan,
+        import_path: &opts.import_path,
+        pkg: Some(idx),
+        from: idx,
+    };
     let w = &resolve.worlds[world];
-    let (wit_owner, types, imports, exports, key): (String, Vec<TypeId>, Vec<&Function>, Vec<&Function>, Option<&WorldKey>) =
-        match pkg.key {
-            PkgKey::Interface(id, dir) => {
-                let iface = &resolve.interfaces[id];
-                let wk = pkg.world_key.as_ref().unwrap();
-                let funcs: Vec<&Function> = iface.functions.values().collect();
-                let (i, e) = if dir == Dir::Import { (funcs, Vec::new()) } else { (Vec::new(), funcs) };
-                (resolve.name_world_key(wk), iface.types.values().copied().collect(), i, e, Some(wk))
-            }
-            PkgKey::World => {
-                let types = w
-                    .imports
-                    .values()
-                    .filter_map(|i| match i {
-                        WorldItem::Type { id, .. } => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
-                let fi = w.imports.values().filter_map(|i| if let WorldItem::Function(f) = i { Some(f) } else { None }).collect();
-                let fe = w.exports.values().filter_map(|i| if let WorldItem::Function(f) = i { Some(f) } else { None }).collect();
-                (w.name.clone(), types, fi, fe, None)
-            }
-        };
+    let (wit_owner, types, imports, exports, key): (
+        String,
+        Vec<TypeId>,
+        Vec<&Function>,
+        Vec<&Function>,
+        Option<&WorldKey>,
+    ) = match pkg.key {
+        PkgKey::Interface(id, dir) => {
+            let iface = &resolve.interfaces[id];
+            let wk = pkg.world_key.as_ref().unwrap();
+            let funcs: Vec<&Function> = iface.functions.values().collect();
+            let (i, e) = if dir == Dir::Import {
+                (funcs, Vec::new())
+            } else {
+                (Vec::new(), funcs)
+            };
+            (
+                resolve.name_world_key(wk),
+                iface.types.values().copied().collect(),
+                i,
+                e,
+                Some(wk),
+            )
+        }
+        PkgKey::World => {
+            let types = w
+                .imports
+                .values()
+                .filter_map(|i| match i {
+                    WorldItem::Type { id, .. } => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            let fi = w
+                .imports
+                .values()
+                .filter_map(|i| {
+                    if let WorldItem::Function(f) = i {
+                        Some(f)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let fe = w
+                .exports
+                .values()
+                .filter_map(|i| {
+                    if let WorldItem::Function(f) = i {
+                        Some(f)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            (w.name.clone(), types, fi, fe, None)
+        }
+    };
     if types.is_empty() && imports.is_empty() && exports.is_empty() {
         return None;
     }
     let is_export = matches!(pkg.key, PkgKey::Interface(_, Dir::Export));
     let header = match pkg.key {
         PkgKey::Interface(_, Dir::Import) => {
-            format!("// Package {} is the Go binding of the WIT interface {wit_owner}, imported by this component.", pkg.name)
+            format!(
+                "// Package {} is the Go binding of the WIT interface {wit_owner}, imported by this component.",
+                pkg.name
+            )
         }
         PkgKey::Interface(_, Dir::Export) => format!(
             "// Package {} is the Go binding of the WIT interface {wit_owner}, exported by this component:\n// implement Exports.",
             pkg.name
         ),
-        PkgKey::World => format!("// Package {} holds the world-level items of the WIT world {wit_owner}.", pkg.name),
+        PkgKey::World => format!(
+            "// Package {} holds the world-level items of the WIT world {wit_owner}.",
+            pkg.name
+        ),
     };
     let mut file = GoFileBuilder::new(&pkg.name, &header);
-    let dcx = DeclCx { tcx: &tcx, error_types, wit_owner: wit_owner.clone() };
-    let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key, wit_owner: wit_owner.clone(), glue_prefix: String::new() };
+    let dcx = DeclCx {
+        tcx: &tcx,
+        error_types,
+        wit_owner: wit_owner.clone(),
+    };
+    let fcx = FuncCx {
+        tcx: &tcx,
+        sizes,
+        error_types,
+        reserved,
+        key,
+        wit_owner: wit_owner.clone(),
+        glue_prefix: String::new(),
+    };
 
     for id in &types {
         let go_name = plan.type_names[&(*id, idx)].clone();
@@ -294,7 +408,9 @@ fn generate_package(
     for f in &imports {
         let code = match f.kind {
             FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => {
-                let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else { unreachable!() };
+                let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else {
+                    unreachable!()
+                };
                 let recv = format!("*{}", plan.type_names[&(r, idx)]);
                 fcx.import_func(&mut file, f, &methods[&f.name], Some(&recv))
             }
@@ -310,7 +426,15 @@ fn generate_package(
             PkgKey::Interface(id, _) => !userpkg::runs_main(resolve, id, opts),
             PkgKey::World => true,
         };
-        let contract = export_contract(&fcx, &mut file, plan, idx, &exports, &wit_owner, glue_in_user_pkg);
+        let contract = export_contract(
+            &fcx,
+            &mut file,
+            plan,
+            idx,
+            &exports,
+            &wit_owner,
+            glue_in_user_pkg,
+        );
         file.body.push_str(&contract);
     }
     let ops = fcx.stream_ops(&mut file, &imports, &exports);
@@ -323,7 +447,11 @@ pub(crate) fn export_method_name(plan: &Plan, idx: usize, f: &Function) -> Strin
     match f.kind {
         FunctionKind::Constructor(r) => format!("New{}", plan.type_names[&(r, idx)]),
         FunctionKind::Static(r) | FunctionKind::AsyncStatic(r) => {
-            format!("{}{}", plan.type_names[&(r, idx)], names::exported(f.item_name()))
+            format!(
+                "{}{}",
+                plan.type_names[&(r, idx)],
+                names::exported(f.item_name())
+            )
         }
         _ => names::method(&f.name),
     }
@@ -332,11 +460,20 @@ pub(crate) fn export_method_name(plan: &Plan, idx: usize, f: &Function) -> Strin
 /// The functions of `Exports` (every export but resource methods) with their
 /// Go method names, claimed in WIT order: the binding package's interface,
 /// the user package's direct glue and the stubs must agree on them.
-pub(crate) fn exports_methods<'f>(plan: &Plan, idx: usize, exports: &[&'f Function]) -> Vec<(&'f Function, String)> {
+pub(crate) fn exports_methods<'f>(
+    plan: &Plan,
+    idx: usize,
+    exports: &[&'f Function],
+) -> Vec<(&'f Function, String)> {
     let mut names = names::Namespace::default();
     exports
         .iter()
-        .filter(|f| !matches!(f.kind, FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)))
+        .filter(|f| {
+            !matches!(
+                f.kind,
+                FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
+            )
+        })
         .map(|f| (*f, names.claim(&export_method_name(plan, idx, f))))
         .collect()
 }
@@ -357,7 +494,11 @@ fn export_contract(
     let mut out = String::new();
     let entries = exports_methods(plan, idx, exports);
     use std::fmt::Write;
-    writeln!(out, "// Exports is the implementation of {wit_owner} that this component provides.").unwrap();
+    writeln!(
+        out,
+        "// Exports is the implementation of {wit_owner} that this component provides."
+    )
+    .unwrap();
     writeln!(out, "// witgo_exports.go in the component's main package registers it.\ntype Exports interface {{").unwrap();
     for (f, name) in &entries {
         let sig = fcx.sig(file, f, false);
@@ -379,11 +520,17 @@ fn export_contract(
         }
         let code = match f.kind {
             FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => {
-                let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else { unreachable!() };
+                let plan::Derived::Resource { methods, .. } = &plan.derived[&(r, idx)] else {
+                    unreachable!()
+                };
                 fcx.export_func(file, f, format!(".{}", methods[&f.name]), true)
             }
             _ => {
-                let name = &entries.iter().find(|(e, _)| std::ptr::eq(*e, *f)).unwrap().1;
+                let name = &entries
+                    .iter()
+                    .find(|(e, _)| std::ptr::eq(*e, *f))
+                    .unwrap()
+                    .1;
                 fcx.export_func(file, f, format!("impl_().{name}"), false)
             }
         };

@@ -5,27 +5,105 @@ use std::collections::HashSet;
 
 /// Go keywords: never valid identifiers.
 const KEYWORDS: &[&str] = &[
-    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
-    "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return",
-    "select", "struct", "switch", "type", "var",
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
 ];
 
 /// Predeclared identifiers: legal, but shadowing them in generated code breaks
 /// the code around it, so locals and parameters avoid them.
 const PREDECLARED: &[&str] = &[
-    "any", "append", "bool", "byte", "cap", "clear", "close", "comparable", "complex",
-    "complex128", "complex64", "copy", "delete", "error", "false", "float32", "float64", "imag",
-    "int", "int16", "int32", "int64", "int8", "iota", "len", "make", "max", "min", "new", "nil",
-    "panic", "print", "println", "real", "recover", "rune", "string", "true", "uint", "uint16",
-    "uint32", "uint64", "uint8", "uintptr",
+    "any",
+    "append",
+    "bool",
+    "byte",
+    "cap",
+    "clear",
+    "close",
+    "comparable",
+    "complex",
+    "complex128",
+    "complex64",
+    "copy",
+    "delete",
+    "error",
+    "false",
+    "float32",
+    "float64",
+    "imag",
+    "int",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "iota",
+    "len",
+    "make",
+    "max",
+    "min",
+    "new",
+    "nil",
+    "panic",
+    "print",
+    "println",
+    "real",
+    "recover",
+    "rune",
+    "string",
+    "true",
+    "uint",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uint8",
+    "uintptr",
 ];
 
 /// Method names whose signatures `go vet`'s stdmethods analyzer checks; a WIT
 /// function that happens to map to one of them gets a trailing underscore.
 const VET_STD_METHODS: &[&str] = &[
-    "As", "Format", "GobDecode", "GobEncode", "Is", "MarshalJSON", "MarshalXML", "Peek",
-    "ReadByte", "ReadFrom", "ReadRune", "Scan", "Seek", "UnmarshalJSON", "UnmarshalXML",
-    "UnreadByte", "UnreadRune", "Unwrap", "WriteByte", "WriteTo",
+    "As",
+    "Format",
+    "GobDecode",
+    "GobEncode",
+    "Is",
+    "MarshalJSON",
+    "MarshalXML",
+    "Peek",
+    "ReadByte",
+    "ReadFrom",
+    "ReadRune",
+    "Scan",
+    "Seek",
+    "UnmarshalJSON",
+    "UnmarshalXML",
+    "UnreadByte",
+    "UnreadRune",
+    "Unwrap",
+    "WriteByte",
+    "WriteTo",
 ];
 
 /// Words written in capitals in Go names (Go's initialisms convention).
@@ -38,13 +116,18 @@ const INITIALISMS: &[&str] = &[
 fn fix_initialisms(camel: &str, kebab: &str) -> String {
     // Rebuild word by word so `http-url` becomes `HTTPURL`, not `HttpUrl`.
     let words: Vec<&str> = kebab.split('-').filter(|w| !w.is_empty()).collect();
-    if !words.iter().any(|w| INITIALISMS.contains(&w.to_ascii_lowercase().as_str())) {
+    if !words
+        .iter()
+        .any(|w| INITIALISMS.contains(&w.to_ascii_lowercase().as_str()))
+    {
         return camel.to_string();
     }
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
         let lower = w.to_ascii_lowercase();
-        if INITIALISMS.contains(&lower.as_str()) && !(i == 0 && camel.starts_with(|c: char| c.is_lowercase())) {
+        if INITIALISMS.contains(&lower.as_str())
+            && !(i == 0 && camel.starts_with(|c: char| c.is_lowercase()))
+        {
             out.push_str(&lower.to_ascii_uppercase());
         } else if i == 0 && camel.starts_with(|c: char| c.is_lowercase()) {
             out.push_str(&lower);

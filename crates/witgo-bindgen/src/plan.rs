@@ -3,7 +3,9 @@
 
 use crate::names::{self, Namespace};
 use std::collections::{BTreeMap, HashMap};
-use wit_parser::{InterfaceId, Resolve, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem, WorldKey};
+use wit_parser::{
+    InterfaceId, Resolve, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem, WorldKey,
+};
 
 /// Which side of the component boundary a package's functions are on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,16 +57,25 @@ impl Plan {
                 ifaces.push((*id, Dir::Export, key.clone()));
             }
         }
-        let imported: Vec<InterfaceId> =
-            ifaces.iter().filter(|(_, d, _)| *d == Dir::Import).map(|(i, _, _)| *i).collect();
+        let imported: Vec<InterfaceId> = ifaces
+            .iter()
+            .filter(|(_, d, _)| *d == Dir::Import)
+            .map(|(i, _, _)| *i)
+            .collect();
 
         // Versions appear in paths only where one package name has several versions.
         let mut versions: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for (id, _, _) in &ifaces {
             if let Some(pkg) = resolve.interfaces[*id].package {
                 let n = &resolve.packages[pkg].name;
-                let v = n.version.as_ref().map(|v| v.to_string()).unwrap_or_default();
-                let e = versions.entry((n.namespace.clone(), n.name.clone())).or_default();
+                let v = n
+                    .version
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                let e = versions
+                    .entry((n.namespace.clone(), n.name.clone()))
+                    .or_default();
                 if !e.contains(&v) {
                     e.push(v);
                 }
@@ -74,7 +85,11 @@ impl Plan {
         let mut pkgs = Vec::new();
         let mut by_key = HashMap::new();
         let mut used_dirs: HashMap<String, usize> = HashMap::new();
-        let mut push = |pkgs: &mut Vec<GoPkg>, key: PkgKey, dir: String, name: String, wk: Option<WorldKey>| {
+        let mut push = |pkgs: &mut Vec<GoPkg>,
+                        key: PkgKey,
+                        dir: String,
+                        name: String,
+                        wk: Option<WorldKey>| {
             let mut dir = dir;
             while used_dirs.contains_key(&dir) {
                 dir.push('_');
@@ -87,7 +102,13 @@ impl Plan {
                     ns.reserve(reserved);
                 }
             }
-            pkgs.push(GoPkg { key, dir, name, ns, world_key: wk });
+            pkgs.push(GoPkg {
+                key,
+                dir,
+                name,
+                ns,
+                world_key: wk,
+            });
         };
 
         for (id, dir, key) in &ifaces {
@@ -100,32 +121,68 @@ impl Plan {
             let mut path = String::new();
             if let (WorldKey::Interface(_), Some(pkg)) = (key, iface.package) {
                 let n = &resolve.packages[pkg].name;
-                path.push_str(&format!("{}/{}/", path_elem(&n.namespace), path_elem(&n.name)));
+                path.push_str(&format!(
+                    "{}/{}/",
+                    path_elem(&n.namespace),
+                    path_elem(&n.name)
+                ));
                 if versions[&(n.namespace.clone(), n.name.clone())].len() > 1 {
-                    let v = n.version.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "unversioned".into());
+                    let v = n
+                        .version
+                        .as_ref()
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "unversioned".into());
                     path.push_str(&format!("v{}/", v.replace(['.', '+', '-'], "_")));
                 }
             } else if let Some(pkg) = w.package {
                 // An interface named inline in the world (`import x: interface { .. }`).
                 let n = &resolve.packages[pkg].name;
-                path.push_str(&format!("{}/{}/{}/", path_elem(&n.namespace), path_elem(&n.name), path_elem(&w.name)));
+                path.push_str(&format!(
+                    "{}/{}/{}/",
+                    path_elem(&n.namespace),
+                    path_elem(&n.name),
+                    path_elem(&w.name)
+                ));
             }
             path.push_str(&path_elem(&leaf));
             if *dir == Dir::Export && imported.contains(id) {
                 path = format!("export/{path}");
             }
-            push(&mut pkgs, PkgKey::Interface(*id, *dir), path, names::package(&leaf), Some(key.clone()));
+            push(
+                &mut pkgs,
+                PkgKey::Interface(*id, *dir),
+                path,
+                names::package(&leaf),
+                Some(key.clone()),
+            );
         }
         let world_dir = match w.package {
             Some(pkg) => {
                 let n = &resolve.packages[pkg].name;
-                format!("{}/{}/{}", path_elem(&n.namespace), path_elem(&n.name), path_elem(&w.name))
+                format!(
+                    "{}/{}/{}",
+                    path_elem(&n.namespace),
+                    path_elem(&n.name),
+                    path_elem(&w.name)
+                )
             }
             None => path_elem(&w.name),
         };
-        push(&mut pkgs, PkgKey::World, world_dir, names::package(&w.name), None);
+        push(
+            &mut pkgs,
+            PkgKey::World,
+            world_dir,
+            names::package(&w.name),
+            None,
+        );
 
-        let mut plan = Plan { pkgs, by_key, type_names: HashMap::new(), derived: HashMap::new(), func_names: HashMap::new() };
+        let mut plan = Plan {
+            pkgs,
+            by_key,
+            type_names: HashMap::new(),
+            derived: HashMap::new(),
+            func_names: HashMap::new(),
+        };
         plan.name_types(resolve, world);
         plan.name_members(resolve, world);
         plan
@@ -134,9 +191,11 @@ impl Plan {
     fn name_types(&mut self, resolve: &Resolve, world: WorldId) {
         for idx in 0..self.pkgs.len() {
             let types: Vec<(String, TypeId)> = match self.pkgs[idx].key {
-                PkgKey::Interface(id, _) => {
-                    resolve.interfaces[id].types.iter().map(|(n, t)| (n.clone(), *t)).collect()
-                }
+                PkgKey::Interface(id, _) => resolve.interfaces[id]
+                    .types
+                    .iter()
+                    .map(|(n, t)| (n.clone(), *t))
+                    .collect(),
                 PkgKey::World => resolve.worlds[world]
                     .imports
                     .iter()
@@ -158,9 +217,10 @@ impl Plan {
         match resolve.types[id].owner {
             TypeOwner::Interface(iface) => {
                 if let PkgKey::Interface(cur, _) = self.pkgs[from].key
-                    && cur == iface {
-                        return Some(from);
-                    }
+                    && cur == iface
+                {
+                    return Some(from);
+                }
                 self.by_key
                     .get(&PkgKey::Interface(iface, Dir::Import))
                     .or_else(|| self.by_key.get(&PkgKey::Interface(iface, Dir::Export)))
@@ -195,11 +255,25 @@ pub fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
 /// Go names derived from one named type in the package that declares it.
 #[derive(Clone, Debug)]
 pub enum Derived {
-    Record { fields: Vec<String> },
-    Enum { consts: Vec<String> },
-    Flags { consts: Vec<String> },
-    Variant { tag_type: String, tags: Vec<String>, ctors: Vec<String>, accessors: Vec<String> },
-    Resource { helpers: BTreeMap<&'static str, String>, methods: HashMap<String, String> },
+    Record {
+        fields: Vec<String>,
+    },
+    Enum {
+        consts: Vec<String>,
+    },
+    Flags {
+        consts: Vec<String>,
+    },
+    Variant {
+        tag_type: String,
+        tags: Vec<String>,
+        ctors: Vec<String>,
+        accessors: Vec<String>,
+    },
+    Resource {
+        helpers: BTreeMap<&'static str, String>,
+        methods: HashMap<String, String>,
+    },
     Other,
 }
 
@@ -217,7 +291,9 @@ impl Plan {
             let is_export = matches!(key, PkgKey::Interface(_, Dir::Export));
             // Package-level functions: imported functions live at package level.
             let funcs: Vec<wit_parser::Function> = match key {
-                PkgKey::Interface(id, Dir::Import) => resolve.interfaces[id].functions.values().cloned().collect(),
+                PkgKey::Interface(id, Dir::Import) => {
+                    resolve.interfaces[id].functions.values().cloned().collect()
+                }
                 PkgKey::Interface(_, Dir::Export) => Vec::new(),
                 PkgKey::World => resolve.worlds[world]
                     .imports
@@ -228,7 +304,12 @@ impl Plan {
                     })
                     .collect(),
             };
-            for f in funcs.iter().filter(|f| !matches!(f.kind, wit_parser::FunctionKind::Method(_) | wit_parser::FunctionKind::AsyncMethod(_))) {
+            for f in funcs.iter().filter(|f| {
+                !matches!(
+                    f.kind,
+                    wit_parser::FunctionKind::Method(_) | wit_parser::FunctionKind::AsyncMethod(_)
+                )
+            }) {
                 let go = self.import_func_name(resolve, idx, f);
                 let go = self.pkgs[idx].ns.claim(&go);
                 self.func_names.insert((idx, f.name.clone()), go);
@@ -254,48 +335,102 @@ impl Plan {
             K::Freestanding | K::AsyncFreestanding => names::exported(&f.name),
             K::Constructor(r) => format!("New{}", self.resource_name(resolve, idx, *r)),
             K::Static(r) | K::AsyncStatic(r) => {
-                format!("{}{}", self.resource_name(resolve, idx, *r), names::exported(f.item_name()))
+                format!(
+                    "{}{}",
+                    self.resource_name(resolve, idx, *r),
+                    names::exported(f.item_name())
+                )
             }
             K::Method(r) | K::AsyncMethod(r) => {
-                format!("{}.{}", self.resource_name(resolve, idx, *r), names::method(f.item_name()))
+                format!(
+                    "{}.{}",
+                    self.resource_name(resolve, idx, *r),
+                    names::method(f.item_name())
+                )
             }
         }
     }
 
     pub fn resource_name(&self, _resolve: &Resolve, idx: usize, r: TypeId) -> String {
-        self.type_names.get(&(r, idx)).cloned().unwrap_or_else(|| "Resource".into())
+        self.type_names
+            .get(&(r, idx))
+            .cloned()
+            .unwrap_or_else(|| "Resource".into())
     }
 
-    fn derive(&mut self, resolve: &Resolve, idx: usize, id: TypeId, tname: &str, is_export: bool) -> Derived {
+    fn derive(
+        &mut self,
+        resolve: &Resolve,
+        idx: usize,
+        id: TypeId,
+        tname: &str,
+        is_export: bool,
+    ) -> Derived {
         let def = &resolve.types[id];
         let ns = &mut self.pkgs[idx].ns;
         match &def.kind {
             TypeDefKind::Record(r) => {
                 let mut fields_ns = Namespace::default();
                 Derived::Record {
-                    fields: r.fields.iter().map(|f| fields_ns.claim(&names::exported(&f.name))).collect(),
+                    fields: r
+                        .fields
+                        .iter()
+                        .map(|f| fields_ns.claim(&names::exported(&f.name)))
+                        .collect(),
                 }
             }
             TypeDefKind::Enum(e) => Derived::Enum {
-                consts: e.cases.iter().map(|c| ns.claim(&format!("{tname}{}", names::exported(&c.name)))).collect(),
+                consts: e
+                    .cases
+                    .iter()
+                    .map(|c| ns.claim(&format!("{tname}{}", names::exported(&c.name))))
+                    .collect(),
             },
             TypeDefKind::Flags(f) => Derived::Flags {
-                consts: f.flags.iter().map(|c| ns.claim(&format!("{tname}{}", names::exported(&c.name)))).collect(),
+                consts: f
+                    .flags
+                    .iter()
+                    .map(|c| ns.claim(&format!("{tname}{}", names::exported(&c.name))))
+                    .collect(),
             },
             TypeDefKind::Variant(v) => {
                 let tag_type = ns.claim(&format!("{tname}Tag"));
-                let tags = v.cases.iter().map(|c| ns.claim(&format!("{tname}Tag{}", names::exported(&c.name)))).collect();
-                let ctors = v.cases.iter().map(|c| ns.claim(&format!("{tname}{}", names::exported(&c.name)))).collect();
+                let tags = v
+                    .cases
+                    .iter()
+                    .map(|c| ns.claim(&format!("{tname}Tag{}", names::exported(&c.name))))
+                    .collect();
+                let ctors = v
+                    .cases
+                    .iter()
+                    .map(|c| ns.claim(&format!("{tname}{}", names::exported(&c.name))))
+                    .collect();
                 let mut methods = Namespace::default();
                 for reserved in ["Tag", "String", "Error"] {
                     methods.reserve(reserved);
                 }
-                let accessors = v.cases.iter().map(|c| methods.claim(&names::method(&c.name))).collect();
-                Derived::Variant { tag_type, tags, ctors, accessors }
+                let accessors = v
+                    .cases
+                    .iter()
+                    .map(|c| methods.claim(&names::method(&c.name)))
+                    .collect();
+                Derived::Variant {
+                    tag_type,
+                    tags,
+                    ctors,
+                    accessors,
+                }
             }
             TypeDefKind::Resource => {
-                let list = if is_export { EXPORTED_RESOURCE_HELPERS } else { IMPORTED_RESOURCE_HELPERS };
-                let helpers = list.iter().map(|h| (*h, ns.claim(&format!("{tname}{h}")))).collect();
+                let list = if is_export {
+                    EXPORTED_RESOURCE_HELPERS
+                } else {
+                    IMPORTED_RESOURCE_HELPERS
+                };
+                let helpers = list
+                    .iter()
+                    .map(|h| (*h, ns.claim(&format!("{tname}{h}"))))
+                    .collect();
                 let mut methods_ns = Namespace::default();
                 if !is_export {
                     for reserved in ["Close", "Handle", "TakeHandle"] {
@@ -323,10 +458,15 @@ impl Plan {
                     TypeOwner::None => Vec::new(),
                 };
                 for f in funcs {
-                    if let wit_parser::FunctionKind::Method(r) | wit_parser::FunctionKind::AsyncMethod(r) = f.kind
-                        && r == id {
-                            methods.insert(f.name.clone(), methods_ns.claim(&names::method(f.item_name())));
-                        }
+                    if let wit_parser::FunctionKind::Method(r)
+                    | wit_parser::FunctionKind::AsyncMethod(r) = f.kind
+                        && r == id
+                    {
+                        methods.insert(
+                            f.name.clone(),
+                            methods_ns.claim(&names::method(f.item_name())),
+                        );
+                    }
                 }
                 Derived::Resource { helpers, methods }
             }

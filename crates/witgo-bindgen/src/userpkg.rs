@@ -19,7 +19,10 @@ use crate::plan::{Dir, PkgKey, Plan, dealias};
 use crate::{GoFile, Options, exports_methods};
 use std::collections::HashSet;
 use std::fmt::Write;
-use wit_parser::{Function, FunctionKind, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey};
+use wit_parser::{
+    Function, FunctionKind, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId,
+    WorldItem, WorldKey,
+};
 
 struct ExportPkg<'a> {
     idx: usize,
@@ -53,13 +56,21 @@ pub fn generate(
             }
             let idx = plan.by_key[&PkgKey::Interface(*id, Dir::Export)];
             let is_cli_run = runs_main(resolve, *id, opts);
-            let leaf = iface.name.clone().unwrap_or_else(|| resolve.name_world_key(key));
+            let leaf = iface
+                .name
+                .clone()
+                .unwrap_or_else(|| resolve.name_world_key(key));
             let mut want = names::exported(&leaf);
             if user_ns.contains(&want)
-                && let Some(p) = iface.package {
-                    want = format!("{}{want}", names::exported(&resolve.packages[p].name.name));
-                }
-            let impl_name = if is_cli_run { "witgoMain".to_string() } else { user_ns.claim(&want) };
+                && let Some(p) = iface.package
+            {
+                want = format!("{}{want}", names::exported(&resolve.packages[p].name.name));
+            }
+            let impl_name = if is_cli_run {
+                "witgoMain".to_string()
+            } else {
+                user_ns.claim(&want)
+            };
             exports.push(ExportPkg {
                 idx,
                 key: Some(key),
@@ -70,8 +81,17 @@ pub fn generate(
             });
         }
     }
-    let world_funcs: Vec<&Function> =
-        w.exports.values().filter_map(|i| if let WorldItem::Function(f) = i { Some(f) } else { None }).collect();
+    let world_funcs: Vec<&Function> = w
+        .exports
+        .values()
+        .filter_map(|i| {
+            if let WorldItem::Function(f) = i {
+                Some(f)
+            } else {
+                None
+            }
+        })
+        .collect();
     if !world_funcs.is_empty() {
         let impl_name = user_ns.claim(&names::exported(&w.name));
         exports.push(ExportPkg {
@@ -88,25 +108,31 @@ pub fn generate(
     let header = "// This file connects the types that implement the component's exports to\n// the generated export glue, and holds the glue that calls their methods\n// directly. A missing type or method is a compile error: see\n// witgo_stubs.go (witgo bindgen --stubs) for a starting point.";
     // Import names get a prefix: this file shares its package block with
     // the user's code, whose names witgo cannot know.
-    let mut glue = GoFileBuilder::new(&opts.exports_package_name, header).with_import_prefix("witgo_");
+    let mut glue =
+        GoFileBuilder::new(&opts.exports_package_name, header).with_import_prefix("witgo_");
     let mut body = String::new();
     let mut registrations = Vec::new();
     for e in &exports {
-        let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
+        let tcx = TypeCx {
+            resolve,
+            plan,
+            import_path: &opts.import_path,
+            pkg: None,
+            from: e.idx,
+        };
         let q = tcx.qual(&mut glue, e.idx);
         if e.is_cli_run {
-            // wasi:cli/run@0.3 declares `run` async: it takes a context,
-            // and a main that deadlocks ends as Go's does.
-            let (params, program) = if e.funcs.iter().any(|f| f.kind.is_async()) {
-                let async_pkg = tcx.async_pkg(&mut glue);
-                let os = glue.std("os");
-                (format!("ctx {}.Context", glue.std("context")), format!("{async_pkg}.ProgramMain(ctx, {os}.Exit)\n"))
+            // wasi:cli/run@0.3 declares `run` async: it takes a context
+            // (its glue marks the task as a program's main, so that a main
+            // that deadlocks ends as Go's does).
+            let params = if e.funcs.iter().any(|f| f.kind.is_async()) {
+                format!("{}.Context", glue.std("context"))
             } else {
-                (String::new(), String::new())
+                String::new()
             };
             writeln!(
                 body,
-                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\n{program}main()\nreturn nil\n}}\n",
+                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\nmain()\nreturn nil\n}}\n",
                 e.wit_owner
             )
             .unwrap();
@@ -121,7 +147,15 @@ pub fn generate(
             .unwrap();
             registrations.push(format!("{q}Export(&{value})"));
             let glue_prefix = format!("{}_", e.impl_name);
-            let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone(), glue_prefix };
+            let fcx = FuncCx {
+                tcx: &tcx,
+                sizes,
+                error_types,
+                reserved,
+                key: e.key,
+                wit_owner: e.wit_owner.clone(),
+                glue_prefix,
+            };
             for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
                 if crate::funcs::glue_in_user_package(resolve, f) {
                     body.push_str(&fcx.export_func_direct(&mut glue, f, format!("{value}.{name}")));
@@ -137,7 +171,16 @@ pub fn generate(
     files.push(GoFile::generated("witgo_exports.go", glue.finish()));
 
     if opts.stubs {
-        files.push(stubs(resolve, plan, sizes, error_types, reserved, opts, &exports, &mut user_ns));
+        files.push(stubs(
+            resolve,
+            plan,
+            sizes,
+            error_types,
+            reserved,
+            opts,
+            &exports,
+            &mut user_ns,
+        ));
     }
     files
 }
@@ -148,9 +191,11 @@ pub fn runs_main(resolve: &Resolve, id: wit_parser::InterfaceId, opts: &Options)
     opts.exports_package_name == "main" && is_wasi_cli_run(resolve, id)
 }
 
-fn is_wasi_cli_run(resolve: &Resolve, id: wit_parser::InterfaceId) -> bool {
+pub(crate) fn is_wasi_cli_run(resolve: &Resolve, id: wit_parser::InterfaceId) -> bool {
     let iface = &resolve.interfaces[id];
-    let Some(pkg) = iface.package else { return false };
+    let Some(pkg) = iface.package else {
+        return false;
+    };
     let n = &resolve.packages[pkg].name;
     n.namespace == "wasi" && n.name == "cli" && iface.name.as_deref() == Some("run")
 }
@@ -170,29 +215,68 @@ fn stubs(
     let mut file = GoFileBuilder::new(&opts.exports_package_name, header).user_file();
     let mut out = String::new();
     for e in exports.iter().filter(|e| !e.is_cli_run) {
-        let tcx = TypeCx { resolve, plan, import_path: &opts.import_path, pkg: None, from: e.idx };
-        let fcx = FuncCx { tcx: &tcx, sizes, error_types, reserved, key: e.key, wit_owner: e.wit_owner.clone(), glue_prefix: String::new() };
+        let tcx = TypeCx {
+            resolve,
+            plan,
+            import_path: &opts.import_path,
+            pkg: None,
+            from: e.idx,
+        };
+        let fcx = FuncCx {
+            tcx: &tcx,
+            sizes,
+            error_types,
+            reserved,
+            key: e.key,
+            wit_owner: e.wit_owner.clone(),
+            glue_prefix: String::new(),
+        };
         // A stub Go type for each exported resource of this interface.
         let mut resource_stubs: Vec<(TypeId, String)> = Vec::new();
         if let PkgKey::Interface(id, _) = plan.pkgs[e.idx].key {
             for t in resolve.interfaces[id].types.values() {
                 if matches!(resolve.types[*t].kind, TypeDefKind::Resource) {
-                    let name = user_ns.claim(&format!("{}{}", e.impl_name, plan.type_names[&(*t, e.idx)]));
+                    let name =
+                        user_ns.claim(&format!("{}{}", e.impl_name, plan.type_names[&(*t, e.idx)]));
                     resource_stubs.push((*t, name));
                 }
             }
         }
-        writeln!(out, "// {} implements the exports of {}.\ntype {} struct{{}}\n", e.impl_name, e.wit_owner, e.impl_name).unwrap();
+        writeln!(
+            out,
+            "// {} implements the exports of {}.\ntype {} struct{{}}\n",
+            e.impl_name, e.wit_owner, e.impl_name
+        )
+        .unwrap();
         for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
             let sig = fcx.sig(&mut file, f, false);
             let ret = zero_return(resolve, f, &sig, &resource_stubs);
-            doc_comment(&mut out, &f.docs, &format!("{name} implements {}.", wit_name(f)));
-            writeln!(out, "func ({}) {name}({}){} {{\n{ret}}}\n", e.impl_name, sig.params_decl(), sig.results_decl()).unwrap();
+            doc_comment(
+                &mut out,
+                &f.docs,
+                &format!("{name} implements {}.", wit_name(f)),
+            );
+            writeln!(
+                out,
+                "func ({}) {name}({}){} {{\n{ret}}}\n",
+                e.impl_name,
+                sig.params_decl(),
+                sig.results_decl()
+            )
+            .unwrap();
         }
         for (rid, stub) in &resource_stubs {
-            let crate::plan::Derived::Resource { methods, .. } = &plan.derived[&(*rid, e.idx)] else { unreachable!() };
+            let crate::plan::Derived::Resource { methods, .. } = &plan.derived[&(*rid, e.idx)]
+            else {
+                unreachable!()
+            };
             let rname = resolve.types[*rid].name.as_deref().unwrap_or("");
-            writeln!(out, "// {stub} implements the resource {}.{rname}.\ntype {stub} struct{{}}\n", e.wit_owner).unwrap();
+            writeln!(
+                out,
+                "// {stub} implements the resource {}.{rname}.\ntype {stub} struct{{}}\n",
+                e.wit_owner
+            )
+            .unwrap();
             for f in &e.funcs {
                 if let FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) = f.kind {
                     if r != *rid {
@@ -201,8 +285,18 @@ fn stubs(
                     let sig = fcx.sig(&mut file, f, true);
                     let ret = zero_return(resolve, f, &sig, &resource_stubs);
                     let method = &methods[&f.name];
-                    doc_comment(&mut out, &f.docs, &format!("{method} implements {}.", wit_name(f)));
-                    writeln!(out, "func ({stub}) {method}({}){} {{\n{ret}}}\n", sig.params_decl(), sig.results_decl()).unwrap();
+                    doc_comment(
+                        &mut out,
+                        &f.docs,
+                        &format!("{method} implements {}.", wit_name(f)),
+                    );
+                    writeln!(
+                        out,
+                        "func ({stub}) {method}({}){} {{\n{ret}}}\n",
+                        sig.params_decl(),
+                        sig.results_decl()
+                    )
+                    .unwrap();
                 }
             }
         }
@@ -218,14 +312,24 @@ fn stubs(
 /// constructor, `r.s` for a static function.
 fn wit_name(f: &Function) -> String {
     match &f.kind {
-        FunctionKind::Constructor(_) => format!("{}.new", f.name.trim_start_matches("[constructor]")),
+        FunctionKind::Constructor(_) => {
+            format!("{}.new", f.name.trim_start_matches("[constructor]"))
+        }
         FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => f.name.clone(),
-        _ => f.name.split_once(']').map_or(f.name.clone(), |(_, rest)| rest.to_string()),
+        _ => f
+            .name
+            .split_once(']')
+            .map_or(f.name.clone(), |(_, rest)| rest.to_string()),
     }
 }
 
 /// `return` with a zero value per result (a stub value for exported resources).
-fn zero_return(resolve: &Resolve, f: &Function, sig: &crate::funcs::GoSig, resource_stubs: &[(TypeId, String)]) -> String {
+fn zero_return(
+    resolve: &Resolve,
+    f: &Function,
+    sig: &crate::funcs::GoSig,
+    resource_stubs: &[(TypeId, String)],
+) -> String {
     if sig.results.is_empty() {
         return String::new();
     }
@@ -237,9 +341,13 @@ fn zero_return(resolve: &Resolve, f: &Function, sig: &crate::funcs::GoSig, resou
             _ => None,
         };
         match (&sig.shape, kind) {
-            (ResultShape::Result { .. }, Some(TypeDefKind::Result(r))) => wit.extend(r.ok.map(Some)),
+            (ResultShape::Result { .. }, Some(TypeDefKind::Result(r))) => {
+                wit.extend(r.ok.map(Some))
+            }
             (ResultShape::Option, Some(TypeDefKind::Option(t))) => wit.push(Some(*t)),
-            (ResultShape::Tuple(_), Some(TypeDefKind::Tuple(t))) => wit.extend(t.types.iter().map(|t| Some(*t))),
+            (ResultShape::Tuple(_), Some(TypeDefKind::Tuple(t))) => {
+                wit.extend(t.types.iter().map(|t| Some(*t)))
+            }
             _ => wit.push(Some(*ty)),
         }
     }
@@ -258,7 +366,12 @@ fn zero_return(resolve: &Resolve, f: &Function, sig: &crate::funcs::GoSig, resou
 
 /// The zero value of WIT type `t`, spelled `go` in Go, as a Go reader
 /// writes it; an exported resource returned owned gets its stub type.
-fn zero_value(resolve: &Resolve, t: &Type, go: &str, resource_stubs: &[(TypeId, String)]) -> String {
+fn zero_value(
+    resolve: &Resolve,
+    t: &Type,
+    go: &str,
+    resource_stubs: &[(TypeId, String)],
+) -> String {
     let composite = || format!("{go}{{}}");
     match t {
         Type::Bool => "false".into(),
@@ -266,7 +379,10 @@ fn zero_value(resolve: &Resolve, t: &Type, go: &str, resource_stubs: &[(TypeId, 
         Type::ErrorContext => composite(),
         Type::Id(id) => match &resolve.types[dealias(resolve, *id)].kind {
             TypeDefKind::Handle(Handle::Own(r)) => {
-                match resource_stubs.iter().find(|(id, _)| *id == dealias(resolve, *r)) {
+                match resource_stubs
+                    .iter()
+                    .find(|(id, _)| *id == dealias(resolve, *r))
+                {
                     Some((_, stub)) => format!("{stub}{{}}"),
                     None => "nil".into(),
                 }

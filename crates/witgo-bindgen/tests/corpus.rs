@@ -30,7 +30,10 @@ fn corpus_generates_vets_and_builds() {
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("go.mod"), "module corpus\n\ngo 1.25\n").unwrap();
 
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     let mut cases = Vec::new();
     // Files the generator says are gofmt-clean, which bindgen writes as they are.
@@ -42,23 +45,43 @@ fn corpus_generates_vets_and_builds() {
         if name.ends_with(".md") {
             continue;
         }
-        let text = if path.is_dir() { String::new() } else { std::fs::read_to_string(&path).unwrap() };
+        let text = if path.is_dir() {
+            String::new()
+        } else {
+            std::fs::read_to_string(&path).unwrap()
+        };
         let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
         let mut resolve = Resolve::default();
         resolve.all_features = true;
-        let wit_path = if path.join("wit").is_dir() { path.join("wit") } else { path.clone() };
+        let wit_path = if path.join("wit").is_dir() {
+            path.join("wit")
+        } else {
+            path.clone()
+        };
         let pkg = match resolve.push_path(&wit_path) {
             Ok((pkg, _)) => pkg,
             Err(e) => {
-                cases.push(Case { dir: String::new(), label: name.clone(), gated: None, error: Some(format!("{e:#}")) });
+                cases.push(Case {
+                    dir: String::new(),
+                    label: name.clone(),
+                    gated: None,
+                    error: Some(format!("{e:#}")),
+                });
                 continue;
             }
         };
-        let worlds: Vec<_> = resolve.packages[pkg].worlds.iter().map(|(n, id)| (n.clone(), *id)).collect();
+        let worlds: Vec<_> = resolve.packages[pkg]
+            .worlds
+            .iter()
+            .map(|(n, id)| (n.clone(), *id))
+            .collect();
         for (wname, world) in worlds {
             let dir = format!("c{:03}", cases.len());
             let label = format!("{name}:{wname}");
-            let gated = if head.lines().any(|l| l.strip_prefix("//@").is_some_and(|d| d.trim() == "async = true")) {
+            let gated = if head.lines().any(|l| {
+                l.strip_prefix("//@")
+                    .is_some_and(|d| d.trim() == "async = true")
+            }) {
                 Some("async".to_string())
             } else {
                 None
@@ -75,18 +98,29 @@ fn corpus_generates_vets_and_builds() {
                 // only valid where every function is `async func` already
                 // (the async ABI needs an async function type); there it
                 // must change nothing, elsewhere it must say why it refuses.
-                let all = witgo_bindgen::Options { async_mode: witgo_bindgen::AsyncMode::All, ..opts.clone() };
+                let all = witgo_bindgen::Options {
+                    async_mode: witgo_bindgen::AsyncMode::All,
+                    ..opts.clone()
+                };
                 match (witgo_bindgen::generate(&resolve, world, &all), &declared) {
                     (Ok(a), Ok(d)) => {
-                        assert!(a.files == d.files && a.exports_files == d.exports_files, "{label}: --async all differs");
+                        assert!(
+                            a.files == d.files && a.exports_files == d.exports_files,
+                            "{label}: --async all differs"
+                        );
                         async_all.0 += 1;
                     }
                     (Err(e), _) => {
                         let e = format!("{e:#}");
-                        assert!(e.contains("its WIT type is not `async func`"), "{label}: --async all: {e}");
+                        assert!(
+                            e.contains("its WIT type is not `async func`"),
+                            "{label}: --async all: {e}"
+                        );
                         async_all.1 += 1;
                     }
-                    (Ok(_), Err(_)) => panic!("{label}: --async all succeeds where the declared ABI fails"),
+                    (Ok(_), Err(_)) => {
+                        panic!("{label}: --async all succeeds where the declared ABI fails")
+                    }
                 }
             }
             match declared {
@@ -108,37 +142,62 @@ fn corpus_generates_vets_and_builds() {
                         }
                     }
                     if b.exports_files.is_empty() {
-                        std::fs::write(base.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
+                        std::fs::write(base.join("main.go"), "package main\n\nfunc main() {}\n")
+                            .unwrap();
                     }
-                    cases.push(Case { dir, label, gated, error: None });
+                    cases.push(Case {
+                        dir,
+                        label,
+                        gated,
+                        error: None,
+                    });
                 }
-                Err(e) => cases.push(Case { dir, label, gated, error: Some(format!("generate: {e:#}")) }),
+                Err(e) => cases.push(Case {
+                    dir,
+                    label,
+                    gated,
+                    error: Some(format!("generate: {e:#}")),
+                }),
             }
         }
     }
 
-    eprintln!("corpus: parsed, generated and wrote {} worlds in {:?}", cases.len(), started.elapsed());
+    eprintln!(
+        "corpus: parsed, generated and wrote {} worlds in {:?}",
+        cases.len(),
+        started.elapsed()
+    );
     let go_on = |args: &[&str], wasm: bool| {
         let mut cmd = Command::new("go");
         cmd.args(args).current_dir(&root);
         if wasm {
             cmd.env("GOOS", "wasip1").env("GOARCH", "wasm");
         }
-        let out = cmd
-            .env("GOFLAGS", "-mod=mod")
-            .output()
-            .expect("run go");
+        let out = cmd.env("GOFLAGS", "-mod=mod").output().expect("run go");
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
     };
     let mut unformatted = String::new();
     for chunk in marked_formatted.chunks(500) {
-        let out = Command::new("gofmt").arg("-l").args(chunk).output().expect("gofmt -l");
+        let out = Command::new("gofmt")
+            .arg("-l")
+            .args(chunk)
+            .output()
+            .expect("gofmt -l");
         unformatted += &String::from_utf8_lossy(&out.stdout);
         unformatted += &String::from_utf8_lossy(&out.stderr);
     }
-    let unformatted: String = unformatted.lines().map(|l| format!("{l}: marked formatted, but gofmt would change it\n")).collect();
+    let unformatted: String = unformatted
+        .lines()
+        .map(|l| format!("{l}: marked formatted, but gofmt would change it\n"))
+        .collect();
     // witgo formats its output with gofmt; a syntax error shows up here.
-    let gofmt = Command::new("gofmt").arg("-w").arg("-e").arg(".").current_dir(&root).output().expect("gofmt");
+    let gofmt = Command::new("gofmt")
+        .arg("-w")
+        .arg("-e")
+        .arg(".")
+        .current_dir(&root)
+        .output()
+        .expect("gofmt");
     let fmt_out = String::from_utf8_lossy(&gofmt.stderr).to_string();
     let vet_out = go_on(&["vet", "./..."], true);
     let build_out = go_on(&["build", "./..."], true);
@@ -153,8 +212,17 @@ fn corpus_generates_vets_and_builds() {
             why.push(e.clone());
         } else {
             let needle = format!("{}/", c.dir);
-            for (tool, out) in [("gofmt -l", &unformatted), ("gofmt", &fmt_out), ("vet", &vet_out), ("build", &build_out), ("host vet", &host_vet_out)] {
-                for line in out.lines().filter(|l| l.contains(&needle) || l.contains(&format!("corpus/{}", c.dir))) {
+            for (tool, out) in [
+                ("gofmt -l", &unformatted),
+                ("gofmt", &fmt_out),
+                ("vet", &vet_out),
+                ("build", &build_out),
+                ("host vet", &host_vet_out),
+            ] {
+                for line in out
+                    .lines()
+                    .filter(|l| l.contains(&needle) || l.contains(&format!("corpus/{}", c.dir)))
+                {
                     why.push(format!("{tool}: {line}"));
                 }
             }
@@ -175,7 +243,10 @@ fn corpus_generates_vets_and_builds() {
             eprintln!("    {w}");
         }
     }
-    eprintln!("corpus: {} worlds; gated features failing: {gated_fail}", cases.len());
+    eprintln!(
+        "corpus: {} worlds; gated features failing: {gated_fail}",
+        cases.len()
+    );
     eprintln!(
         "corpus: {} worlds marked async = true: --async all generates {} of them (all their functions are \
          async func already: the same bindings), refuses {} (sync-typed functions, which the async ABI \

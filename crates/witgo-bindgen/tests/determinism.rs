@@ -46,7 +46,11 @@ fn generate() -> Vec<(String, String)> {
         async_mode: witgo_bindgen::AsyncMode::AsDeclared,
     };
     let b = witgo_bindgen::generate(&resolve, world, &opts).unwrap();
-    b.files.into_iter().chain(b.exports_files).map(|f| (f.path, f.contents)).collect()
+    b.files
+        .into_iter()
+        .chain(b.exports_files)
+        .map(|f| (f.path, f.contents))
+        .collect()
 }
 
 #[test]
@@ -57,7 +61,10 @@ fn generation_is_deterministic() {
     }
     let paths: Vec<&str> = first.iter().map(|(p, _)| p.as_str()).collect();
     assert!(paths.contains(&"test/det/api/api.wit.go"), "{paths:?}");
-    assert!(paths.contains(&"export/test/det/api/api.wit.go"), "{paths:?}");
+    assert!(
+        paths.contains(&"export/test/det/api/api.wit.go"),
+        "{paths:?}"
+    );
     assert!(paths.contains(&"witgo_stubs.go"), "{paths:?}");
 }
 
@@ -70,11 +77,33 @@ fn stubs_read_like_a_users_file() {
     let stubs = &files.iter().find(|(p, _)| p == "witgo_stubs.go").unwrap().1;
     assert!(!stubs.contains("Code generated"), "{stubs}");
     assert!(!stubs.contains("*new("), "{stubs}");
-    assert!(stubs.contains("func (API) Area(s api.Shape) float64 {\nreturn 0\n}"), "{stubs}");
-    assert!(stubs.contains("func (API) Paint(p api.Point, c api.Color) (api.Perms, error) {\nreturn 0, nil\n}"), "{stubs}");
-    assert!(stubs.contains("func (API) Find(xs []string, x string) (uint32, bool) {\nreturn 0, false\n}"), "{stubs}");
-    assert!(stubs.contains("func (API) Pair() (string, uint64) {\nreturn \"\", 0\n}"), "{stubs}");
+    assert!(
+        stubs.contains("func (API) Area(s api.Shape) float64 {\nreturn 0\n}"),
+        "{stubs}"
+    );
+    assert!(
+        stubs.contains(
+            "func (API) Paint(p api.Point, c api.Color) (api.Perms, error) {\nreturn 0, nil\n}"
+        ),
+        "{stubs}"
+    );
+    assert!(
+        stubs.contains(
+            "func (API) Find(xs []string, x string) (uint32, bool) {\nreturn 0, false\n}"
+        ),
+        "{stubs}"
+    );
+    assert!(
+        stubs.contains("func (API) Pair() (string, uint64) {\nreturn \"\", 0\n}"),
+        "{stubs}"
+    );
     assert!(stubs.contains("// Area implements area.\n"), "{stubs}");
-    assert!(stubs.contains("func (API) Keep(b *types.Blob) *types.Blob {\nreturn nil\n}"), "{stubs}");
-    assert!(stubs.contains("func (Det) Run(args []string) error {\nreturn nil\n}"), "{stubs}");
+    assert!(
+        stubs.contains("func (API) Keep(b *types.Blob) *types.Blob {\nreturn nil\n}"),
+        "{stubs}"
+    );
+    assert!(
+        stubs.contains("func (Det) Run(args []string) error {\nreturn nil\n}"),
+        "{stubs}"
+    );
 }

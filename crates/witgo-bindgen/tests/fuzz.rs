@@ -55,7 +55,10 @@ fn package(seed: u64) -> Option<(Resolve, wit_parser::PackageId)> {
 /// The regression cases: every `.wit` file in tests/fuzz-regressions.
 fn regressions() -> Vec<(String, Resolve, wit_parser::PackageId)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
         .into_iter()
@@ -63,14 +66,23 @@ fn regressions() -> Vec<(String, Resolve, wit_parser::PackageId)> {
         .map(|p| {
             let mut resolve = Resolve::default();
             resolve.all_features = true;
-            let (pkg, _) = resolve.push_path(&p).unwrap_or_else(|e| panic!("{}: {e:#}", p.display()));
-            (p.file_name().unwrap().to_string_lossy().into_owned(), resolve, pkg)
+            let (pkg, _) = resolve
+                .push_path(&p)
+                .unwrap_or_else(|e| panic!("{}: {e:#}", p.display()));
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                resolve,
+                pkg,
+            )
         })
         .collect()
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -109,11 +121,19 @@ fn random_worlds_generate_vet_and_build() {
                 stubs: true,
                 async_mode: witgo_bindgen::AsyncMode::AsDeclared,
             };
-            let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| witgo_bindgen::generate(resolve, world, &opts)))
-                .unwrap_or_else(|panic| {
-                    let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-                    Err(anyhow::anyhow!("the generator panicked: {}", msg.unwrap_or_default()))
-                });
+            let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                witgo_bindgen::generate(resolve, world, &opts)
+            }))
+            .unwrap_or_else(|panic| {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned());
+                Err(anyhow::anyhow!(
+                    "the generator panicked: {}",
+                    msg.unwrap_or_default()
+                ))
+            });
             match generated {
                 Ok(b) => {
                     write_bindings(&root.join(&dir), &b);
@@ -135,7 +155,11 @@ fn random_worlds_generate_vet_and_build() {
     };
     // witgo formats what it writes with gofmt (witgo-build); a syntax
     // error shows up here.
-    let gofmt = Command::new("gofmt").args(["-w", "-e", "."]).current_dir(&root).output().expect("gofmt");
+    let gofmt = Command::new("gofmt")
+        .args(["-w", "-e", "."])
+        .current_dir(&root)
+        .output()
+        .expect("gofmt");
     let fmt_out = String::from_utf8_lossy(&gofmt.stderr).to_string();
     let vet_out = go(&["vet", "./..."], true);
     let build_out = go(&["build", "./..."], true);
@@ -147,10 +171,18 @@ fn random_worlds_generate_vet_and_build() {
             Err(e) => vec![e.clone()],
             Ok(dir) => {
                 let needle = format!("{dir}/");
-                [("gofmt", &fmt_out), ("vet", &vet_out), ("build", &build_out)]
-                    .iter()
-                    .flat_map(|(tool, out)| out.lines().filter(|l| l.contains(&needle)).map(move |l| format!("{tool}: {l}")))
-                    .collect()
+                [
+                    ("gofmt", &fmt_out),
+                    ("vet", &vet_out),
+                    ("build", &build_out),
+                ]
+                .iter()
+                .flat_map(|(tool, out)| {
+                    out.lines()
+                        .filter(|l| l.contains(&needle))
+                        .map(move |l| format!("{tool}: {l}"))
+                })
+                .collect()
             }
         };
         if why.is_empty() {
@@ -166,7 +198,10 @@ fn random_worlds_generate_vet_and_build() {
         }
         eprintln!("--- its WIT ---\n{wit}---");
     }
-    eprintln!("fuzz: seeds {first}..{}, {rejected} rejected by wit-smith", first + seeds);
+    eprintln!(
+        "fuzz: seeds {first}..{}, {rejected} rejected by wit-smith",
+        first + seeds
+    );
     println!("fuzz: {passed} passed, {} failed", failures.len());
     if std::env::var_os("WITGO_KEEP").is_none() {
         let _ = std::fs::remove_dir_all(&root);

@@ -12,7 +12,11 @@ fn support_packages_pass_go_test() {
         return;
     }
     let go_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../go");
-    let out = Command::new("go").args(["test", "./..."]).current_dir(&go_dir).output().expect("run go test");
+    let out = Command::new("go")
+        .args(["test", "./..."])
+        .current_dir(&go_dir)
+        .output()
+        .expect("run go test");
     assert!(
         out.status.success(),
         "go test failed:\n{}{}",

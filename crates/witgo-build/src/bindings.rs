@@ -12,7 +12,6 @@ use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 use witgo_bindgen::{Bindings, GoFile};
 
-
 /// The list of files the last run wrote, in the output directory.
 pub const MANIFEST_FILE: &str = ".witgo-manifest";
 /// The hash of the inputs of the last generation, in the output directory.
@@ -101,7 +100,8 @@ pub fn write_bindings(
             continue;
         }
         let tracked = (!*scaffold).then(|| relative_to(&out_abs, dest));
-        let needs_format = gofmt_path.is_some() && !f.formatted && dest.extension().is_some_and(|e| e == "go");
+        let needs_format =
+            gofmt_path.is_some() && !f.formatted && dest.extension().is_some_and(|e| e == "go");
         if needs_format {
             to_format.push((dest.as_path(), f.contents.as_str(), tracked));
         } else if let Some(rel) = tracked {
@@ -167,7 +167,10 @@ fn gofmt_files(gofmt: &Path, files: &[(&Path, &str)]) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     if !gofmt.is_file() {
-        bail!("gofmt not found at {}: the Go installation looks incomplete", gofmt.display());
+        bail!(
+            "gofmt not found at {}: the Go installation looks incomplete",
+            gofmt.display()
+        );
     }
     let mut formatted = Vec::with_capacity(files.len());
     for chunk in files.chunks(200) {
@@ -188,7 +191,8 @@ fn gofmt_files(gofmt: &Path, files: &[(&Path, &str)]) -> Result<Vec<String>> {
                 run_gofmt(gofmt, Some("-w"), chunk.iter().map(|(p, _)| *p))?;
                 for (path, _) in chunk {
                     formatted.push(
-                        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+                        fs::read_to_string(path)
+                            .with_context(|| format!("cannot read {}", path.display()))?,
                     );
                 }
             }
@@ -206,12 +210,18 @@ fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
         .write(true)
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    f.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    f.set_len(bytes.len() as u64).with_context(|| format!("cannot write {}", path.display()))
+    f.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    f.set_len(bytes.len() as u64)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Runs gofmt (with `flag`) on `paths`; returns its standard output.
-fn run_gofmt<'a>(gofmt: &Path, flag: Option<&str>, paths: impl Iterator<Item = &'a Path>) -> Result<Vec<u8>> {
+fn run_gofmt<'a>(
+    gofmt: &Path,
+    flag: Option<&str>,
+    paths: impl Iterator<Item = &'a Path>,
+) -> Result<Vec<u8>> {
     let out = Command::new(gofmt)
         // A short-lived process: collecting garbage only near 1 GiB made
         // it 10-20% faster on a large world's bindings.
@@ -239,8 +249,14 @@ fn run_gofmt<'a>(gofmt: &Path, flag: Option<&str>, paths: impl Iterator<Item = &
 /// only if such lines occur exactly once per file, i.e. no file holds
 /// another's first line inside it; otherwise `None`.
 fn split_gofmt_output<'a>(out: &'a str, inputs: &[&str]) -> Option<Vec<&'a str>> {
-    let firsts: Vec<&str> = inputs.iter().map(|c| c.lines().next()).collect::<Option<_>>()?;
-    if firsts.iter().any(|l| !l.starts_with("//") || l.trim_end() != *l) {
+    let firsts: Vec<&str> = inputs
+        .iter()
+        .map(|c| c.lines().next())
+        .collect::<Option<_>>()?;
+    if firsts
+        .iter()
+        .any(|l| !l.starts_with("//") || l.trim_end() != *l)
+    {
         return None;
     }
     let mut starts = Vec::with_capacity(inputs.len());
@@ -254,12 +270,21 @@ fn split_gofmt_output<'a>(out: &'a str, inputs: &[&str]) -> Option<Vec<&'a str>>
     }
     if starts.len() != inputs.len()
         || starts.first().is_some_and(|(at, _)| *at != 0)
-        || starts.iter().zip(&firsts).any(|((_, line), first)| line != first)
+        || starts
+            .iter()
+            .zip(&firsts)
+            .any(|((_, line), first)| line != first)
     {
         return None;
     }
     let ends = starts.iter().skip(1).map(|(at, _)| *at).chain([out.len()]);
-    Some(starts.iter().zip(ends).map(|((start, _), end)| &out[*start..end]).collect())
+    Some(
+        starts
+            .iter()
+            .zip(ends)
+            .map(|((start, _), end)| &out[*start..end])
+            .collect(),
+    )
 }
 
 /// Reads `dir/.witgo-manifest`: relative path -> sha256. Missing file: empty.
@@ -641,7 +666,10 @@ mod tests {
         let out = format!("{h}\n\npackage a\n\nvar x = 1\n{h}\n\npackage b\n");
         assert_eq!(
             split_gofmt_output(&out, &[&a, &b]).unwrap(),
-            [format!("{h}\n\npackage a\n\nvar x = 1\n"), format!("{h}\n\npackage b\n")]
+            [
+                format!("{h}\n\npackage a\n\nvar x = 1\n"),
+                format!("{h}\n\npackage b\n")
+            ]
         );
         // A header inside a file (e.g. in a doc comment) makes the split ambiguous.
         let doc = format!("{h}\n\npackage a\n\n{h}\nvar x = 1\n{h}\n\npackage b\n");
@@ -650,8 +678,16 @@ mod tests {
         assert_eq!(split_gofmt_output("package a\n", &["package a\n"]), None);
         // Distinct headers are matched in order.
         let c = "// c\npackage c\n";
-        assert_eq!(split_gofmt_output(&format!("// c\npackage c\n{b}"), &[c, &b]).unwrap().len(), 2);
-        assert_eq!(split_gofmt_output(&format!("{b}// c\npackage c\n"), &[c, &b]), None);
+        assert_eq!(
+            split_gofmt_output(&format!("// c\npackage c\n{b}"), &[c, &b])
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            split_gofmt_output(&format!("{b}// c\npackage c\n"), &[c, &b]),
+            None
+        );
     }
 
     #[test]

@@ -44,21 +44,28 @@ impl BuildDir {
         // an older unlocked one can go at any moment): lock, then check the
         // lock file is still the one in the directory, else start again.
         for _ in 0..8 {
-            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
             let lock_path = dir.join("lock");
             let lock = match File::create(&lock_path) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e).with_context(|| format!("cannot create {}", lock_path.display())),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot create {}", lock_path.display()));
+                }
             };
-            lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+            lock.lock()
+                .with_context(|| format!("cannot lock {}", lock_path.display()))?;
             if !same_file(&lock, &lock_path) {
                 continue;
             }
             prune(&root.join("build"), KEEP);
             return Ok(BuildDir { dir, _lock: lock });
         }
-        anyhow::bail!("cannot keep the build directory {}: something keeps removing it", dir.display())
+        anyhow::bail!(
+            "cannot keep the build directory {}: something keeps removing it",
+            dir.display()
+        )
     }
 
     /// Where `go build` writes the core module.
@@ -113,11 +120,17 @@ const KEEP: usize = 64;
 /// hour old (a build is creating it right now). Failures only leave a
 /// directory behind.
 fn prune(builds: &Path, keep: usize) {
-    let Ok(entries) = std::fs::read_dir(builds) else { return };
+    let Ok(entries) = std::fs::read_dir(builds) else {
+        return;
+    };
     let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = entries
         .filter_map(|e| {
             let path = e.ok()?.path();
-            let used = path.join("lock").metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+            let used = path
+                .join("lock")
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
             Some((used, path))
         })
         .collect();
@@ -128,7 +141,11 @@ fn prune(builds: &Path, keep: usize) {
     let excess = dirs.len() - keep;
     for (_, dir) in dirs.into_iter().take(excess) {
         let Ok(lock) = File::open(dir.join("lock")) else {
-            let age = dir.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            let age = dir
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok());
             if age.is_some_and(|a| a > std::time::Duration::from_secs(3600)) {
                 let _ = std::fs::remove_dir_all(&dir);
             }
@@ -169,9 +186,15 @@ mod tests {
         std::fs::create_dir_all(&fresh).unwrap();
         prune(&builds, 1);
         assert!(held.dir.is_dir(), "a locked directory was removed");
-        assert!(fresh.is_dir(), "a directory without its lock file yet was removed");
+        assert!(
+            fresh.is_dir(),
+            "a directory without its lock file yet was removed"
+        );
         // Of the rest, the least recently used went: old0 and old1.
         let left = std::fs::read_dir(&builds).unwrap().count();
-        assert_eq!(left, 3, "the locked, the new and the most recently used directory stay");
+        assert_eq!(
+            left, 3,
+            "the locked, the new and the most recently used directory stay"
+        );
     }
 }

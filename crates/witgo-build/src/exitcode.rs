@@ -26,7 +26,9 @@ pub fn route_proc_exit(core: &[u8]) -> Result<Option<Vec<u8>>> {
                 for import in reader.clone().into_imports() {
                     let import = import?;
                     let ty = RoundtripReencoder.entity_type(import.ty)?;
-                    if import.module == crate::componentize::WASI_P1_MODULE && import.name == "proc_exit" {
+                    if import.module == crate::componentize::WASI_P1_MODULE
+                        && import.name == "proc_exit"
+                    {
                         found = true;
                         imports.import(EXIT_MODULE, EXIT_FUNC, ty);
                     } else {
@@ -37,7 +39,10 @@ pub fn route_proc_exit(core: &[u8]) -> Result<Option<Vec<u8>>> {
             }
             other => {
                 if let Some((id, range)) = other.as_section() {
-                    module.section(&wasm_encoder::RawSection { id, data: &core[range] });
+                    module.section(&wasm_encoder::RawSection {
+                        id,
+                        data: &core[range],
+                    });
                 }
             }
         }
@@ -55,11 +60,17 @@ pub fn embed_exit_world(core: &mut Vec<u8>) -> Result<()> {
         .iter()
         .filter(|(label, _)| label.contains("0.2.12"))
         .map(|(label, text)| {
-            wit_parser::UnresolvedPackageGroup::parse(label, text).map_err(|(map, e)| anyhow::anyhow!("{}", e.render(&map)))
+            wit_parser::UnresolvedPackageGroup::parse(label, text)
+                .map_err(|(map, e)| anyhow::anyhow!("{}", e.render(&map)))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut resolve = wit_parser::Resolve { all_features: true, ..Default::default() };
-    let pkg = resolve.push_groups(main, deps).map_err(|e| anyhow::anyhow!("{}", e.render(&resolve.source_map)))?;
+    let mut resolve = wit_parser::Resolve {
+        all_features: true,
+        ..Default::default()
+    };
+    let pkg = resolve
+        .push_groups(main, deps)
+        .map_err(|e| anyhow::anyhow!("{}", e.render(&resolve.source_map)))?;
     let world = resolve.select_world(&[pkg], Some("exit-shim"))?;
     crate::componentize::embed_wit(core, &resolve, world)
 }

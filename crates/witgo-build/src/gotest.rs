@@ -56,7 +56,10 @@ pub struct PackageTests {
 pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
     let go = GoToolchain::discover(req.go.as_deref())?;
     let module_dir = std::path::absolute(&req.module_dir)?;
-    let out_dir = req.bindings_out.clone().unwrap_or_else(|| module_dir.join("gen"));
+    let out_dir = req
+        .bindings_out
+        .clone()
+        .unwrap_or_else(|| module_dir.join("gen"));
 
     // The project's own bindings, as `witgo build` writes them: the
     // packages under test import them.
@@ -95,14 +98,21 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
         }
         let copy = added_dir.join(&f.path);
         crate::bindings::write_atomic(&copy, f.contents.as_bytes())?;
-        replace.insert(target.to_string_lossy().into_owned(), copy.to_string_lossy().into_owned().into());
+        replace.insert(
+            target.to_string_lossy().into_owned(),
+            copy.to_string_lossy().into_owned().into(),
+        );
     }
 
     let (component_resolve, component_world) = wit::component_world(&loaded.resolve, test_world)?;
     let mut results = Vec::new();
     for pkg in list_packages(&go, &module_dir, &req.packages, &runtime.tag)? {
         if !pkg.has_tests {
-            results.push(PackageTests { import_path: pkg.import_path, dir: pkg.dir, component: None });
+            results.push(PackageTests {
+                import_path: pkg.import_path,
+                dir: pkg.dir,
+                component: None,
+            });
             continue;
         }
         if pkg.name == "main" {
@@ -112,18 +122,30 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
                 pkg.import_path
             );
         }
-        let glue = req.out_dir.join(format!("glue-{}.go", sanitize(&pkg.import_path)));
+        let glue = req
+            .out_dir
+            .join(format!("glue-{}.go", sanitize(&pkg.import_path)));
         crate::bindings::write_atomic(&glue, test_glue(&pkg.name, &import_path).as_bytes())?;
         let mut pkg_replace = replace.clone();
         pkg_replace.insert(
-            pkg.dir.join("witgo_test_main_wasip1_test.go").to_string_lossy().into_owned(),
+            pkg.dir
+                .join("witgo_test_main_wasip1_test.go")
+                .to_string_lossy()
+                .into_owned(),
             glue.to_string_lossy().into_owned().into(),
         );
-        let overlay_json = req.out_dir.join(format!("overlay-{}.json", sanitize(&pkg.import_path)));
+        let overlay_json = req
+            .out_dir
+            .join(format!("overlay-{}.json", sanitize(&pkg.import_path)));
         let json = serde_json::json!({ "Replace": pkg_replace });
-        crate::bindings::write_atomic(&overlay_json, serde_json::to_string_pretty(&json)?.as_bytes())?;
+        crate::bindings::write_atomic(
+            &overlay_json,
+            serde_json::to_string_pretty(&json)?.as_bytes(),
+        )?;
 
-        let core_path = req.out_dir.join(format!("{}.test.core.wasm", sanitize(&pkg.import_path)));
+        let core_path = req
+            .out_dir
+            .join(format!("{}.test.core.wasm", sanitize(&pkg.import_path)));
         let mut cmd = Command::new(&go.go);
         cmd.current_dir(&module_dir)
             .env("GOOS", "wasip1")
@@ -136,7 +158,9 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
             .arg("-o")
             .arg(&core_path)
             .arg(&pkg.import_path);
-        let out = cmd.output().with_context(|| format!("cannot run {}", go.go.display()))?;
+        let out = cmd
+            .output()
+            .with_context(|| format!("cannot run {}", go.go.display()))?;
         if !out.status.success() {
             bail!(
                 "`go test -c` failed for {} ({}):\n{}{}",
@@ -146,19 +170,30 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
                 String::from_utf8_lossy(&out.stdout)
             );
         }
-        let core = std::fs::read(&core_path).with_context(|| format!("cannot read {}", core_path.display()))?;
+        let core = std::fs::read(&core_path)
+            .with_context(|| format!("cannot read {}", core_path.display()))?;
         let component = test_component(core, &component_resolve, component_world)
             .with_context(|| format!("cannot make a component of {}'s tests", pkg.import_path))?;
-        let path = req.out_dir.join(format!("{}.test.wasm", sanitize(&pkg.import_path)));
+        let path = req
+            .out_dir
+            .join(format!("{}.test.wasm", sanitize(&pkg.import_path)));
         crate::write_atomic(&path, &component)?;
-        results.push(PackageTests { import_path: pkg.import_path, dir: pkg.dir, component: Some(path) });
+        results.push(PackageTests {
+            import_path: pkg.import_path,
+            dir: pkg.dir,
+            component: Some(path),
+        });
     }
     Ok(results)
 }
 
 /// The test binary's core module as a component of `world`, the way
 /// `witgo build` makes one (exit codes kept, wide exports joined).
-fn test_component(core: Vec<u8>, resolve: &wit_parser::Resolve, world: wit_parser::WorldId) -> Result<Vec<u8>> {
+fn test_component(
+    core: Vec<u8>,
+    resolve: &wit_parser::Resolve,
+    world: wit_parser::WorldId,
+) -> Result<Vec<u8>> {
     let mut core = wide::join_wide_exports(&core)?.unwrap_or(core);
     if let Some(routed) = exitcode::route_proc_exit(&core)? {
         core = routed;
@@ -177,12 +212,11 @@ fn test_glue(package: &str, import_path: &str) -> String {
     format!(
         "// Added by witgo test: the test binary runs as the wasi:cli/run@0.3.0 export.\n\n\
          package {package}\n\n\
-         import (\n\t\"context\"\n\t\"os\"\n\t_ \"unsafe\" // for go:linkname\n\n\
-         \twitgo_run \"{import_path}/wasi/cli/run\"\n\twitgo_async \"{import_path}/witgo/async\"\n)\n\n\
+         import (\n\t\"context\"\n\t_ \"unsafe\" // for go:linkname\n\n\
+         \twitgo_run \"{import_path}/wasi/cli/run\"\n)\n\n\
          //go:linkname witgoTestMain main.main\nfunc witgoTestMain()\n\n\
          type witgoTestRun struct{{}}\n\n\
-         func (witgoTestRun) Run(ctx context.Context) error {{\n\
-         \twitgo_async.ProgramMain(ctx, os.Exit)\n\twitgoTestMain()\n\treturn nil\n}}\n\n\
+         func (witgoTestRun) Run(context.Context) error {{\n\twitgoTestMain()\n\treturn nil\n}}\n\n\
          func init() {{ witgo_run.Export(witgoTestRun{{}}) }}\n"
     )
 }
@@ -196,21 +230,36 @@ struct GoPackage {
 
 /// `go list` of `patterns` for wasip1: each package, its directory and
 /// name, and whether it has test files.
-fn list_packages(go: &GoToolchain, module_dir: &Path, patterns: &[String], tag: &str) -> Result<Vec<GoPackage>> {
+fn list_packages(
+    go: &GoToolchain,
+    module_dir: &Path,
+    patterns: &[String],
+    tag: &str,
+) -> Result<Vec<GoPackage>> {
     let mut cmd = Command::new(&go.go);
     cmd.current_dir(module_dir)
         .env("GOOS", "wasip1")
         .env("GOARCH", "wasm")
         .env("GOTOOLCHAIN", "local")
-        .args(["list", &format!("-tags={tag}"), "-f", "{{.ImportPath}}\t{{.Dir}}\t{{.Name}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}"]);
+        .args([
+            "list",
+            &format!("-tags={tag}"),
+            "-f",
+            "{{.ImportPath}}\t{{.Dir}}\t{{.Name}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}",
+        ]);
     if patterns.is_empty() {
         cmd.arg("./...");
     } else {
         cmd.args(patterns);
     }
-    let out = cmd.output().with_context(|| format!("cannot run {}", go.go.display()))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {}", go.go.display()))?;
     if !out.status.success() {
-        bail!("`go list` failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "`go list` failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let mut pkgs = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
@@ -229,7 +278,16 @@ fn list_packages(go: &GoToolchain, module_dir: &Path, patterns: &[String], tag: 
 
 /// An import path as a file name.
 fn sanitize(import_path: &str) -> String {
-    import_path.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+    import_path
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `go test` flags that the test binary takes (as `-test.<name>`), and
@@ -270,7 +328,9 @@ pub fn parse_test_flags(flags: &[String]) -> Result<TestFlags> {
     while let Some(flag) = it.next() {
         let body = flag.trim_start_matches('-');
         if body.len() == flag.len() {
-            bail!("unexpected argument {flag:?}: after `--` witgo test takes go test flags such as -run, -v, -count");
+            bail!(
+                "unexpected argument {flag:?}: after `--` witgo test takes go test flags such as -run, -v, -count"
+            );
         }
         let (name, value) = match body.split_once('=') {
             Some((n, v)) => (n, Some(v.to_string())),
@@ -279,7 +339,10 @@ pub fn parse_test_flags(flags: &[String]) -> Result<TestFlags> {
         let name = name.strip_prefix("test.").unwrap_or(name);
         let mut value_of = |value: Option<String>| match value {
             Some(v) => Ok(v),
-            None => it.next().cloned().with_context(|| format!("the go test flag -{name} needs a value")),
+            None => it
+                .next()
+                .cloned()
+                .with_context(|| format!("the go test flag -{name} needs a value")),
         };
         match name {
             "cover" => out.build_flags.push("-cover".into()),
@@ -341,14 +404,42 @@ mod tests {
 
     #[test]
     fn go_test_flags_become_test_binary_flags() {
-        let f = flags(&["-run", "TestX", "-v", "-count=2", "--short", "-test.timeout", "5s"]).unwrap();
-        assert_eq!(f.binary_args, ["-test.run=TestX", "-test.v", "-test.count=2", "-test.short", "-test.timeout=5s"]);
+        let f = flags(&[
+            "-run",
+            "TestX",
+            "-v",
+            "-count=2",
+            "--short",
+            "-test.timeout",
+            "5s",
+        ])
+        .unwrap();
+        assert_eq!(
+            f.binary_args,
+            [
+                "-test.run=TestX",
+                "-test.v",
+                "-test.count=2",
+                "-test.short",
+                "-test.timeout=5s"
+            ]
+        );
         assert!(f.build_flags.is_empty() && f.cover_profile.is_none());
         let f = flags(&["-coverprofile", "c.out", "-covermode=atomic"]).unwrap();
         assert_eq!(f.build_flags, ["-cover", "-covermode=atomic"]);
         assert_eq!(f.cover_profile, Some(PathBuf::from("c.out")));
-        assert!(flags(&["-json"]).unwrap_err().to_string().contains("-json yet"));
-        assert!(flags(&["-run"]).unwrap_err().to_string().contains("needs a value"));
+        assert!(
+            flags(&["-json"])
+                .unwrap_err()
+                .to_string()
+                .contains("-json yet")
+        );
+        assert!(
+            flags(&["-run"])
+                .unwrap_err()
+                .to_string()
+                .contains("needs a value")
+        );
         assert!(flags(&["pkg"]).is_err());
     }
 

@@ -24,16 +24,26 @@ pub enum Template {
 
 impl Template {
     /// Every template, by the name `--template` takes.
-    pub const ALL: [(&'static str, Template); 3] =
-        [("command", Template::Command), ("p3-command", Template::P3Command), ("library", Template::Library)];
+    pub const ALL: [(&'static str, Template); 3] = [
+        ("command", Template::Command),
+        ("p3-command", Template::P3Command),
+        ("library", Template::Library),
+    ];
 
     fn files(self) -> (&'static str, &'static str) {
         match self {
-            Template::Command => (include_str!("../templates/command/world.wit"), include_str!("../templates/command/main.go")),
-            Template::P3Command => {
-                (include_str!("../templates/p3-command/world.wit"), include_str!("../templates/p3-command/main.go"))
-            }
-            Template::Library => (include_str!("../templates/library/world.wit"), include_str!("../templates/library/main.go")),
+            Template::Command => (
+                include_str!("../templates/command/world.wit"),
+                include_str!("../templates/command/main.go"),
+            ),
+            Template::P3Command => (
+                include_str!("../templates/p3-command/world.wit"),
+                include_str!("../templates/p3-command/main.go"),
+            ),
+            Template::Library => (
+                include_str!("../templates/library/world.wit"),
+                include_str!("../templates/library/main.go"),
+            ),
         }
     }
 
@@ -81,7 +91,10 @@ pub fn init(dir: &Path, template: Template, module: Option<&str>) -> Result<Init
         )
     })?;
     let (world, main) = template.files();
-    let fill = |text: &str| text.replace("{{name}}", &name).replace("{{module}}", &module);
+    let fill = |text: &str| {
+        text.replace("{{name}}", &name)
+            .replace("{{module}}", &module)
+    };
     let build = format!("witgo build --wit wit -o {name}.wasm .");
     let (before, after) = template.run_args();
     let run = format!("witgo run {before}{name}.wasm{after}");
@@ -93,10 +106,16 @@ pub fn init(dir: &Path, template: Template, module: Option<&str>) -> Result<Init
         ("README.md", readme(&name, &build, &run, &wasmtime)),
         (".gitignore", GITIGNORE.to_string()),
     ];
-    let existing: Vec<String> =
-        files.iter().filter(|(rel, _)| dir.join(rel).exists()).map(|(rel, _)| dir.join(rel).display().to_string()).collect();
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(rel, _)| dir.join(rel).exists())
+        .map(|(rel, _)| dir.join(rel).display().to_string())
+        .collect();
     if !existing.is_empty() {
-        bail!("witgo init writes nothing over existing files, and these exist: {}", existing.join(", "));
+        bail!(
+            "witgo init writes nothing over existing files, and these exist: {}",
+            existing.join(", ")
+        );
     }
     let mut written = Vec::new();
     for (rel, text) in &files {
@@ -104,7 +123,13 @@ pub fn init(dir: &Path, template: Template, module: Option<&str>) -> Result<Init
         crate::bindings::write_atomic(&path, text.as_bytes())?;
         written.push(path);
     }
-    Ok(InitReport { files: written, module, name, build, run })
+    Ok(InitReport {
+        files: written,
+        module,
+        name,
+        build,
+        run,
+    })
 }
 
 /// The generated bindings and the component are made from the WIT by
@@ -142,7 +167,9 @@ fn check_module_path(module: &str) -> Result<()> {
     let ok = !module.is_empty()
         && !module.starts_with('/')
         && !module.contains("..")
-        && module.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c));
+        && module
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c));
     if !ok {
         bail!("{module:?} is not a Go module path: pass --module example.com/name");
     }
@@ -174,9 +201,14 @@ mod tests {
     fn refuses_to_overwrite_and_names_the_files() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("main.go"), "package main\n").unwrap();
-        let e = init(dir.path(), Template::Command, Some("example.com/x")).unwrap_err().to_string();
+        let e = init(dir.path(), Template::Command, Some("example.com/x"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("main.go") && !e.contains("go.mod"), "{e}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("main.go")).unwrap(), "package main\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("main.go")).unwrap(),
+            "package main\n"
+        );
         assert!(!dir.path().join("go.mod").exists(), "nothing is written");
     }
 }

@@ -29,15 +29,15 @@ pub mod bindings;
 pub mod buildcache;
 pub mod componentize;
 pub mod exitcode;
-pub mod overlay;
-pub mod strip;
 pub mod gobuild;
 pub mod gotest;
 pub mod init;
+pub mod overlay;
+pub mod strip;
 pub mod toolchain;
 pub mod validate;
-pub mod wide;
 pub mod wasi_wit;
+pub mod wide;
 pub mod wit;
 
 use std::path::{Path, PathBuf};
@@ -47,13 +47,15 @@ use anyhow::{Context, Result};
 use witgo_bindgen::{AsyncMode, Options};
 
 pub use bindings::{
-    WriteReport, compute_stamp, exports_package_name, go_import_path, stamp_is_fresh,
-    write_atomic, write_bindings,
+    WriteReport, compute_stamp, exports_package_name, go_import_path, stamp_is_fresh, write_atomic,
+    write_bindings,
 };
 pub use componentize::{componentize, embed_wit, encode_component};
 pub use gobuild::{GoBuildOptions, GoBuildOutput, go_build};
 pub use toolchain::{GoSource, GoToolchain, GoVersion, MIN_GO};
-pub use validate::{OptionalFeature, validate_component, validate_component_for, validate_core, world_features};
+pub use validate::{
+    OptionalFeature, validate_component, validate_component_for, validate_core, world_features,
+};
 pub use wit::{LoadedWit, load_wit, load_wit_sources, select_world};
 
 /// What `witgo bindgen` needs.
@@ -314,7 +316,12 @@ pub struct BuildReport {
 /// `worlds` from the WIT at `wit`, the way `witgo build` does its own:
 /// embed the world, adapt WASI p1 with Wasmtime's adapter, strip debug
 /// sections if asked.
-pub fn componentize_core(wit: &Path, worlds: &[String], core: Vec<u8>, strip: bool) -> Result<Vec<u8>> {
+pub fn componentize_core(
+    wit: &Path,
+    worlds: &[String],
+    core: Vec<u8>,
+    strip: bool,
+) -> Result<Vec<u8>> {
     let mut loaded = load_wit_sources(wit)?;
     let world = select_world(&mut loaded.resolve, loaded.package, worlds)?;
     validate_core(&core)?;
@@ -386,7 +393,9 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     let bindings = match &stamp {
         None => BindingsStatus::Skipped,
         Some(stamp) if stamp_is_fresh(&plan.out_dir, stamp) => BindingsStatus::UpToDate,
-        Some(stamp) => BindingsStatus::Regenerated(plan.generate_and_write(Some(&go.gofmt), stamp)?),
+        Some(stamp) => {
+            BindingsStatus::Regenerated(plan.generate_and_write(Some(&go.gofmt), stamp)?)
+        }
     };
     step("bindings", t);
 
@@ -404,14 +413,19 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     gopts.extra_args = req.go_args.clone();
     // Go writes the module to a stable path in the package's build
     // directory: an up-to-date module is then not linked again.
-    let mut identity = vec![package_dir.display().to_string(), go.go.display().to_string(), go.version.to_string()];
+    let mut identity = vec![
+        package_dir.display().to_string(),
+        go.go.display().to_string(),
+        go.version.to_string(),
+    ];
     identity.extend(gopts.args());
     let identity: Vec<&str> = identity.iter().map(String::as_str).collect();
     let build_dir = buildcache::BuildDir::open(&overlay::cache_root(), &identity)?;
     gopts.output = build_dir.core_path();
     let built = go_build(&go, &gopts)?;
     if req.keep_temps {
-        std::fs::write(gobuild::core_path(tmp.path()), &built.module).context("cannot write the core module")?;
+        std::fs::write(gobuild::core_path(tmp.path()), &built.module)
+            .context("cannot write the core module")?;
     }
     step("go build", t);
 
@@ -451,8 +465,9 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             component
         }
         None => {
-            let encoded = encode_component(&embedded)
-                .with_context(|| format!("cannot build a component for world {}", plan.world_name()));
+            let encoded = encode_component(&embedded).with_context(|| {
+                format!("cannot build a component for world {}", plan.world_name())
+            });
             let mut component = match encoded {
                 Ok(c) => c,
                 Err(e) => {

@@ -17,14 +17,12 @@ use crate::GoToolchain;
 
 /// Go's `beforeIdle` on wasip1, identical in Go 1.25 through 1.27.
 const BEFORE_IDLE: &str = "func beforeIdle(int64, int64) (*g, bool) {\n\treturn nil, false\n}\n";
-const PATCHED_BEFORE_IDLE: &str =
-    "func beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\n";
+const PATCHED_BEFORE_IDLE: &str = "func beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\n";
 /// Go's monotonic clock on wasip1 (a WASI import), identical in Go 1.25 through 1.27.
 const NANOTIME1: &str = "func nanotime1() int64 {\n\tvar time timestamp\n";
 const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen {\n\t\treturn witgoLastNanotime\n\t}\n\twitgoLastNanotime = witgoReadNanotime()\n\treturn witgoLastNanotime\n}\n\nfunc witgoReadNanotime() int64 {\n\tvar time timestamp\n";
 /// The start of the collector's trigger test, identical in Go 1.25 through 1.27.
-const GC_TRIGGER_TEST: &str =
-    "func (t gcTrigger) test() bool {\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
+const GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
 const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
 /// The sbrk allocator's release of memory it just grew into (the gap it
 /// skips to align a heap arena), and its free list's clearing, the same in
@@ -32,7 +30,8 @@ const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif wi
 const FREE_SKIPPED_GAP: &str = "memFree(r, l)\n";
 const PATCHED_FREE_SKIPPED_GAP: &str = "witgoMemFreeFresh(r, l)\n";
 const MEM_FREE_CLEAR: &str = "\tn = memRound(n)\n\tmemclrNoHeapPointers(ap, n)\n";
-const PATCHED_MEM_FREE_CLEAR: &str = "\tn = memRound(n)\n\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n";
+const PATCHED_MEM_FREE_CLEAR: &str =
+    "\tn = memRound(n)\n\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n";
 const HOOK_FILE: &str = include_str!("../go-overlay/witgo_idle_wasip1.go");
 const HOOK_FILE_NAME: &str = "witgo_idle_wasip1.go";
 
@@ -68,16 +67,36 @@ struct Patch {
 ///   straight from `memory.grow`, which zeroes it, and clearing it again was
 ///   a sixth of the instructions of an instantiation.
 const PATCHES: &[Patch] = &[
-    Patch { file: "lock_wasip1.go", find: BEFORE_IDLE, replace: PATCHED_BEFORE_IDLE, purpose: "the scheduler hook (`beforeIdle`)" },
-    Patch { file: "os_wasip1.go", find: NANOTIME1, replace: PATCHED_NANOTIME1, purpose: "the clock freeze (`nanotime1`)" },
-    Patch { file: "mgc.go", find: GC_TRIGGER_TEST, replace: PATCHED_GC_TRIGGER_TEST, purpose: "the collector hold (`gcTrigger.test`)" },
+    Patch {
+        file: "lock_wasip1.go",
+        find: BEFORE_IDLE,
+        replace: PATCHED_BEFORE_IDLE,
+        purpose: "the scheduler hook (`beforeIdle`)",
+    },
+    Patch {
+        file: "os_wasip1.go",
+        find: NANOTIME1,
+        replace: PATCHED_NANOTIME1,
+        purpose: "the clock freeze (`nanotime1`)",
+    },
+    Patch {
+        file: "mgc.go",
+        find: GC_TRIGGER_TEST,
+        replace: PATCHED_GC_TRIGGER_TEST,
+        purpose: "the collector hold (`gcTrigger.test`)",
+    },
     Patch {
         file: "mem_sbrk.go",
         find: FREE_SKIPPED_GAP,
         replace: PATCHED_FREE_SKIPPED_GAP,
         purpose: "the fresh-memory release (`sysReserveAlignedSbrk`)",
     },
-    Patch { file: "mem_sbrk.go", find: MEM_FREE_CLEAR, replace: PATCHED_MEM_FREE_CLEAR, purpose: "the fresh-memory release (`memFree`)" },
+    Patch {
+        file: "mem_sbrk.go",
+        find: MEM_FREE_CLEAR,
+        replace: PATCHED_MEM_FREE_CLEAR,
+        purpose: "the fresh-memory release (`memFree`)",
+    },
 ];
 
 /// Build tag for bindings code compiled with witgo's overlay.
@@ -101,7 +120,11 @@ pub struct RuntimeOverlay {
 pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOverlay> {
     let runtime = go.goroot.join("src/runtime");
     if toolchain_has_hook(&runtime)? {
-        return Ok(RuntimeOverlay { overlay_json: None, replace: Default::default(), tag: NATIVE_HOOK_TAG });
+        return Ok(RuntimeOverlay {
+            overlay_json: None,
+            replace: Default::default(),
+            tag: NATIVE_HOOK_TAG,
+        });
     }
     let mut hash = Sha256::new();
     hash.update(HOOK_FILE.as_bytes());
@@ -110,11 +133,18 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
     let mut patched_files: Vec<(PathBuf, &str, String)> = Vec::new();
     for patch in PATCHES {
         let path = runtime.join(patch.file);
-        let original = match patched_files.iter().position(|(_, name, _)| *name == patch.file) {
+        let original = match patched_files
+            .iter()
+            .position(|(_, name, _)| *name == patch.file)
+        {
             Some(i) => patched_files.remove(i).2,
             None => {
                 let text = std::fs::read_to_string(&path).with_context(|| {
-                    format!("cannot read {} (is GOROOT {} complete?)", path.display(), go.goroot.display())
+                    format!(
+                        "cannot read {} (is GOROOT {} complete?)",
+                        path.display(),
+                        go.goroot.display()
+                    )
                 })?;
                 hash.update(patch.file.as_bytes());
                 hash.update(text.as_bytes());
@@ -142,15 +172,25 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
     for (path, name, text) in &patched_files {
         let copy = dir.join(name);
         crate::bindings::write_atomic(&copy, text.as_bytes())?;
-        replace.insert(path.to_string_lossy().into_owned(), copy.to_string_lossy().into_owned().into());
+        replace.insert(
+            path.to_string_lossy().into_owned(),
+            copy.to_string_lossy().into_owned().into(),
+        );
     }
     let hook_copy = dir.join(HOOK_FILE_NAME);
     crate::bindings::write_atomic(&hook_copy, HOOK_FILE.as_bytes())?;
-    replace.insert(runtime.join(HOOK_FILE_NAME).to_string_lossy().into_owned(), hook_copy.to_string_lossy().into_owned().into());
+    replace.insert(
+        runtime.join(HOOK_FILE_NAME).to_string_lossy().into_owned(),
+        hook_copy.to_string_lossy().into_owned().into(),
+    );
     let json = serde_json::json!({ "Replace": replace.clone() });
     let json_path = dir.join("overlay.json");
     crate::bindings::write_atomic(&json_path, serde_json::to_string_pretty(&json)?.as_bytes())?;
-    Ok(RuntimeOverlay { overlay_json: Some(json_path), replace, tag: OVERLAY_TAG })
+    Ok(RuntimeOverlay {
+        overlay_json: Some(json_path),
+        replace,
+        tag: OVERLAY_TAG,
+    })
 }
 
 /// `lock_wasip1.go` with `beforeIdle` calling the hook.
@@ -166,7 +206,9 @@ fn apply_patch(original: &str, find: &str, replace: &str) -> Result<String> {
 }
 
 fn toolchain_has_hook(runtime: &Path) -> Result<bool> {
-    for entry in std::fs::read_dir(runtime).with_context(|| format!("cannot read {}", runtime.display()))? {
+    for entry in
+        std::fs::read_dir(runtime).with_context(|| format!("cannot read {}", runtime.display()))?
+    {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "go") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();

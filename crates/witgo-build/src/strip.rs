@@ -26,11 +26,15 @@ pub fn strip_debug_sections(wasm: &[u8]) -> Result<Vec<u8>> {
         }
         match &payload {
             Payload::Version { .. } | Payload::End(_) => {}
-            Payload::ModuleSection { unchecked_range, .. } => {
+            Payload::ModuleSection {
+                unchecked_range, ..
+            } => {
                 sections.push((1, strip_debug_sections(&wasm[unchecked_range.clone()])?));
                 depth = 1;
             }
-            Payload::ComponentSection { unchecked_range, .. } => {
+            Payload::ComponentSection {
+                unchecked_range, ..
+            } => {
                 sections.push((4, strip_debug_sections(&wasm[unchecked_range.clone()])?));
                 depth = 1;
             }

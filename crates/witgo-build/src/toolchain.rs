@@ -198,7 +198,11 @@ impl GoToolchain {
 
     /// [`find_gofmt`](Self::find_gofmt) with the environment given
     /// explicitly (for tests).
-    pub fn find_gofmt_with(explicit: Option<&Path>, witgo_go: Option<&OsStr>, path_var: Option<&OsStr>) -> Result<PathBuf> {
+    pub fn find_gofmt_with(
+        explicit: Option<&Path>,
+        witgo_go: Option<&OsStr>,
+        path_var: Option<&OsStr>,
+    ) -> Result<PathBuf> {
         if explicit.is_none() {
             let go = match witgo_go {
                 Some(p) => resolve_given(Path::new(p), "$WITGO_GO").ok(),
@@ -257,7 +261,8 @@ impl GoToolchain {
                 _ => break,
             }
         }
-        let out = out.with_context(|| format!("cannot run `{} env`; {INSTALL_HINT}", go.display()))?;
+        let out =
+            out.with_context(|| format!("cannot run `{} env`; {INSTALL_HINT}", go.display()))?;
         if !out.status.success() {
             bail!(
                 "`{} env GOROOT GOVERSION` failed ({}):\n{}{INSTALL_HINT}",

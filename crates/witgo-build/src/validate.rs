@@ -89,7 +89,11 @@ impl OptionalFeature {
 /// The optional features the types of `world`'s imports and exports use,
 /// sorted: a host must enable them to run any component of the world.
 pub fn world_features(resolve: &Resolve, world: WorldId) -> Vec<OptionalFeature> {
-    let mut walk = Walk { resolve, seen: HashSet::new(), found: HashSet::new() };
+    let mut walk = Walk {
+        resolve,
+        seen: HashSet::new(),
+        found: HashSet::new(),
+    };
     let w = &resolve.worlds[world];
     for item in w.imports.values().chain(w.exports.values()) {
         match item {
@@ -140,7 +144,11 @@ impl Walk<'_> {
         match &self.resolve.types[id].kind {
             TypeDefKind::Record(r) => r.fields.iter().for_each(|f| self.ty(&f.ty)),
             TypeDefKind::Tuple(t) => t.types.iter().for_each(|t| self.ty(t)),
-            TypeDefKind::Variant(v) => v.cases.iter().filter_map(|c| c.ty.as_ref()).for_each(|t| self.ty(t)),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .filter_map(|c| c.ty.as_ref())
+                .for_each(|t| self.ty(t)),
             TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => self.ty(t),
             TypeDefKind::Result(r) => r.ok.iter().chain(r.err.iter()).for_each(|t| self.ty(t)),
             TypeDefKind::Future(t) | TypeDefKind::Stream(t) => t.iter().for_each(|t| self.ty(t)),

@@ -5,19 +5,58 @@
 
 /// (label, WIT text). The label is what error messages show as the file.
 pub const PACKAGES: &[(&str, &str)] = &[
-    ("<witgo>/wasi-0.2.12/cli.wit", include_str!("../wit/wasi-0.2.12/cli.wit")),
-    ("<witgo>/wasi-0.2.12/clocks.wit", include_str!("../wit/wasi-0.2.12/clocks.wit")),
-    ("<witgo>/wasi-0.2.12/filesystem.wit", include_str!("../wit/wasi-0.2.12/filesystem.wit")),
-    ("<witgo>/wasi-0.2.12/http.wit", include_str!("../wit/wasi-0.2.12/http.wit")),
-    ("<witgo>/wasi-0.2.12/io.wit", include_str!("../wit/wasi-0.2.12/io.wit")),
-    ("<witgo>/wasi-0.2.12/random.wit", include_str!("../wit/wasi-0.2.12/random.wit")),
-    ("<witgo>/wasi-0.2.12/sockets.wit", include_str!("../wit/wasi-0.2.12/sockets.wit")),
-    ("<witgo>/wasi-0.3.0/cli.wit", include_str!("../wit/wasi-0.3.0/cli.wit")),
-    ("<witgo>/wasi-0.3.0/clocks.wit", include_str!("../wit/wasi-0.3.0/clocks.wit")),
-    ("<witgo>/wasi-0.3.0/filesystem.wit", include_str!("../wit/wasi-0.3.0/filesystem.wit")),
-    ("<witgo>/wasi-0.3.0/http.wit", include_str!("../wit/wasi-0.3.0/http.wit")),
-    ("<witgo>/wasi-0.3.0/random.wit", include_str!("../wit/wasi-0.3.0/random.wit")),
-    ("<witgo>/wasi-0.3.0/sockets.wit", include_str!("../wit/wasi-0.3.0/sockets.wit")),
+    (
+        "<witgo>/wasi-0.2.12/cli.wit",
+        include_str!("../wit/wasi-0.2.12/cli.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.2.12/clocks.wit",
+        include_str!("../wit/wasi-0.2.12/clocks.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.2.12/filesystem.wit",
+        include_str!("../wit/wasi-0.2.12/filesystem.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.2.12/http.wit",
+        include_str!("../wit/wasi-0.2.12/http.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.2.12/io.wit",
+        include_str!("../wit/wasi-0.2.12/io.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.2.12/random.wit",
+        include_str!("../wit/wasi-0.2.12/random.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.2.12/sockets.wit",
+        include_str!("../wit/wasi-0.2.12/sockets.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.3.0/cli.wit",
+        include_str!("../wit/wasi-0.3.0/cli.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.3.0/clocks.wit",
+        include_str!("../wit/wasi-0.3.0/clocks.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.3.0/filesystem.wit",
+        include_str!("../wit/wasi-0.3.0/filesystem.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.3.0/http.wit",
+        include_str!("../wit/wasi-0.3.0/http.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.3.0/random.wit",
+        include_str!("../wit/wasi-0.3.0/random.wit"),
+    ),
+    (
+        "<witgo>/wasi-0.3.0/sockets.wit",
+        include_str!("../wit/wasi-0.3.0/sockets.wit"),
+    ),
 ];
 
 /// Writes the embedded packages as a `deps/` tree (`<dir>/<version>/<name>.wit`
@@ -28,7 +67,10 @@ pub fn write_deps(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBu
     for (label, text) in PACKAGES {
         let rest = label.trim_start_matches("<witgo>/wasi-");
         let (version, file) = rest.split_once('/').unwrap();
-        let path = dir.join(format!("wasi-{}-{version}.wit", file.trim_end_matches(".wit")));
+        let path = dir.join(format!(
+            "wasi-{}-{version}.wit",
+            file.trim_end_matches(".wit")
+        ));
         std::fs::write(&path, text)?;
         written.push(path);
     }

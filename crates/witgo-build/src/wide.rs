@@ -54,21 +54,33 @@ pub fn join_wide_exports(core: &[u8]) -> Result<Option<Vec<u8>>> {
     }
     let halves: HashMap<&str, u32> = exports
         .iter()
-        .filter(|(name, kind, _)| *kind == ExternalKind::Func && name.starts_with(WIDE_RESULT_PREFIX))
+        .filter(|(name, kind, _)| {
+            *kind == ExternalKind::Func && name.starts_with(WIDE_RESULT_PREFIX)
+        })
         .map(|(name, _, index)| (&name[WIDE_RESULT_PREFIX.len()..], *index))
         .collect();
     let mut joined: Vec<Joined> = Vec::new();
     for (name, kind, index) in &exports {
-        let Some(canonical) = name.strip_prefix(WIDE_EXPORT_PREFIX) else { continue };
+        let Some(canonical) = name.strip_prefix(WIDE_EXPORT_PREFIX) else {
+            continue;
+        };
         if *kind != ExternalKind::Func {
             continue;
         }
         let Some(&take) = halves.get(canonical) else {
-            bail!("the Go module exports {name} but not {WIDE_RESULT_PREFIX}{canonical}: regenerate the bindings");
+            bail!(
+                "the Go module exports {name} but not {WIDE_RESULT_PREFIX}{canonical}: regenerate the bindings"
+            );
         };
         let ty = |f: u32| &types[func_types[f as usize] as usize];
         let (params, results) = (ty(*index).params().to_vec(), ty(take).results().to_vec());
-        joined.push(Joined { name: canonical.to_string(), call: *index, take, params, results });
+        joined.push(Joined {
+            name: canonical.to_string(),
+            call: *index,
+            take,
+            params,
+            results,
+        });
     }
     if joined.is_empty() {
         return Ok(None);
@@ -88,8 +100,16 @@ pub fn join_wide_exports(core: &[u8]) -> Result<Option<Vec<u8>>> {
                 let mut section = wasm_encoder::TypeSection::new();
                 RoundtripReencoder.parse_type_section(&mut section, reader.clone())?;
                 for j in &joined {
-                    let params: Vec<_> = j.params.iter().map(|t| RoundtripReencoder.val_type(*t)).collect::<Result<_, _>>()?;
-                    let results: Vec<_> = j.results.iter().map(|t| RoundtripReencoder.val_type(*t)).collect::<Result<_, _>>()?;
+                    let params: Vec<_> = j
+                        .params
+                        .iter()
+                        .map(|t| RoundtripReencoder.val_type(*t))
+                        .collect::<Result<_, _>>()?;
+                    let results: Vec<_> = j
+                        .results
+                        .iter()
+                        .map(|t| RoundtripReencoder.val_type(*t))
+                        .collect::<Result<_, _>>()?;
                     section.ty().function(params, results);
                 }
                 module.section(&section);
@@ -107,19 +127,28 @@ pub fn join_wide_exports(core: &[u8]) -> Result<Option<Vec<u8>>> {
             Payload::ExportSection(_) => {
                 let mut section = wasm_encoder::ExportSection::new();
                 for (name, kind, index) in &exports {
-                    if name.starts_with(WIDE_EXPORT_PREFIX) || name.starts_with(WIDE_RESULT_PREFIX) {
+                    if name.starts_with(WIDE_EXPORT_PREFIX) || name.starts_with(WIDE_RESULT_PREFIX)
+                    {
                         continue;
                     }
                     section.export(name, RoundtripReencoder.export_kind(*kind)?, *index);
                 }
                 for (i, j) in joined.iter().enumerate() {
-                    section.export(&j.name, wasm_encoder::ExportKind::Func, first_new_func + i as u32);
+                    section.export(
+                        &j.name,
+                        wasm_encoder::ExportKind::Func,
+                        first_new_func + i as u32,
+                    );
                 }
                 module.section(&section);
             }
-            Payload::CodeSectionStart { .. } => code_section = Some(wasm_encoder::CodeSection::new()),
+            Payload::CodeSectionStart { .. } => {
+                code_section = Some(wasm_encoder::CodeSection::new())
+            }
             Payload::CodeSectionEntry(body) => {
-                let section = code_section.as_mut().context("a function body outside the code section")?;
+                let section = code_section
+                    .as_mut()
+                    .context("a function body outside the code section")?;
                 section.raw(&core[body.range()]);
             }
             other => {
@@ -128,7 +157,10 @@ pub fn join_wide_exports(core: &[u8]) -> Result<Option<Vec<u8>>> {
                     module.section(&finish_code(section, &joined));
                 }
                 if let Some((id, range)) = other.as_section() {
-                    module.section(&wasm_encoder::RawSection { id, data: &core[range] });
+                    module.section(&wasm_encoder::RawSection {
+                        id,
+                        data: &core[range],
+                    });
                 }
             }
         }
@@ -150,7 +182,10 @@ struct Joined {
 
 /// Appends the joined functions' bodies: pass every parameter to the first
 /// half, then return what the second half returns.
-fn finish_code(mut section: wasm_encoder::CodeSection, joined: &[Joined]) -> wasm_encoder::CodeSection {
+fn finish_code(
+    mut section: wasm_encoder::CodeSection,
+    joined: &[Joined],
+) -> wasm_encoder::CodeSection {
     for j in joined {
         let mut f = wasm_encoder::Function::new([]);
         for i in 0..j.params.len() as u32 {
@@ -185,7 +220,9 @@ mod tests {
 
     #[test]
     fn joins_the_halves_into_one_export() {
-        let joined = join_wide_exports(&split_module()).unwrap().expect("a wide export");
+        let joined = join_wide_exports(&split_module())
+            .unwrap()
+            .expect("a wide export");
         wasmparser::Validator::new().validate_all(&joined).unwrap();
         let mut names = Vec::new();
         for payload in Parser::new(0).parse_all(&joined) {
@@ -195,19 +232,34 @@ mod tests {
         }
         assert_eq!(names, ["other", "f"]);
         let printed = wasmprinter::print_bytes(&joined).unwrap();
-        assert!(printed.contains(&format!("(type (;3;) (func (param {}) (result i64)))", "i64 ".repeat(16).trim_end())), "{printed}");
+        assert!(
+            printed.contains(&format!(
+                "(type (;3;) (func (param {}) (result i64)))",
+                "i64 ".repeat(16).trim_end()
+            )),
+            "{printed}"
+        );
     }
 
     #[test]
     fn a_module_without_wide_exports_is_left_alone() {
         let wat = r#"(module (func (export "g") (result i32) (i32.const 1)))"#;
-        assert!(join_wide_exports(&wat::parse_str(wat).unwrap()).unwrap().is_none());
+        assert!(
+            join_wide_exports(&wat::parse_str(wat).unwrap())
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
     fn a_half_without_its_result_is_an_error() {
         let wat = r#"(module (func (export "[witgo-wide]f") (param i64)))"#;
-        let e = join_wide_exports(&wat::parse_str(wat).unwrap()).unwrap_err().to_string();
-        assert!(e.contains("[witgo-wide-result]f") && e.contains("regenerate"), "{e}");
+        let e = join_wide_exports(&wat::parse_str(wat).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("[witgo-wide-result]f") && e.contains("regenerate"),
+            "{e}"
+        );
     }
 }

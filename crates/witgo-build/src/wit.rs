@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use wit_parser::{CloneMaps, PackageId, Resolve, SourceMap, UnresolvedPackageGroup, World, WorldId, WorldItem, WorldKey};
+use wit_parser::{
+    CloneMaps, PackageId, Resolve, SourceMap, UnresolvedPackageGroup, World, WorldId, WorldItem,
+    WorldKey,
+};
 
 /// WIT loaded from a file or directory.
 #[derive(Clone, Debug)]
@@ -45,7 +48,10 @@ pub fn load_wit_sources(path: &Path) -> Result<LoadedWit> {
     // are parsed (parsing all of them would be most of a small bindgen run).
     let mut wanted: Vec<wit_parser::PackageName> = Vec::new();
     let needs = |g: &UnresolvedPackageGroup| -> Vec<wit_parser::PackageName> {
-        std::iter::once(&g.main).chain(g.nested.iter()).flat_map(|p| p.foreign_deps.keys().cloned()).collect()
+        std::iter::once(&g.main)
+            .chain(g.nested.iter())
+            .flat_map(|p| p.foreign_deps.keys().cloned())
+            .collect()
     };
     for g in std::iter::once(&main).chain(deps.iter()) {
         wanted.extend(needs(g));
@@ -98,7 +104,11 @@ fn embedded_wasi(name: &wit_parser::PackageName) -> Result<Option<UnresolvedPack
 /// and `export wasi:cli/run@0.3.0` (the test binary's main), but none of
 /// `world`'s exports, which the main package implements.
 pub fn test_world(resolve: &mut Resolve, world: WorldId) -> Result<WorldId> {
-    let cli = wit_parser::PackageName { namespace: "wasi".into(), name: "cli".into(), version: Some(semver::Version::new(0, 3, 0)) };
+    let cli = wit_parser::PackageName {
+        namespace: "wasi".into(),
+        name: "cli".into(),
+        version: Some(semver::Version::new(0, 3, 0)),
+    };
     push_embedded(resolve, &cli)?;
     let run = *resolve.packages[resolve.package_names[&cli]]
         .interfaces
@@ -134,18 +144,28 @@ fn push_embedded(resolve: &mut Resolve, name: &wit_parser::PackageName) -> Resul
         return Ok(());
     }
     let group = embedded_wasi(name)?.with_context(|| format!("witgo has no built-in {name}"))?;
-    let deps: Vec<wit_parser::PackageName> =
-        std::iter::once(&group.main).chain(group.nested.iter()).flat_map(|p| p.foreign_deps.keys().cloned()).collect();
+    let deps: Vec<wit_parser::PackageName> = std::iter::once(&group.main)
+        .chain(group.nested.iter())
+        .flat_map(|p| p.foreign_deps.keys().cloned())
+        .collect();
     for dep in deps.iter().filter(|d| *d != name) {
         push_embedded(resolve, dep)?;
     }
-    resolve.push_group(group).map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
+    resolve
+        .push_group(group)
+        .map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
     Ok(())
 }
 
 /// Parses the user's package (a file, or a directory with optional `deps/`)
 /// without resolving it yet. Parse errors come back rendered.
-fn parse_user_wit(path: &Path) -> Result<(UnresolvedPackageGroup, Vec<UnresolvedPackageGroup>, Vec<PathBuf>)> {
+fn parse_user_wit(
+    path: &Path,
+) -> Result<(
+    UnresolvedPackageGroup,
+    Vec<UnresolvedPackageGroup>,
+    Vec<PathBuf>,
+)> {
     let mut sources = Vec::new();
     if path.is_file() {
         sources.push(path.to_path_buf());
@@ -174,20 +194,23 @@ fn parse_user_wit(path: &Path) -> Result<(UnresolvedPackageGroup, Vec<Unresolved
 }
 
 fn parse_file(path: &Path) -> Result<UnresolvedPackageGroup> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     UnresolvedPackageGroup::parse(path, &text).map_err(|(map, e)| anyhow!("{}", e.render(&map)))
 }
 
 fn parse_dir(path: &Path, sources: &mut Vec<PathBuf>) -> Result<UnresolvedPackageGroup> {
     let mut map = SourceMap::default();
-    map.push_dir(path).with_context(|| format!("reading {}", path.display()))?;
+    map.push_dir(path)
+        .with_context(|| format!("reading {}", path.display()))?;
     for entry in std::fs::read_dir(path)? {
         let p = entry?.path();
         if p.is_file() && p.extension().is_some_and(|e| e == "wit") {
             sources.push(p);
         }
     }
-    map.parse().map_err(|(map, e)| anyhow!("{}", e.render(&map)))
+    map.parse()
+        .map_err(|(map, e)| anyhow!("{}", e.render(&map)))
 }
 
 /// Resolves `worlds` in package `pkg` (names like `cli`, `%type`, or
@@ -386,13 +409,17 @@ fn world_name_for_cli(name: &str) -> String {
 /// Whether any function the world imports or exports is `async`.
 pub fn world_has_async(resolve: &Resolve, world: WorldId) -> bool {
     let w = &resolve.worlds[world];
-    w.imports.values().chain(w.exports.values()).any(|item| match item {
-        wit_parser::WorldItem::Function(f) => f.kind.is_async(),
-        wit_parser::WorldItem::Interface { id, .. } => {
-            resolve.interfaces[*id].functions.values().any(|f| f.kind.is_async())
-        }
-        wit_parser::WorldItem::Type { .. } => false,
-    })
+    w.imports
+        .values()
+        .chain(w.exports.values())
+        .any(|item| match item {
+            wit_parser::WorldItem::Function(f) => f.kind.is_async(),
+            wit_parser::WorldItem::Interface { id, .. } => resolve.interfaces[*id]
+                .functions
+                .values()
+                .any(|f| f.kind.is_async()),
+            wit_parser::WorldItem::Type { .. } => false,
+        })
 }
 
 /// The world as the component declares it. witgo's async executor waits on
@@ -413,12 +440,18 @@ pub fn component_world(resolve: &Resolve, world: WorldId) -> Result<(Resolve, Wo
             .iter()
             .find(|(label, _)| label.ends_with("wasi-0.3.0/clocks.wit"))
             .expect("embedded wasi:clocks@0.3.0");
-        let group = UnresolvedPackageGroup::parse(label, text).map_err(|(map, e)| anyhow!("{}", e.render(&map)))?;
-        resolve.push_group(group).map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
+        let group = UnresolvedPackageGroup::parse(label, text)
+            .map_err(|(map, e)| anyhow!("{}", e.render(&map)))?;
+        resolve
+            .push_group(group)
+            .map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
     }
     let runtime = "package witgo:async-runtime;\n\nworld runtime {\n  import wasi:clocks/monotonic-clock@0.3.0;\n}\n";
-    let group = UnresolvedPackageGroup::parse("<witgo>/async-runtime.wit", runtime).map_err(|(map, e)| anyhow!("{}", e.render(&map)))?;
-    let pkg = resolve.push_group(group).map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
+    let group = UnresolvedPackageGroup::parse("<witgo>/async-runtime.wit", runtime)
+        .map_err(|(map, e)| anyhow!("{}", e.render(&map)))?;
+    let pkg = resolve
+        .push_group(group)
+        .map_err(|e| anyhow!("{}", e.render(&resolve.source_map)))?;
     let runtime_world = resolve.packages[pkg].worlds["runtime"];
     resolve
         .merge_worlds(runtime_world, world, &mut CloneMaps::default())

@@ -28,21 +28,61 @@ fn patches_the_real_goroot() {
     let cache = tempfile::tempdir().unwrap();
     let o = runtime_overlay(&go, cache.path()).unwrap();
     assert_eq!(o.tag, OVERLAY_TAG);
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(o.overlay_json.as_ref().unwrap()).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(o.overlay_json.as_ref().unwrap()).unwrap()).unwrap();
     let replace = json["Replace"].as_object().unwrap();
-    assert_eq!(replace.len(), 5, "four patched files and the added one: {json}");
-    let lock = replace.iter().find(|(k, _)| k.ends_with("runtime/lock_wasip1.go")).unwrap().1.as_str().unwrap();
+    assert_eq!(
+        replace.len(),
+        5,
+        "four patched files and the added one: {json}"
+    );
+    let lock = replace
+        .iter()
+        .find(|(k, _)| k.ends_with("runtime/lock_wasip1.go"))
+        .unwrap()
+        .1
+        .as_str()
+        .unwrap();
     let patched = std::fs::read_to_string(lock).unwrap();
     assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
-    let mgc = replace.iter().find(|(k, _)| k.ends_with("runtime/mgc.go")).unwrap().1.as_str().unwrap();
+    let mgc = replace
+        .iter()
+        .find(|(k, _)| k.ends_with("runtime/mgc.go"))
+        .unwrap()
+        .1
+        .as_str()
+        .unwrap();
     assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n"));
     // Both of mem_sbrk.go's patches are in its one copy.
-    let sbrk = replace.iter().find(|(k, _)| k.ends_with("runtime/mem_sbrk.go")).unwrap().1.as_str().unwrap();
+    let sbrk = replace
+        .iter()
+        .find(|(k, _)| k.ends_with("runtime/mem_sbrk.go"))
+        .unwrap()
+        .1
+        .as_str()
+        .unwrap();
     let sbrk = std::fs::read_to_string(sbrk).unwrap();
-    assert!(sbrk.contains("witgoMemFreeFresh(r, l)\n") && !sbrk.contains("memFree(r, l)"), "{sbrk}");
-    assert!(sbrk.contains("\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n"), "{sbrk}");
-    let added = replace.iter().find(|(k, _)| k.ends_with("runtime/witgo_idle_wasip1.go")).unwrap().1.as_str().unwrap();
-    assert!(std::fs::read_to_string(added).unwrap().contains("debug.gcstoptheworld = 1"), "collections stop the world");
+    assert!(
+        sbrk.contains("witgoMemFreeFresh(r, l)\n") && !sbrk.contains("memFree(r, l)"),
+        "{sbrk}"
+    );
+    assert!(
+        sbrk.contains("\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n"),
+        "{sbrk}"
+    );
+    let added = replace
+        .iter()
+        .find(|(k, _)| k.ends_with("runtime/witgo_idle_wasip1.go"))
+        .unwrap()
+        .1
+        .as_str()
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(added)
+            .unwrap()
+            .contains("debug.gcstoptheworld = 1"),
+        "collections stop the world"
+    );
     // Reused on the next build.
     let again = runtime_overlay(&go, cache.path()).unwrap();
     assert_eq!(again.overlay_json, o.overlay_json);
@@ -50,17 +90,26 @@ fn patches_the_real_goroot() {
 
 #[test]
 fn unknown_runtime_text_is_refused_with_the_go_version() {
-    let (_dir, go) = fake_goroot("package runtime\n\nfunc beforeIdle(a, b int64) (*g, bool) { return nil, true }\n");
+    let (_dir, go) = fake_goroot(
+        "package runtime\n\nfunc beforeIdle(a, b int64) (*g, bool) { return nil, true }\n",
+    );
     let cache = tempfile::tempdir().unwrap();
     let err = format!("{:#}", runtime_overlay(&go, cache.path()).unwrap_err());
-    assert!(err.contains("cannot add the scheduler hook (`beforeIdle`) to Go go1.99.1"), "{err}");
+    assert!(
+        err.contains("cannot add the scheduler hook (`beforeIdle`) to Go go1.99.1"),
+        "{err}"
+    );
     assert!(err.contains("lock_wasip1.go"), "{err}");
 }
 
 #[test]
 fn a_toolchain_with_the_hook_is_used_as_it_is() {
     let (dir, go) = fake_goroot("package runtime\n");
-    std::fs::write(dir.path().join("src/runtime/idle.go"), "package runtime\n\nfunc wasiOnIdle(callback func() bool) {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("src/runtime/idle.go"),
+        "package runtime\n\nfunc wasiOnIdle(callback func() bool) {}\n",
+    )
+    .unwrap();
     let o = runtime_overlay(&go, tempfile::tempdir().unwrap().path()).unwrap();
     assert!(o.overlay_json.is_none());
     assert_eq!(o.tag, witgo_build::overlay::NATIVE_HOOK_TAG);

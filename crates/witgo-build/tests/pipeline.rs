@@ -131,9 +131,14 @@ fn an_unchanged_package_reuses_its_component_and_a_changed_one_does_not() {
         skip_bindgen: true,
         ..Default::default()
     };
-    let steps = |r: &witgo_build::BuildReport| r.timings.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+    let steps =
+        |r: &witgo_build::BuildReport| r.timings.iter().map(|(s, _)| *s).collect::<Vec<_>>();
     let first = build(&req).unwrap();
-    assert!(steps(&first).contains(&"componentize"), "{:?}", steps(&first));
+    assert!(
+        steps(&first).contains(&"componentize"),
+        "{:?}",
+        steps(&first)
+    );
     let made = fs::read(&output).unwrap();
     fs::remove_file(&output).unwrap();
 
@@ -143,13 +148,20 @@ fn an_unchanged_package_reuses_its_component_and_a_changed_one_does_not() {
     assert_eq!(fs::read(&output).unwrap(), made, "the same component");
 
     // A changed program: a new component, which works.
-    write(dir.path(), "app/main.go", &ADDER_GO.replace("a + b", "a + b + 1"));
+    write(
+        dir.path(),
+        "app/main.go",
+        &ADDER_GO.replace("a + b", "a + b + 1"),
+    );
     let changed = build(&req).unwrap();
-    assert!(steps(&changed).contains(&"componentize"), "{:?}", steps(&changed));
+    assert!(
+        steps(&changed).contains(&"componentize"),
+        "{:?}",
+        steps(&changed)
+    );
     let bytes = fs::read(&output).unwrap();
     assert_ne!(bytes, made);
     validate_component(&bytes).unwrap();
-
 }
 
 #[test]
@@ -322,7 +334,10 @@ fn up_to_date_bindings_are_not_regenerated() {
     })
     .unwrap();
     let b = witgo_bindgen::Bindings {
-        files: vec![witgo_bindgen::GoFile::generated("adder/adder.go", "package adder\n")],
+        files: vec![witgo_bindgen::GoFile::generated(
+            "adder/adder.go",
+            "package adder\n",
+        )],
         exports_files: vec![],
     };
     write_bindings(Some(&go.gofmt), &b, &gen_dir, &app).unwrap();

@@ -155,6 +155,7 @@ fn gofmt_is_found_beside_go_without_running_it() {
     assert_eq!(gofmt, std::fs::canonicalize(bin.join("gofmt")).unwrap());
 
     std::fs::remove_file(bin.join("gofmt")).unwrap();
-    let e = err_text(GoToolchain::find_gofmt_with(None, None, Some(link_dir.as_os_str())).unwrap_err());
+    let e =
+        err_text(GoToolchain::find_gofmt_with(None, None, Some(link_dir.as_os_str())).unwrap_err());
     assert!(e.contains("env GOROOT GOVERSION"), "{e}");
 }

@@ -10,11 +10,22 @@ fn crate_dir(name: &str) -> PathBuf {
     // (windows-sys...) and `cargo metadata` would need them for the full
     // graph.
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", "host-tuple"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--filter-platform",
+            "host-tuple",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata");
-    assert!(out.status.success(), "cargo metadata failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
     let pkg = meta["packages"]
         .as_array()
@@ -22,7 +33,10 @@ fn crate_dir(name: &str) -> PathBuf {
         .iter()
         .find(|p| p["name"] == name)
         .unwrap_or_else(|| panic!("{name} not in cargo metadata"));
-    PathBuf::from(pkg["manifest_path"].as_str().unwrap()).parent().unwrap().to_path_buf()
+    PathBuf::from(pkg["manifest_path"].as_str().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
@@ -38,7 +52,8 @@ fn embedded_wasi_matches_wasmtime_sources() {
             ("wasi-0.3.0", f) => wasi.join("src/p3/wit/deps").join(f),
             _ => unreachable!(),
         };
-        let upstream = std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+        let upstream = std::fs::read_to_string(&source)
+            .unwrap_or_else(|e| panic!("{}: {e}", source.display()));
         assert_eq!(*text, upstream, "{label} differs from {}", source.display());
     }
 }
@@ -52,7 +67,11 @@ fn each_embedded_label_names_its_package() {
         let name = &group.main.name;
         assert_eq!(
             *label,
-            format!("<witgo>/wasi-{}/{}.wit", name.version.as_ref().unwrap(), name.name),
+            format!(
+                "<witgo>/wasi-{}/{}.wit",
+                name.version.as_ref().unwrap(),
+                name.name
+            ),
             "{label} holds {name}"
         );
         assert_eq!(name.namespace, "wasi");
@@ -72,7 +91,11 @@ fn user_world_can_use_wasi_without_deps() {
     let (mut resolve, pkg) = witgo_build::load_wit(&wit).unwrap();
     let world = witgo_build::wit::select_world(&mut resolve, pkg, &["app".to_string()]).unwrap();
     let w = &resolve.worlds[world];
-    let names: Vec<String> = w.exports.keys().map(|k| resolve.name_world_key(k)).collect();
+    let names: Vec<String> = w
+        .exports
+        .keys()
+        .map(|k| resolve.name_world_key(k))
+        .collect();
     assert_eq!(names, ["wasi:cli/run@0.2.12"]);
 }
 
@@ -85,8 +108,17 @@ fn users_own_wasi_package_wins() {
         "package wasi:cli@0.2.12;\ninterface run {\n  /// mine\n  run: func() -> result;\n}\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("world.wit"), "package my:app;\nworld app {\n  export wasi:cli/run@0.2.12;\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("world.wit"),
+        "package my:app;\nworld app {\n  export wasi:cli/run@0.2.12;\n}\n",
+    )
+    .unwrap();
     let (resolve, _) = witgo_build::load_wit(dir.path()).unwrap();
-    let run = resolve.interfaces.iter().find(|(_, i)| i.name.as_deref() == Some("run")).unwrap().1;
+    let run = resolve
+        .interfaces
+        .iter()
+        .find(|(_, i)| i.name.as_deref() == Some("run"))
+        .unwrap()
+        .1;
     assert_eq!(run.functions["run"].docs.contents.as_deref(), Some("mine"));
 }

@@ -46,12 +46,18 @@ pub fn guest(case: &str) -> PathBuf {
 }
 
 fn build(case: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guests").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("guests")
+        .join(case);
     let out = out_dir().join(format!("{case}.wasm"));
     std::fs::create_dir_all(out_dir()).unwrap();
     // A guest importing another guest's interfaces keeps its WIT in wit/,
     // with the other's world.wit linked into wit/deps/.
-    let wit = if dir.join("wit").is_dir() { dir.join("wit") } else { dir.join("world.wit") };
+    let wit = if dir.join("wit").is_dir() {
+        dir.join("wit")
+    } else {
+        dir.join("world.wit")
+    };
     let req = witgo_build::BuildRequest {
         wit,
         worlds: vec![case.to_string()],
@@ -69,7 +75,12 @@ fn build(case: &str) -> PathBuf {
 /// (error-context, maps, fixed-length lists), which some guests' worlds use.
 /// Never the optional async built-ins: witgo must not need them.
 pub fn engine() -> wasmtime::Engine {
-    let features = witgo_host::Features { error_context: true, map: true, fixed_length_lists: true, ..Default::default() };
+    let features = witgo_host::Features {
+        error_context: true,
+        map: true,
+        fixed_length_lists: true,
+        ..Default::default()
+    };
     witgo_host::engine_with(features).unwrap()
 }
 
@@ -86,9 +97,15 @@ pub fn component(case: &str) -> Component {
 /// are guest to guest. Composed once per process.
 pub fn composed(root: &str, with: &[&str]) -> Component {
     static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
-    let name = std::iter::once(root).chain(with.iter().copied()).collect::<Vec<_>>().join("+");
+    let name = std::iter::once(root)
+        .chain(with.iter().copied())
+        .collect::<Vec<_>>()
+        .join("+");
     let path = {
-        let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        let mut built = BUILT
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         built
             .entry(name.clone())
             .or_insert_with(|| {
@@ -169,10 +186,20 @@ impl<T: Send + 'static> Session<T> {
         let stderr = MemoryOutputPipe::new(1 << 20);
         let mut b = WasiCtx::builder();
         b.arg("guest").stdout(stdout.clone()).stderr(stderr.clone());
-        let ctx = HostCtx::from_wasi(b.build(), E2e { rec, mem: MemWatch::default() });
+        let ctx = HostCtx::from_wasi(
+            b.build(),
+            E2e {
+                rec,
+                mem: MemWatch::default(),
+            },
+        );
         let mut store = Store::new(&engine(), ctx);
         store.limiter(|ctx| &mut ctx.data.mem);
-        Session { store, stdout, stderr }
+        Session {
+            store,
+            stdout,
+            stderr,
+        }
     }
 
     pub fn rec(&self) -> &T {

@@ -33,7 +33,10 @@ async fn start() -> (Session<Notes>, Caller, Notes) {
         .unwrap();
     let notes = Notes::default();
     let mut s = Session::new(notes.clone());
-    let instance = linker.instantiate_async(&mut s.store, &composed("caller", &["callee"])).await.unwrap();
+    let instance = linker
+        .instantiate_async(&mut s.store, &composed("caller", &["callee"]))
+        .await
+        .unwrap();
     let guest = Caller::new(&mut s.store, &instance).unwrap();
     (s, guest, notes)
 }
@@ -43,7 +46,12 @@ async fn start() -> (Session<Notes>, Caller, Notes) {
 async fn assert_idle(s: &mut Session<Notes>, guest: &Caller, baseline: usize) {
     let stats = s
         .store
-        .run_concurrent(async |a| settle((0, 0), async || guest.e2e_caller_api().call_stats(a).await.unwrap()).await)
+        .run_concurrent(async |a| {
+            settle((0, 0), async || {
+                guest.e2e_caller_api().call_stats(a).await.unwrap()
+            })
+            .await
+        })
         .await
         .unwrap();
     assert_eq!(stats, (0, 0), "caller: tasks in flight, waitables watched");
@@ -67,10 +75,17 @@ async fn a_guest_cancels_a_guest_call_and_the_callee_sees_its_context_cancelled(
         })
         .await
         .unwrap();
-    assert!(t.elapsed() >= Duration::from_millis(60), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(60),
+        "{:?}",
+        t.elapsed()
+    );
     assert_eq!(kept, "returned finished anyway");
     assert_eq!(acked, "cancelled context deadline exceeded");
-    assert_eq!(*notes.lock().unwrap(), ["callee: context canceled", "callee: context canceled"]);
+    assert_eq!(
+        *notes.lock().unwrap(),
+        ["callee: context canceled", "callee: context canceled"]
+    );
     assert_idle(&mut s, &guest, baseline).await;
 }
 
@@ -109,14 +124,26 @@ async fn a_storm_of_guest_to_guest_cancellations() {
     let api = guest.e2e_caller_api();
     let n = 10_000;
     let t = Instant::now();
-    let (returned, cancelled, wrong) = s.store.run_concurrent(async |a| api.call_cancel_storm(a, n, 1).await.unwrap()).await.unwrap();
-    eprintln!("guest-to-guest cancellation storm: {returned} returned, {cancelled} cancelled in {:?}", t.elapsed());
+    let (returned, cancelled, wrong) = s
+        .store
+        .run_concurrent(async |a| api.call_cancel_storm(a, n, 1).await.unwrap())
+        .await
+        .unwrap();
+    eprintln!(
+        "guest-to-guest cancellation storm: {returned} returned, {cancelled} cancelled in {:?}",
+        t.elapsed()
+    );
     assert_eq!(wrong, 0, "calls that ended neither returned nor cancelled");
     assert_eq!(returned + cancelled, n);
-    assert!(returned > n / 3 && cancelled > n / 4, "{returned} returned, {cancelled} cancelled");
+    assert!(
+        returned > n / 3 && cancelled > n / 4,
+        "{returned} returned, {cancelled} cancelled"
+    );
     let callee = s
         .store
-        .run_concurrent(async |a| settle((0, 0), async || api.call_callee_stats(a).await.unwrap()).await)
+        .run_concurrent(async |a| {
+            settle((0, 0), async || api.call_callee_stats(a).await.unwrap()).await
+        })
         .await
         .unwrap();
     assert_eq!(callee, (0, 0), "callee: tasks in flight, waitables watched");
@@ -139,8 +166,15 @@ async fn a_stream_forwarded_guest_to_guest_to_host() {
         .await
         .unwrap();
     assert_eq!(got.len() as u64, n);
-    assert!(got.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8), "bytes differ from the pattern");
-    assert!(notes.lock().unwrap().is_empty(), "{:?}", notes.lock().unwrap());
+    assert!(
+        got.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8),
+        "bytes differ from the pattern"
+    );
+    assert!(
+        notes.lock().unwrap().is_empty(),
+        "{:?}",
+        notes.lock().unwrap()
+    );
     assert_idle(&mut s, &guest, baseline).await;
 }
 
@@ -149,9 +183,18 @@ async fn arguments_of_a_held_call_survive_the_callers_stack_moving() {
     let (mut s, guest, _) = start().await;
     let baseline = s.live_resources();
     let api = guest.e2e_caller_api();
-    let (want, got, moved) =
-        s.store.run_concurrent(async |a| api.call_checksum_across_stack_move(a).await.unwrap()).await.unwrap();
-    assert!(moved, "the collector did not move the caller's stack: the test proves nothing");
-    assert_eq!(got, want, "the callee read different bytes than the caller passed");
+    let (want, got, moved) = s
+        .store
+        .run_concurrent(async |a| api.call_checksum_across_stack_move(a).await.unwrap())
+        .await
+        .unwrap();
+    assert!(
+        moved,
+        "the collector did not move the caller's stack: the test proves nothing"
+    );
+    assert_eq!(
+        got, want,
+        "the callee read different bytes than the caller passed"
+    );
     assert_idle(&mut s, &guest, baseline).await;
 }

@@ -33,7 +33,14 @@ fn pt(x: i32, y: i32) -> Point {
 
 fn persons() -> Vec<Person> {
     vec![
-        Person { name: "".into(), age: 0, tags: vec![], scores: vec![], home: None, nick: None },
+        Person {
+            name: "".into(),
+            age: 0,
+            tags: vec![],
+            scores: vec![],
+            home: None,
+            nick: None,
+        },
         Person {
             name: "Ada".into(),
             age: 36,
@@ -56,13 +63,36 @@ fn persons() -> Vec<Person> {
 fn outers() -> Vec<Outer> {
     let p = persons();
     vec![
-        Outer { inner: p[0].clone(), lines: vec![], extra: None },
+        Outer {
+            inner: p[0].clone(),
+            lines: vec![],
+            extra: None,
+        },
         Outer {
             inner: p[1].clone(),
-            lines: vec![Line { a: pt(1, 2), b: pt(3, 4) }, Line { a: pt(-1, -2), b: pt(-3, -4) }],
-            extra: Some(Line { a: pt(5, 6), b: pt(7, 8) }),
+            lines: vec![
+                Line {
+                    a: pt(1, 2),
+                    b: pt(3, 4),
+                },
+                Line {
+                    a: pt(-1, -2),
+                    b: pt(-3, -4),
+                },
+            ],
+            extra: Some(Line {
+                a: pt(5, 6),
+                b: pt(7, 8),
+            }),
         },
-        Outer { inner: p[2].clone(), lines: vec![Line { a: pt(0, 0), b: pt(i32::MAX, i32::MIN) }], extra: None },
+        Outer {
+            inner: p[2].clone(),
+            lines: vec![Line {
+                a: pt(0, 0),
+                b: pt(i32::MAX, i32::MIN),
+            }],
+            extra: None,
+        },
     ]
 }
 
@@ -103,9 +133,27 @@ type FlagSet = (Small, Eight, Nine, Seventeen, ThirtyTwo);
 
 fn flag_sets() -> Vec<FlagSet> {
     vec![
-        (Small::empty(), Eight::empty(), Nine::empty(), Seventeen::empty(), ThirtyTwo::empty()),
-        (Small::C, Eight::F7, Nine::F8, Seventeen::F16, ThirtyTwo::F31),
-        (Small::all(), Eight::all(), Nine::all(), Seventeen::all(), ThirtyTwo::all()),
+        (
+            Small::empty(),
+            Eight::empty(),
+            Nine::empty(),
+            Seventeen::empty(),
+            ThirtyTwo::empty(),
+        ),
+        (
+            Small::C,
+            Eight::F7,
+            Nine::F8,
+            Seventeen::F16,
+            ThirtyTwo::F31,
+        ),
+        (
+            Small::all(),
+            Eight::all(),
+            Nine::all(),
+            Seventeen::all(),
+            ThirtyTwo::all(),
+        ),
         (
             Small::A | Small::C,
             Eight::F0 | Eight::F7,
@@ -116,13 +164,23 @@ fn flag_sets() -> Vec<FlagSet> {
     ]
 }
 
-type OptionSet = (Option<u32>, Option<Option<u32>>, Option<String>, Option<Option<String>>);
+type OptionSet = (
+    Option<u32>,
+    Option<Option<u32>>,
+    Option<String>,
+    Option<Option<String>>,
+);
 
 fn option_sets() -> Vec<OptionSet> {
     vec![
         (None, None, None, None),
         (Some(0), Some(None), Some("".into()), Some(None)),
-        (Some(u32::MAX), Some(Some(7)), Some("🌍".into()), Some(Some("deep".into()))),
+        (
+            Some(u32::MAX),
+            Some(Some(7)),
+            Some("🌍".into()),
+            Some(Some("deep".into())),
+        ),
         (None, Some(Some(0)), None, Some(Some("".into()))),
     ]
 }
@@ -146,10 +204,19 @@ fn tup_ins() -> Vec<TupIn> {
 }
 
 fn tup_outs() -> Vec<(String, u64)> {
-    vec![("".into(), 0), ("abc".into(), u64::MAX), ("世界".into(), 1 << 63)]
+    vec![
+        ("".into(), 0),
+        ("abc".into(), u64::MAX),
+        ("世界".into(), 1 << 63),
+    ]
 }
 
-type ResultSet = (Result<u32, String>, Result<(), Color>, Result<String, ()>, Result<(), ()>);
+type ResultSet = (
+    Result<u32, String>,
+    Result<(), Color>,
+    Result<String, ()>,
+    Result<(), ()>,
+);
 
 fn result_sets() -> Vec<ResultSet> {
     vec![
@@ -178,7 +245,9 @@ impl Rec {
     fn expect<T: Debug>(&mut self, what: &'static str, k: u32, got: &T, want: &T) {
         self.calls.push((what, k));
         if !same(got, want) {
-            self.mismatches.push(format!("{what} sample {k}: host received {got:?}, want {want:?}"));
+            self.mismatches.push(format!(
+                "{what} sample {k}: host received {got:?}, want {want:?}"
+            ));
         }
     }
 }
@@ -212,7 +281,15 @@ impl e2e::compound::host::Host for Rec {
         self.expect("many", k, &m, &MANYS[k as usize]);
         MANYS[k as usize]
     }
-    fn echo_flags(&mut self, k: u32, a: Small, b: Eight, c: Nine, d: Seventeen, e: ThirtyTwo) -> FlagSet {
+    fn echo_flags(
+        &mut self,
+        k: u32,
+        a: Small,
+        b: Eight,
+        c: Nine,
+        d: Seventeen,
+        e: ThirtyTwo,
+    ) -> FlagSet {
         let want = flag_sets()[k as usize];
         self.expect("flags", k, &(a, b, c, d, e), &want);
         want
@@ -274,12 +351,20 @@ impl e2e::compound::host::Host for Rec {
         }
     }
     fn check(&mut self, c: Color) -> Result<(), Color> {
-        self.result_args.push(format!("check({})", COLOR_NAMES[c as usize]));
+        self.result_args
+            .push(format!("check({})", COLOR_NAMES[c as usize]));
         if c == Color::Red { Ok(()) } else { Err(c) }
     }
     fn validate(&mut self, n: u32) -> Result<u32, ErrRec> {
         self.result_args.push(format!("validate({n})"));
-        if n < 10 { Ok(2 * n) } else { Err(ErrRec { code: n, msg: "too big".into() }) }
+        if n < 10 {
+            Ok(2 * n)
+        } else {
+            Err(ErrRec {
+                code: n,
+                msg: "too big".into(),
+            })
+        }
     }
     fn maybe_fail(&mut self, fail: bool) -> Result<(), ()> {
         self.result_args.push(format!("maybe-fail({fail})"));
@@ -287,7 +372,11 @@ impl e2e::compound::host::Host for Rec {
     }
     fn flag_err(&mut self, x: u32) -> Result<u32, Small> {
         self.result_args.push(format!("flag-err({x})"));
-        if x == 0 { Err(Small::A | Small::C) } else { Ok(x) }
+        if x == 0 {
+            Err(Small::A | Small::C)
+        } else {
+            Ok(x)
+        }
     }
     fn list_err(&mut self, x: u32) -> Result<u32, Vec<u32>> {
         self.result_args.push(format!("list-err({x})"));
@@ -314,7 +403,10 @@ async fn start() -> (Session<Rec>, Compound) {
 
 #[track_caller]
 fn assert_same<T: Debug>(what: &str, k: usize, got: &T, want: &T) {
-    assert!(same(got, want), "{what} sample {k}: Go returned {got:?}, want {want:?}");
+    assert!(
+        same(got, want),
+        "{what} sample {k}: Go returned {got:?}, want {want:?}"
+    );
 }
 
 #[tokio::test]
@@ -339,13 +431,22 @@ async fn host_sends_records_variants_enums_flags_to_go() {
         assert_same("value", k, &got, v);
     }
     for (k, c) in COLORS.iter().enumerate() {
-        assert_eq!(api.call_echo_color(&mut *st, k as u32, *c).await.unwrap(), *c);
+        assert_eq!(
+            api.call_echo_color(&mut *st, k as u32, *c).await.unwrap(),
+            *c
+        );
     }
     for (k, m) in MANYS.iter().enumerate() {
-        assert_eq!(api.call_echo_many(&mut *st, k as u32, *m).await.unwrap(), *m);
+        assert_eq!(
+            api.call_echo_many(&mut *st, k as u32, *m).await.unwrap(),
+            *m
+        );
     }
     for (k, f) in flag_sets().into_iter().enumerate() {
-        let got = api.call_echo_flags(&mut *st, k as u32, f.0, f.1, f.2, f.3, f.4).await.unwrap();
+        let got = api
+            .call_echo_flags(&mut *st, k as u32, f.0, f.1, f.2, f.3, f.4)
+            .await
+            .unwrap();
         assert_eq!(got, f, "flags sample {k}");
     }
     let fails = api.call_take_failures(&mut *st).await.unwrap();
@@ -359,26 +460,51 @@ async fn host_sends_options_tuples_results_to_go() {
     let st = &mut s.store;
     for (k, o) in option_sets().into_iter().enumerate() {
         let got = api
-            .call_echo_options(&mut *st, k as u32, o.0, o.1, o.2.as_deref(), o.3.as_ref().map(|o| o.as_deref()))
+            .call_echo_options(
+                &mut *st,
+                k as u32,
+                o.0,
+                o.1,
+                o.2.as_deref(),
+                o.3.as_ref().map(|o| o.as_deref()),
+            )
             .await
             .unwrap();
         assert_eq!(got, o, "options sample {k}");
     }
     // Top-level option results: Go's (value, ok) becomes the option.
     for (k, want) in opt_tops().into_iter().enumerate() {
-        assert_eq!(api.call_opt_top(&mut *st, k as u32).await.unwrap(), want, "opt-top {k}");
+        assert_eq!(
+            api.call_opt_top(&mut *st, k as u32).await.unwrap(),
+            want,
+            "opt-top {k}"
+        );
     }
     for (k, want) in opt_strs().into_iter().enumerate() {
-        assert_eq!(api.call_opt_str(&mut *st, k as u32).await.unwrap(), want, "opt-str {k}");
+        assert_eq!(
+            api.call_opt_str(&mut *st, k as u32).await.unwrap(),
+            want,
+            "opt-str {k}"
+        );
     }
     // A tuple parameter, and a 2-tuple result Go returns as two values.
     for (k, t) in tup_ins().iter().enumerate() {
-        let got = api.call_tup(&mut *st, k as u32, (t.0, &t.1, t.2, &t.3)).await.unwrap();
+        let got = api
+            .call_tup(&mut *st, k as u32, (t.0, &t.1, t.2, &t.3))
+            .await
+            .unwrap();
         assert_eq!(got, tup_outs()[k], "tup {k}");
     }
     for (k, r) in result_sets().into_iter().enumerate() {
         let got = api
-            .call_res_values(&mut *st, k as u32, r.0.as_ref().copied().map_err(String::as_str), r.1, r.2.as_deref().map_err(|_| ()), r.3)
+            .call_res_values(
+                &mut *st,
+                k as u32,
+                r.0.as_ref().copied().map_err(String::as_str),
+                r.1,
+                r.2.as_deref().map_err(|_| ()),
+                r.3,
+            )
             .await
             .unwrap();
         assert_eq!(got, r, "res-values sample {k}");
@@ -390,10 +516,18 @@ async fn host_sends_options_tuples_results_to_go() {
 #[tokio::test]
 async fn go_sends_every_sample_to_the_host() {
     let (mut s, g) = start().await;
-    let fails = g.e2e_compound_api().call_call_host(&mut s.store).await.unwrap();
+    let fails = g
+        .e2e_compound_api()
+        .call_call_host(&mut s.store)
+        .await
+        .unwrap();
     assert_no_failures("samples the host returned", &fails);
     let rec = s.rec();
-    assert!(rec.mismatches.is_empty(), "host received:\n{}", rec.mismatches.join("\n"));
+    assert!(
+        rec.mismatches.is_empty(),
+        "host received:\n{}",
+        rec.mismatches.join("\n")
+    );
     // Every sample arrived, in order.
     let count = |what: &str| rec.calls.iter().filter(|(w, _)| *w == what).count();
     let expected = [
@@ -413,7 +547,10 @@ async fn go_sends_every_sample_to_the_host() {
     for (what, n) in expected {
         assert_eq!(count(what), n, "{what} calls");
     }
-    assert_eq!(rec.calls.len(), expected.iter().map(|(_, n)| n).sum::<usize>());
+    assert_eq!(
+        rec.calls.len(),
+        expected.iter().map(|(_, n)| n).sum::<usize>()
+    );
 }
 
 #[tokio::test]
@@ -423,31 +560,67 @@ async fn go_export_errors_reach_the_host_as_wit_errors() {
     let st = &mut s.store;
     assert_eq!(api.call_divide(&mut *st, 10, 3).await.unwrap(), Ok(3));
     // Returned directly, wrapped with %w, and a payload-less case.
-    assert_eq!(api.call_divide(&mut *st, 1, 0).await.unwrap(), Err(Failure::Code(0)));
-    assert_eq!(api.call_divide(&mut *st, -5, 1).await.unwrap(), Err(Failure::BadInput("neg".into())));
-    assert_eq!(api.call_divide(&mut *st, 1, 1).await.unwrap(), Err(Failure::Other));
+    assert_eq!(
+        api.call_divide(&mut *st, 1, 0).await.unwrap(),
+        Err(Failure::Code(0))
+    );
+    assert_eq!(
+        api.call_divide(&mut *st, -5, 1).await.unwrap(),
+        Err(Failure::BadInput("neg".into()))
+    );
+    assert_eq!(
+        api.call_divide(&mut *st, 1, 1).await.unwrap(),
+        Err(Failure::Other)
+    );
     // Inside errors.Join, behind a %w.
-    assert_eq!(api.call_divide(&mut *st, 2, 1).await.unwrap(), Err(Failure::Code(7)));
+    assert_eq!(
+        api.call_divide(&mut *st, 2, 1).await.unwrap(),
+        Err(Failure::Code(7))
+    );
     // result<string, string>: a plain Go error is sent as its text; a
     // wit.Error[string] anywhere in the chain is sent as its value.
-    assert_eq!(api.call_find_key(&mut *st, "a").await.unwrap(), Ok("alpha".into()));
-    assert_eq!(api.call_find_key(&mut *st, "").await.unwrap(), Err("empty key".into()));
-    assert_eq!(api.call_find_key(&mut *st, "w").await.unwrap(), Err("wrapped".into()));
-    assert_eq!(api.call_find_key(&mut *st, "zz").await.unwrap(), Err("no zz".into()));
+    assert_eq!(
+        api.call_find_key(&mut *st, "a").await.unwrap(),
+        Ok("alpha".into())
+    );
+    assert_eq!(
+        api.call_find_key(&mut *st, "").await.unwrap(),
+        Err("empty key".into())
+    );
+    assert_eq!(
+        api.call_find_key(&mut *st, "w").await.unwrap(),
+        Err("wrapped".into())
+    );
+    assert_eq!(
+        api.call_find_key(&mut *st, "zz").await.unwrap(),
+        Err("no zz".into())
+    );
     // Enum, record and flags errors; no payloads at all.
     assert_eq!(api.call_check(&mut *st, Color::Red).await.unwrap(), Ok(()));
-    assert_eq!(api.call_check(&mut *st, Color::Green).await.unwrap(), Err(Color::Green));
+    assert_eq!(
+        api.call_check(&mut *st, Color::Green).await.unwrap(),
+        Err(Color::Green)
+    );
     assert_eq!(api.call_validate(&mut *st, 4).await.unwrap(), Ok(8));
     let err = api.call_validate(&mut *st, 20).await.unwrap().unwrap_err();
     assert_eq!((err.code, err.msg.as_str()), (20, "too big"));
     assert_eq!(api.call_maybe_fail(&mut *st, false).await.unwrap(), Ok(()));
     assert_eq!(api.call_maybe_fail(&mut *st, true).await.unwrap(), Err(()));
-    assert_eq!(api.call_flag_err(&mut *st, 0).await.unwrap(), Err(Small::A | Small::C));
+    assert_eq!(
+        api.call_flag_err(&mut *st, 0).await.unwrap(),
+        Err(Small::A | Small::C)
+    );
     assert_eq!(api.call_flag_err(&mut *st, 9).await.unwrap(), Ok(9));
-    assert_eq!(api.call_list_err(&mut *st, 0).await.unwrap(), Err(vec![1, 2, 3]));
+    assert_eq!(
+        api.call_list_err(&mut *st, 0).await.unwrap(),
+        Err(vec![1, 2, 3])
+    );
     assert_eq!(api.call_list_err(&mut *st, 5).await.unwrap(), Ok(5));
     assert_eq!(api.call_ok_only(&mut *st, 0).await.unwrap(), Err(()));
-    assert_eq!(api.call_ok_only(&mut *st, 12).await.unwrap(), Ok("12".into()));
+    assert_eq!(
+        api.call_ok_only(&mut *st, 12).await.unwrap(),
+        Ok("12".into())
+    );
 }
 
 #[tokio::test]
@@ -455,7 +628,11 @@ async fn go_export_error_without_the_wit_type_traps() {
     let (mut s, g) = start().await;
     // The export returned errors.New(...) where an err-rec is needed: the glue
     // panics with a message naming the function, and the call traps.
-    let err = g.e2e_compound_api().call_validate_bad(&mut s.store).await.unwrap_err();
+    let err = g
+        .e2e_compound_api()
+        .call_validate_bad(&mut s.store)
+        .await
+        .unwrap_err();
     let stderr = s.stderr_text();
     assert!(
         stderr.contains(
@@ -469,16 +646,36 @@ async fn go_export_error_without_the_wit_type_traps() {
 #[tokio::test]
 async fn host_errors_reach_go_through_errors_as() {
     let (mut s, g) = start().await;
-    let fails = g.e2e_compound_api().call_call_results(&mut s.store).await.unwrap();
+    let fails = g
+        .e2e_compound_api()
+        .call_call_results(&mut s.store)
+        .await
+        .unwrap();
     assert_no_failures("errors Go saw", &fails);
     let mut args = s.rec().result_args.clone();
     // find-key's keys come from a Go map: any order.
     args.sort();
     let mut want: Vec<String> = [
-        "divide(10, 3)", "divide(1, 0)", "divide(-5, 1)", "divide(1, 1)", "find-key(\"a\")",
-        "find-key(\"\")", "find-key(\"w\")", "find-key(\"zz\")", "check(red)", "check(blue)",
-        "validate(4)", "validate(20)", "maybe-fail(false)", "maybe-fail(true)", "flag-err(3)",
-        "flag-err(0)", "list-err(5)", "list-err(0)", "ok-only(7)", "ok-only(0)",
+        "divide(10, 3)",
+        "divide(1, 0)",
+        "divide(-5, 1)",
+        "divide(1, 1)",
+        "find-key(\"a\")",
+        "find-key(\"\")",
+        "find-key(\"w\")",
+        "find-key(\"zz\")",
+        "check(red)",
+        "check(blue)",
+        "validate(4)",
+        "validate(20)",
+        "maybe-fail(false)",
+        "maybe-fail(true)",
+        "flag-err(3)",
+        "flag-err(0)",
+        "list-err(5)",
+        "list-err(0)",
+        "ok-only(7)",
+        "ok-only(0)",
     ]
     .map(String::from)
     .to_vec();
@@ -494,7 +691,11 @@ async fn host_errors_reach_go_through_errors_as() {
 #[tokio::test]
 async fn generated_types_format_without_fmt() {
     let (mut s, g) = start().await;
-    let got = g.e2e_compound_api().call_describe(&mut s.store).await.unwrap();
+    let got = g
+        .e2e_compound_api()
+        .call_describe(&mut s.store)
+        .await
+        .unwrap();
     let want = [
         "{Name:Ada Age:36 Tags:[math poet] Scores:[1.5 -0 +Inf -2.25] Home:some({X:1 Y:-2}) Nick:some()}",
         "{Inner:{Name:Ada Age:36 Tags:[math poet] Scores:[1.5 -0 +Inf -2.25] Home:some({X:1 Y:-2}) Nick:some()} \

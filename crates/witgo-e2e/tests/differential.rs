@@ -25,12 +25,19 @@ const VALUES: usize = 12;
 type Received = Arc<Mutex<Vec<Val>>>;
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// What echo returns for `params`, given whether it returns anything.
 fn echo_result(f: &EchoFunc, params: &[Val]) -> Vec<Val> {
-    if f.returns { vec![echo_back(params)] } else { Vec::new() }
+    if f.returns {
+        vec![echo_back(params)]
+    } else {
+        Vec::new()
+    }
 }
 
 fn echo_back(params: &[Val]) -> Val {
@@ -50,7 +57,8 @@ struct Guest {
 impl Guest {
     async fn new(case: &Case, path: &std::path::Path) -> Result<Guest> {
         let engine = witgo_e2e::engine();
-        let component = witgo_e2e::witgo_host::load_component(&engine, path, Some(&out_dir().join("cache")))?;
+        let component =
+            witgo_e2e::witgo_host::load_component(&engine, path, Some(&out_dir().join("cache")))?;
         let received: Received = Arc::default();
         let mut linker = linker::<()>();
         let mut host = linker.instance(&format!("{PACKAGE}/host"))?;
@@ -89,8 +97,14 @@ impl Guest {
             }
         }
         let mut session = Session::new(());
-        let instance = linker.instantiate_async(&mut session.store, &component).await?;
-        Ok(Guest { session, instance, received })
+        let instance = linker
+            .instantiate_async(&mut session.store, &component)
+            .await?;
+        Ok(Guest {
+            session,
+            instance,
+            received,
+        })
     }
 
     fn func(&mut self, name: &str) -> Result<Func> {
@@ -99,14 +113,20 @@ impl Guest {
             .instance
             .get_export_index(&mut *store, None, &format!("{PACKAGE}/api"))
             .context("no api export")?;
-        let idx = self.instance.get_export_index(&mut *store, Some(&api), name).with_context(|| format!("no export {name}"))?;
-        self.instance.get_func(&mut *store, idx).with_context(|| format!("{name} is not a function"))
+        let idx = self
+            .instance
+            .get_export_index(&mut *store, Some(&api), name)
+            .with_context(|| format!("no export {name}"))?;
+        self.instance
+            .get_func(&mut *store, idx)
+            .with_context(|| format!("{name} is not a function"))
     }
 
     async fn call(&mut self, name: &str, params: &[Val]) -> Result<Val> {
         let f = self.func(name)?;
         let mut results = vec![Val::Bool(false); f.ty(&self.session.store).results().len()];
-        f.call_async(&mut self.session.store, params, &mut results).await?;
+        f.call_async(&mut self.session.store, params, &mut results)
+            .await?;
         // A function without a result: an empty tuple stands for nothing.
         Ok(results.pop().unwrap_or(Val::Tuple(Vec::new())))
     }
@@ -132,35 +152,61 @@ async fn run_seed(seed: u64, tally: &mut Tally) -> Result<()> {
 async fn run_case(case: &Case, name: &str, tally: &mut Tally) -> Result<()> {
     let seed = case.seed;
     let dir = guest_dir(name);
-    let path = case.build(&dir).with_context(|| format!("building the guest (WIT in {})", dir.display()))?;
+    let path = case
+        .build(&dir)
+        .with_context(|| format!("building the guest (WIT in {})", dir.display()))?;
     let mut guest = Guest::new(case, &path).await?;
     let mut rng = Rng::new(seed ^ 0x5eed);
     for (i, f) in case.funcs.iter().enumerate() {
         for k in 0..VALUES {
             let mut budget = if k == 0 { 4000 } else { 400 };
-            let params: Vec<Val> = f.params.iter().map(|t| value(t, &case.defs, &mut rng, &mut budget)).collect();
+            let params: Vec<Val> = f
+                .params
+                .iter()
+                .map(|t| value(t, &case.defs, &mut rng, &mut budget))
+                .collect();
             let want = echo_back(&params);
-            let want_back = if f.returns { want.clone() } else { Val::Tuple(Vec::new()) };
-            let what = |dir: &str| format!("seed {seed} {dir}{i}: {}\n    sent {}", case.signature(i), show(&want, 600));
+            let want_back = if f.returns {
+                want.clone()
+            } else {
+                Val::Tuple(Vec::new())
+            };
+            let what = |dir: &str| {
+                format!(
+                    "seed {seed} {dir}{i}: {}\n    sent {}",
+                    case.signature(i),
+                    show(&want, 600)
+                )
+            };
             for dir in ["echo", "round"] {
                 guest.received.lock().unwrap().clear();
                 let got = match guest.call(&format!("{dir}{i}"), &params).await {
                     Ok(v) => v,
                     Err(e) => {
                         // A trap ends the instance: report it and stop the seed.
-                        tally.failed.push(format!("{}\n    trapped: {e:#}\n{}", what(dir), guest.session.stderr_text()));
+                        tally.failed.push(format!(
+                            "{}\n    trapped: {e:#}\n{}",
+                            what(dir),
+                            guest.session.stderr_text()
+                        ));
                         return Ok(());
                     }
                 };
                 let mut ok = same(&want_back, &got);
                 if !ok {
-                    tally.failed.push(format!("{}\n    got  {}", what(dir), show(&got, 600)));
+                    tally
+                        .failed
+                        .push(format!("{}\n    got  {}", what(dir), show(&got, 600)));
                 }
                 if dir == "round" {
                     let seen = echo_back(&guest.received.lock().unwrap());
                     if !same(&want, &seen) {
                         ok = false;
-                        tally.failed.push(format!("{}\n    host import got {}", what(dir), show(&seen, 600)));
+                        tally.failed.push(format!(
+                            "{}\n    host import got {}",
+                            what(dir),
+                            show(&seen, 600)
+                        ));
                     }
                 }
                 if ok {
@@ -188,8 +234,17 @@ async fn random_types_echo_unchanged_both_ways() {
         tally.passed,
         tally.failed.len()
     );
-    assert!(tally.failed.is_empty(), "{} failure(s):\n{}", tally.failed.len(), tally.failed.join("\n"));
-    assert!(tally.passed >= seeds * FUNCS as u64 * VALUES as u64 * 2, "too few calls checked: {}", tally.passed);
+    assert!(
+        tally.failed.is_empty(),
+        "{} failure(s):\n{}",
+        tally.failed.len(),
+        tally.failed.join("\n")
+    );
+    assert!(
+        tally.passed >= seeds * FUNCS as u64 * VALUES as u64 * 2,
+        "too few calls checked: {}",
+        tally.passed
+    );
 }
 
 /// Found by this test: a flat variant, option or result slot that joins a
@@ -208,9 +263,19 @@ async fn joined_pointer_slots_keep_small_integers() {
     ];
     let funcs = shapes
         .iter()
-        .flat_map(|t| [false, true].map(|is_async| EchoFunc { params: vec![t.clone()], is_async, returns: true }))
+        .flat_map(|t| {
+            [false, true].map(|is_async| EchoFunc {
+                params: vec![t.clone()],
+                is_async,
+                returns: true,
+            })
+        })
         .collect();
-    let case = Case { seed: 0, defs: vec![Def::Variant(vec![None, Some(Ty::U32), Some(Ty::String)])], funcs };
+    let case = Case {
+        seed: 0,
+        defs: vec![Def::Variant(vec![None, Some(Ty::U32), Some(Ty::String)])],
+        funcs,
+    };
     let mut tally = Tally::default();
     run_case(&case, "joined-slots", &mut tally).await.unwrap();
     assert!(tally.failed.is_empty(), "{}", tally.failed.join("\n"));
@@ -239,11 +304,19 @@ async fn the_widest_flat_signatures_pass_unchanged() {
     let funcs: Vec<EchoFunc> = shapes
         .iter()
         .flat_map(|(params, returns)| {
-            [false, true].map(|is_async| EchoFunc { params: params.clone(), is_async, returns: *returns })
+            [false, true].map(|is_async| EchoFunc {
+                params: params.clone(),
+                is_async,
+                returns: *returns,
+            })
         })
         .collect();
     let n = funcs.len() as u64;
-    let case = Case { seed: 1, defs: Vec::new(), funcs };
+    let case = Case {
+        seed: 1,
+        defs: Vec::new(),
+        funcs,
+    };
     let mut tally = Tally::default();
     run_case(&case, "widest", &mut tally).await.unwrap();
     assert!(tally.failed.is_empty(), "{}", tally.failed.join("\n"));
@@ -263,23 +336,41 @@ async fn host_rejects_invalid_chars_and_strings_from_go() {
     }
     for c in [0xd800u32, 0xdfff, 0x11_0000, u32::MAX] {
         let mut g = Guest::new(&case, &path).await.unwrap();
-        let err = g.call("char-of", &[Val::U32(c)]).await.expect_err("an invalid char must trap");
-        assert!(format!("{err:#}").contains("char"), "char {c:#x}: unexpected error {err:#}");
+        let err = g
+            .call("char-of", &[Val::U32(c)])
+            .await
+            .expect_err("an invalid char must trap");
+        assert!(
+            format!("{err:#}").contains("char"),
+            "char {c:#x}: unexpected error {err:#}"
+        );
     }
     for s in ["", "a", "é世🌍", "\0\u{10ffff}"] {
         let mut g = Guest::new(&case, &path).await.unwrap();
         let bytes = s.bytes().map(Val::U8).collect();
-        assert_eq!(g.call("string-of", &[Val::List(bytes)]).await.unwrap(), Val::String(s.into()));
+        assert_eq!(
+            g.call("string-of", &[Val::List(bytes)]).await.unwrap(),
+            Val::String(s.into())
+        );
     }
     // A stray continuation byte, an overlong NUL, an encoded surrogate, a
     // truncated sequence, a code point past U+10FFFF.
-    let bad: [&[u8]; 5] = [&[0x80], &[0xc0, 0x80], &[0xed, 0xa0, 0x80], &[b'a', 0xe4, 0xb8], &[0xf4, 0x90, 0x80, 0x80]];
+    let bad: [&[u8]; 5] = [
+        &[0x80],
+        &[0xc0, 0x80],
+        &[0xed, 0xa0, 0x80],
+        &[b'a', 0xe4, 0xb8],
+        &[0xf4, 0x90, 0x80, 0x80],
+    ];
     for b in bad {
         let mut g = Guest::new(&case, &path).await.unwrap();
         let bytes = b.iter().copied().map(Val::U8).collect();
         match g.call("string-of", &[Val::List(bytes)]).await {
             Ok(v) => panic!("bytes {b:x?} came back as {v:?}: invalid UTF-8 must trap"),
-            Err(e) => assert!(format!("{e:#}").to_lowercase().contains("utf"), "bytes {b:x?}: unexpected error {e:#}"),
+            Err(e) => assert!(
+                format!("{e:#}").to_lowercase().contains("utf"),
+                "bytes {b:x?}: unexpected error {e:#}"
+            ),
         }
     }
 }

@@ -49,34 +49,47 @@ async fn start() -> (Session<()>, Faults) {
     let mut linker = linker::<()>();
     host::add_to_linker::<_, FailHost>(&mut linker, |ctx| &mut ctx.data.rec).unwrap();
     let mut s = Session::new(());
-    let instance = linker.instantiate_async(&mut s.store, &component("faults")).await.unwrap();
+    let instance = linker
+        .instantiate_async(&mut s.store, &component("faults"))
+        .await
+        .unwrap();
     let guest = Faults::new(&mut s.store, &instance).unwrap();
     (s, guest)
 }
 
 /// The error of a trapped call with the Go panic (if any) in front.
 fn error_text<R>(s: &Session<()>, r: wasmtime::Result<R>) -> String {
-    let err = witgo_e2e::witgo_host::with_go_panic(r.map_err(anyhow::Error::from), &s.stderr_text())
-        .err()
-        .expect("the call must fail");
+    let err =
+        witgo_e2e::witgo_host::with_go_panic(r.map_err(anyhow::Error::from), &s.stderr_text())
+            .err()
+            .expect("the call must fail");
     format!("{err:#}")
 }
 
 /// The instance that trapped refuses further calls; a fresh instance works.
 async fn assert_dead_and_others_fine(s: &mut Session<()>, guest: &Faults) {
-    let again = s.store.run_concurrent(async |a| guest.e2e_faults_api().call_fine(a).await).await;
+    let again = s
+        .store
+        .run_concurrent(async |a| guest.e2e_faults_api().call_fine(a).await)
+        .await;
     let refused = match again {
         Ok(Ok(v)) => panic!("the trapped instance answered {v}"),
         Ok(Err(e)) | Err(e) => format!("{e:#}"),
     };
-    assert!(refused.contains("cannot enter component instance"), "{refused}");
+    assert!(
+        refused.contains("cannot enter component instance"),
+        "{refused}"
+    );
     let (mut other, g) = start().await;
     let api = g.e2e_faults_api();
     let (fine, streamed) = other
         .store
         .run_concurrent(async |a| {
             let fine = api.call_fine(a).await.unwrap();
-            let s = api.call_panic_mid_stream(a, 10_000, u32::MAX, "unused".into()).await.unwrap();
+            let s = api
+                .call_panic_mid_stream(a, 10_000, u32::MAX, "unused".into())
+                .await
+                .unwrap();
             (fine, collect_with(a, s, 0, usize::MAX).await.items.len())
         })
         .await
@@ -91,12 +104,18 @@ async fn a_panic_in_a_goroutine_writing_a_stream_traps_with_its_message() {
     let r = s
         .store
         .run_concurrent(async |a| {
-            let stream = api.call_panic_mid_stream(a, 1 << 20, 100_000, "boom at 100000".into()).await.unwrap();
+            let stream = api
+                .call_panic_mid_stream(a, 1 << 20, 100_000, "boom at 100000".into())
+                .await
+                .unwrap();
             collect_with(a, stream, 0, usize::MAX).await.items.len()
         })
         .await;
     let err = error_text(&s, r);
-    assert!(err.starts_with("the Go code panicked: boom at 100000"), "{err}");
+    assert!(
+        err.starts_with("the Go code panicked: boom at 100000"),
+        "{err}"
+    );
     assert_dead_and_others_fine(&mut s, &guest).await;
 }
 
@@ -107,13 +126,19 @@ async fn a_panic_while_reading_a_host_stream_traps_with_its_message() {
     let r = s
         .store
         .run_concurrent(async |a| {
-            let stream = a.with(|mut access| StreamReader::new(&mut access, Bytes::new(1 << 20))).unwrap();
-            api.call_panic_reading(a, stream, 50_000, "boom reading".into()).await
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, Bytes::new(1 << 20)))
+                .unwrap();
+            api.call_panic_reading(a, stream, 50_000, "boom reading".into())
+                .await
         })
         .await;
     let r = r.and_then(|inner| inner);
     let err = error_text(&s, r);
-    assert!(err.starts_with("the Go code panicked: boom reading"), "{err}");
+    assert!(
+        err.starts_with("the Go code panicked: boom reading"),
+        "{err}"
+    );
     assert_dead_and_others_fine(&mut s, &guest).await;
 }
 
@@ -128,22 +153,40 @@ async fn a_host_import_failing_while_go_awaits_it_ends_the_call_with_the_hosts_e
     let api = guest.e2e_faults_api();
     let r = tokio::time::timeout(
         Duration::from_secs(30),
-        s.store.run_concurrent(async |a| api.call_await_failing(a, "disk on fire".into()).await),
+        s.store
+            .run_concurrent(async |a| api.call_await_failing(a, "disk on fire".into()).await),
     )
     .await
     .expect("the failing import must end the call, not hang it");
     let r = r.and_then(|inner| inner);
     let err = error_text(&s, r);
     assert!(err.contains("host failure: disk on fire"), "{err}");
-    assert!(!s.stderr_text().contains("panic:"), "Go saw no error to panic about: {}", s.stderr_text());
+    assert!(
+        !s.stderr_text().contains("panic:"),
+        "Go saw no error to panic about: {}",
+        s.stderr_text()
+    );
     let (stats, fine) = s
         .store
-        .run_concurrent(async |a| (api.call_stats(a).await.unwrap(), api.call_fine(a).await.unwrap()))
+        .run_concurrent(async |a| {
+            (
+                api.call_stats(a).await.unwrap(),
+                api.call_fine(a).await.unwrap(),
+            )
+        })
         .await
         .unwrap();
-    assert_eq!(stats, (1, 1), "the awaiting task and its subtask stay behind");
+    assert_eq!(
+        stats,
+        (1, 1),
+        "the awaiting task and its subtask stay behind"
+    );
     assert_eq!(fine, 42);
     let (mut other, g) = start().await;
-    let fine = other.store.run_concurrent(async |a| g.e2e_faults_api().call_fine(a).await.unwrap()).await.unwrap();
+    let fine = other
+        .store
+        .run_concurrent(async |a| g.e2e_faults_api().call_fine(a).await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(fine, 42);
 }

@@ -29,7 +29,11 @@ async fn forget(s: &mut Session<Rec>, guest: &Streams, from: u64, to: u64) {
                 let batch = (to - i).min(16);
                 let calls = (0..batch).map(|k| {
                     let v = (i + k) as u32;
-                    let stream = a.with(|mut access| StreamReader::new(&mut access, Bytes::new(1 + u64::from(v % 64)))).unwrap();
+                    let stream = a
+                        .with(|mut access| {
+                            StreamReader::new(&mut access, Bytes::new(1 + u64::from(v % 64)))
+                        })
+                        .unwrap();
                     api.call_forget_ends(a, stream, ready(a, v), 8)
                 });
                 for r in futures::future::join_all(calls).await {
@@ -48,7 +52,10 @@ fn live() -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn forgotten_stream_and_future_ends_are_dropped() {
-    let calls: u64 = std::env::var("WITGO_FORGET_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let calls: u64 = std::env::var("WITGO_FORGET_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
     let (mut s, guest) = start().await;
     let warm = calls / 10;
     forget(&mut s, &guest, 0, warm).await;
@@ -74,8 +81,14 @@ async fn forgotten_stream_and_future_ends_are_dropped() {
     // Without the cleanups every producer would still be alive: 3 per call.
     // With them, what piles up between two collections stays alive, a
     // number that does not grow with the calls.
-    assert!(most < 5_000, "{most} host producers alive after {calls} calls");
-    assert!(mem_end <= mem_warm + (2 << 20), "linear memory grew from {mem_warm} to {mem_end} bytes");
+    assert!(
+        most < 5_000,
+        "{most} host producers alive after {calls} calls"
+    );
+    assert!(
+        mem_end <= mem_warm + (2 << 20),
+        "linear memory grew from {mem_warm} to {mem_end} bytes"
+    );
 
     // After a collection and a call that lets the cleanups run, nothing of
     // it is left: no producer, and the executor and host table are idle.
@@ -85,7 +98,9 @@ async fn forgotten_stream_and_future_ends_are_dropped() {
         .run_concurrent(async |a| {
             settle(0, async || {
                 api.call_heap(a).await.unwrap();
-                let empty = a.with(|mut access| StreamReader::new(&mut access, Bytes::new(0))).unwrap();
+                let empty = a
+                    .with(|mut access| StreamReader::new(&mut access, Bytes::new(0)))
+                    .unwrap();
                 api.call_sum_bytes(a, empty).await.unwrap();
                 live()
             })

@@ -39,23 +39,65 @@ async fn futures_ping_pong() {
 async fn futures_of_every_payload_kind_round_trip_through_go() {
     let (mut s, guest) = start().await;
     let api = guest.e2e_streams_api();
-    let point = Point { x: -7, y: 1 << 30, label: "\u{1F980} crab".into() };
+    let point = Point {
+        x: -7,
+        y: 1 << 30,
+        label: "\u{1F980} crab".into(),
+    };
     let point2 = point.clone();
     let got = s
         .store
         .run_concurrent(async |a| {
-            let string = take(a, api.call_echo_string(a, ready(a, "hello, wörld".to_string())).await.unwrap()).await;
-            let empty = take(a, api.call_echo_string(a, ready(a, String::new())).await.unwrap()).await;
-            let bytes = take(a, api.call_echo_bytes(a, ready(a, (0..=255u8).collect::<Vec<u8>>())).await.unwrap()).await;
+            let string = take(
+                a,
+                api.call_echo_string(a, ready(a, "hello, wörld".to_string()))
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            let empty = take(
+                a,
+                api.call_echo_string(a, ready(a, String::new()))
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            let bytes = take(
+                a,
+                api.call_echo_bytes(a, ready(a, (0..=255u8).collect::<Vec<u8>>()))
+                    .await
+                    .unwrap(),
+            )
+            .await;
             let point = take(a, api.call_echo_point(a, ready(a, point2)).await.unwrap()).await;
-            let ok = take(a, api.call_echo_result(a, ready(a, Ok::<u32, String>(42))).await.unwrap()).await;
-            let err = take(a, api.call_echo_result(a, ready(a, Err::<u32, String>("bad".into()))).await.unwrap()).await;
+            let ok = take(
+                a,
+                api.call_echo_result(a, ready(a, Ok::<u32, String>(42)))
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            let err = take(
+                a,
+                api.call_echo_result(a, ready(a, Err::<u32, String>("bad".into())))
+                    .await
+                    .unwrap(),
+            )
+            .await;
             let strings = Some(vec!["a".to_string(), "".into(), "c".into()]);
             let some = take(a, api.call_echo_option(a, ready(a, strings)).await.unwrap()).await;
-            let none = take(a, api.call_echo_option(a, ready(a, None::<Vec<String>>)).await.unwrap()).await;
+            let none = take(
+                a,
+                api.call_echo_option(a, ready(a, None::<Vec<String>>))
+                    .await
+                    .unwrap(),
+            )
+            .await;
             let unit = take(a, api.call_echo_unit(a, ready(a, ())).await.unwrap()).await;
             let blob = a.with(|mut access| new_blob(access.get(), 77));
-            let back = take(a, api.call_echo_blob(a, ready(a, blob)).await.unwrap()).await.unwrap();
+            let back = take(a, api.call_echo_blob(a, ready(a, blob)).await.unwrap())
+                .await
+                .unwrap();
             let blob = a.with(|mut access| delete_blob(access.get(), back));
             (string, empty, bytes, point, ok, err, some, none, unit, blob)
         })
@@ -67,11 +109,18 @@ async fn futures_of_every_payload_kind_round_trip_through_go() {
     assert_eq!(got.3, Some(point));
     assert_eq!(got.4, Some(Ok(42)));
     assert_eq!(got.5, Some(Err("bad".to_string())));
-    assert_eq!(got.6, Some(Some(vec!["a".to_string(), "".into(), "c".into()])));
+    assert_eq!(
+        got.6,
+        Some(Some(vec!["a".to_string(), "".into(), "c".into()]))
+    );
     assert_eq!(got.7, Some(None));
     assert_eq!(got.8, Some(()));
     assert_eq!(got.9, 77);
-    assert_eq!(s.rec().blobs_created, 1, "Go passed the host's blob on, not a copy");
+    assert_eq!(
+        s.rec().blobs_created,
+        1,
+        "Go passed the host's blob on, not a copy"
+    );
     assert_idle(&mut s, &guest).await;
 }
 
@@ -120,7 +169,10 @@ async fn go_drops_a_host_future_unread() {
         })
         .await
         .unwrap();
-    assert!(dropped.load(Ordering::SeqCst), "the host's writer outlived Go's reader");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the host's writer outlived Go's reader"
+    );
     assert_idle(&mut s, &guest).await;
 }
 
@@ -166,7 +218,11 @@ async fn a_cancelled_future_read_can_be_read_again() {
         .await
         .unwrap();
     assert_eq!(got, "context deadline exceeded, then value 5");
-    assert!(t.elapsed() >= Duration::from_millis(150), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        t.elapsed()
+    );
     assert_idle(&mut s, &guest).await;
 }
 
@@ -198,7 +254,11 @@ async fn a_cancelled_future_write_is_retried_with_the_unsent_value() {
 async fn ends_dropped_early_inside_go() {
     let (mut s, guest) = start().await;
     let api = guest.e2e_streams_api();
-    let got = s.store.run_concurrent(async |a| api.call_local_drops(a).await.unwrap()).await.unwrap();
+    let got = s
+        .store
+        .run_concurrent(async |a| api.call_local_drops(a).await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(
         got,
         [

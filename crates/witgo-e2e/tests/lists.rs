@@ -56,16 +56,32 @@ fn g_f64(i: usize) -> f64 {
     i as f64 * 0.25 - 3.0
 }
 fn g_char(i: usize) -> char {
-    ['a', 'é', '世', '🌍', '\0', '\u{10ffff}', '\u{d7ff}', '\u{e000}'][i % 8]
+    [
+        'a',
+        'é',
+        '世',
+        '🌍',
+        '\0',
+        '\u{10ffff}',
+        '\u{d7ff}',
+        '\u{e000}',
+    ][i % 8]
 }
 fn g_bool(i: usize) -> bool {
     i % 3 == 0
 }
 fn g_string(i: usize) -> String {
-    if i % 5 == 0 { format!("s{i}🌍") } else { format!("s{i}") }
+    if i % 5 == 0 {
+        format!("s{i}🌍")
+    } else {
+        format!("s{i}")
+    }
 }
 fn g_point(i: usize) -> Point {
-    Point { x: i as i32, y: -2 * i as i32 }
+    Point {
+        x: i as i32,
+        y: -2 * i as i32,
+    }
 }
 fn g_shape(i: usize) -> Shape {
     match i % 4 {
@@ -82,7 +98,11 @@ fn g_opt_string(i: usize) -> Option<String> {
     (i % 3 == 0).then(|| format!("o{i}"))
 }
 fn g_result(i: usize) -> Result<u32, String> {
-    if i % 3 == 0 { Err(format!("e{i}")) } else { Ok(i as u32) }
+    if i % 3 == 0 {
+        Err(format!("e{i}"))
+    } else {
+        Ok(i as u32)
+    }
 }
 fn g_tuple(i: usize) -> (u8, String, f64) {
     (i as u8, format!("t{i}"), i as f64 + 0.5)
@@ -102,7 +122,12 @@ fn assert_list<T: PartialEq + Debug>(what: &str, got: &[T], want: &[T]) {
     }
     assert_eq!(got.len(), want.len(), "{what}: length");
     let i = got.iter().zip(want).position(|(a, b)| a != b).unwrap();
-    panic!("{what}[{i}] of {}: got {:?}, want {:?}", want.len(), got[i], want[i]);
+    panic!(
+        "{what}[{i}] of {}: got {:?}, want {:?}",
+        want.len(),
+        got[i],
+        want[i]
+    );
 }
 
 /// The host's imports record every list they receive and return it reversed.
@@ -159,9 +184,12 @@ host_lists! {
 
 async fn start() -> (Session<Rec>, Lists) {
     let mut linker = linker::<Rec>();
-    e2e::lists::host::add_to_linker::<_, HasSelf<Rec>>(&mut linker, |ctx| &mut ctx.data.rec).unwrap();
+    e2e::lists::host::add_to_linker::<_, HasSelf<Rec>>(&mut linker, |ctx| &mut ctx.data.rec)
+        .unwrap();
     let mut s = Session::new(Rec::default());
-    let guest = Lists::instantiate_async(&mut s.store, &component("lists"), &linker).await.unwrap();
+    let guest = Lists::instantiate_async(&mut s.store, &component("lists"), &linker)
+        .await
+        .unwrap();
     (s, guest)
 }
 
@@ -184,13 +212,30 @@ async fn host_sends_lists_of_every_kind_to_go() {
     let api = g.e2e_lists_api();
     let st = &mut s.store;
     for n in SIZES {
-        round_trip!(api, st, n,
-            call_rev_u8(g_u8), call_rev_s8(g_s8), call_rev_u16(g_u16), call_rev_s16(g_s16),
-            call_rev_u32(g_u32), call_rev_s32(g_s32), call_rev_u64(g_u64), call_rev_s64(g_s64),
-            call_rev_f32(g_f32), call_rev_f64(g_f64), call_rev_char(g_char), call_rev_bool(g_bool),
-            call_rev_string(g_string), call_rev_points(g_point), call_rev_shapes(g_shape),
-            call_rev_options(g_option), call_rev_opt_strings(g_opt_string),
-            call_rev_results(g_result), call_rev_tuples(g_tuple), call_rev_nested(g_nested),
+        round_trip!(
+            api,
+            st,
+            n,
+            call_rev_u8(g_u8),
+            call_rev_s8(g_s8),
+            call_rev_u16(g_u16),
+            call_rev_s16(g_s16),
+            call_rev_u32(g_u32),
+            call_rev_s32(g_s32),
+            call_rev_u64(g_u64),
+            call_rev_s64(g_s64),
+            call_rev_f32(g_f32),
+            call_rev_f64(g_f64),
+            call_rev_char(g_char),
+            call_rev_bool(g_bool),
+            call_rev_string(g_string),
+            call_rev_points(g_point),
+            call_rev_shapes(g_shape),
+            call_rev_options(g_option),
+            call_rev_opt_strings(g_opt_string),
+            call_rev_results(g_result),
+            call_rev_tuples(g_tuple),
+            call_rev_nested(g_nested),
             call_rev_nested_strings(g_nested_strings),
         );
         // What Go found when it checked each list against make(n).
@@ -203,7 +248,11 @@ async fn host_sends_lists_of_every_kind_to_go() {
 async fn go_sends_lists_of_every_kind_to_the_host() {
     let (mut s, g) = start().await;
     for n in SIZES {
-        let fails = g.e2e_lists_api().call_call_host(&mut s.store, n as u32).await.unwrap();
+        let fails = g
+            .e2e_lists_api()
+            .call_call_host(&mut s.store, n as u32)
+            .await
+            .unwrap();
         assert_no_failures(&format!("lists of {n} returned by the host"), &fails);
         s.rec_mut().assert_received(n);
     }
@@ -217,11 +266,20 @@ async fn byte_lists_zero_copy_both_ways() {
     assert_eq!(api.call_sum_bytes(&mut *st, &[]).await.unwrap(), (0, 0));
     let mib: Vec<u8> = (0..1 << 20).map(|i| (i * 13 % 256) as u8).collect();
     let sum: u64 = mib.iter().map(|&b| u64::from(b)).sum();
-    assert_eq!(api.call_sum_bytes(&mut *st, &mib).await.unwrap(), (sum, 1 << 20));
+    assert_eq!(
+        api.call_sum_bytes(&mut *st, &mib).await.unwrap(),
+        (sum, 1 << 20)
+    );
     let all: Vec<u8> = (0..=255).collect();
-    assert_eq!(api.call_sum_bytes(&mut *st, &all).await.unwrap(), (255 * 128, 256));
+    assert_eq!(
+        api.call_sum_bytes(&mut *st, &all).await.unwrap(),
+        (255 * 128, 256)
+    );
 
-    assert_eq!(api.call_make_bytes(&mut *st, 0).await.unwrap(), Vec::<u8>::new());
+    assert_eq!(
+        api.call_make_bytes(&mut *st, 0).await.unwrap(),
+        Vec::<u8>::new()
+    );
     let made = api.call_make_bytes(&mut *st, 1 << 20).await.unwrap();
     assert_eq!(made.len(), 1 << 20);
     assert!(made.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));

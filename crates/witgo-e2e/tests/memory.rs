@@ -34,13 +34,24 @@ struct Rec {
 impl e2e::memory::host::Host for Rec {
     fn text(&mut self, n: u32) -> String {
         self.texts += 1;
-        "abcdefghijklmnopqrstuvwxyz".chars().cycle().take(n as usize).collect()
+        "abcdefghijklmnopqrstuvwxyz"
+            .chars()
+            .cycle()
+            .take(n as usize)
+            .collect()
     }
     #[allow(clippy::too_many_arguments)]
     fn sum_lists(
         &mut self,
-        a: Vec<u32>, b: Vec<u32>, c: Vec<u32>, d: Vec<u32>, e: Vec<u32>,
-        f: Vec<u32>, g: Vec<u32>, h: Vec<u32>, i: Vec<String>,
+        a: Vec<u32>,
+        b: Vec<u32>,
+        c: Vec<u32>,
+        d: Vec<u32>,
+        e: Vec<u32>,
+        f: Vec<u32>,
+        g: Vec<u32>,
+        h: Vec<u32>,
+        i: Vec<String>,
     ) -> u64 {
         self.sums += 1;
         let numbers: u64 = [a, b, c, d, e, f, g, h]
@@ -54,9 +65,12 @@ impl e2e::memory::host::Host for Rec {
 
 async fn start() -> (Session<Rec>, Memory) {
     let mut linker = linker::<Rec>();
-    e2e::memory::host::add_to_linker::<_, HasSelf<Rec>>(&mut linker, |ctx| &mut ctx.data.rec).unwrap();
+    e2e::memory::host::add_to_linker::<_, HasSelf<Rec>>(&mut linker, |ctx| &mut ctx.data.rec)
+        .unwrap();
     let mut s = Session::new(Rec::default());
-    let guest = Memory::instantiate_async(&mut s.store, &component("memory"), &linker).await.unwrap();
+    let guest = Memory::instantiate_async(&mut s.store, &component("memory"), &linker)
+        .await
+        .unwrap();
     (s, guest)
 }
 
@@ -70,7 +84,11 @@ struct Mem {
 
 async fn measure(s: &mut Session<Rec>, g: &Memory) -> Mem {
     let (heap, sys) = g.e2e_memory_api().call_mem(&mut s.store).await.unwrap();
-    Mem { heap, sys, linear: s.store.data().data.mem.peak as u64 }
+    Mem {
+        heap,
+        sys,
+        linear: s.store.data().data.mem.peak as u64,
+    }
 }
 
 /// The live Go heap may differ by a little (runtime bookkeeping: one step of
@@ -85,18 +103,37 @@ fn assert_flat(what: &str, warm: Mem, end: Mem) {
         "{what}: heap {} -> {} bytes, Sys {} -> {} bytes, linear memory {} -> {} bytes",
         warm.heap, end.heap, warm.sys, end.sys, warm.linear, end.linear
     );
-    assert!(end.heap <= warm.heap + HEAP_SLACK, "{what}: Go heap grew: {warm:?} -> {end:?}");
-    assert!(end.sys <= warm.sys + LINEAR_SLACK, "{what}: Go's Sys grew: {warm:?} -> {end:?}");
-    assert!(end.linear <= warm.linear + LINEAR_SLACK, "{what}: linear memory grew: {warm:?} -> {end:?}");
+    assert!(
+        end.heap <= warm.heap + HEAP_SLACK,
+        "{what}: Go heap grew: {warm:?} -> {end:?}"
+    );
+    assert!(
+        end.sys <= warm.sys + LINEAR_SLACK,
+        "{what}: Go's Sys grew: {warm:?} -> {end:?}"
+    );
+    assert!(
+        end.linear <= warm.linear + LINEAR_SLACK,
+        "{what}: linear memory grew: {warm:?} -> {end:?}"
+    );
 }
 
 #[tokio::test]
 async fn imports_returning_strings_100k() {
     let (mut s, g) = start().await;
     let api = g.e2e_memory_api();
-    assert_eq!(api.call_text_calls(&mut s.store, 50_000, 256).await.unwrap(), 50_000 * 256);
+    assert_eq!(
+        api.call_text_calls(&mut s.store, 50_000, 256)
+            .await
+            .unwrap(),
+        50_000 * 256
+    );
     let warm = measure(&mut s, &g).await;
-    assert_eq!(api.call_text_calls(&mut s.store, 100_000, 256).await.unwrap(), 100_000 * 256);
+    assert_eq!(
+        api.call_text_calls(&mut s.store, 100_000, 256)
+            .await
+            .unwrap(),
+        100_000 * 256
+    );
     let end = measure(&mut s, &g).await;
     assert_eq!(s.rec().texts, 150_000);
     assert_flat("100,000 imports returning 256-byte strings", warm, end);
@@ -146,8 +183,17 @@ async fn exports_taking_and_returning_string_lists_100k() {
 #[tokio::test]
 async fn goroutines_calling_imports() {
     let (mut s, g) = start().await;
-    let fails = g.e2e_memory_api().call_concurrent(&mut s.store, 8, 2_000).await.unwrap();
-    assert!(fails.is_empty(), "{} wrong results, first: {:?}", fails.len(), &fails[..fails.len().min(5)]);
+    let fails = g
+        .e2e_memory_api()
+        .call_concurrent(&mut s.store, 8, 2_000)
+        .await
+        .unwrap();
+    assert!(
+        fails.is_empty(),
+        "{} wrong results, first: {:?}",
+        fails.len(),
+        &fails[..fails.len().min(5)]
+    );
     assert_eq!(s.rec().texts, 16_000);
     assert_eq!(s.rec().sums, 16_000);
 }
@@ -159,9 +205,19 @@ async fn goroutines_calling_imports() {
 #[tokio::test]
 async fn collections_end_inside_the_allocation_that_started_them() {
     let (mut s, g) = start().await;
-    let (cycles, marking) = g.e2e_memory_api().call_churn(&mut s.store, 1_000_000).await.unwrap();
-    assert!(cycles >= 5, "64 MB of small allocations ran only {cycles} collections");
-    assert_eq!(marking, 0, "a collection was marking after {marking} of 1,000,000 allocations ({cycles} collections)");
+    let (cycles, marking) = g
+        .e2e_memory_api()
+        .call_churn(&mut s.store, 1_000_000)
+        .await
+        .unwrap();
+    assert!(
+        cycles >= 5,
+        "64 MB of small allocations ran only {cycles} collections"
+    );
+    assert_eq!(
+        marking, 0,
+        "a collection was marking after {marking} of 1,000,000 allocations ({cycles} collections)"
+    );
 }
 
 /// A string or list argument the export does not keep is recycled: the
@@ -179,13 +235,26 @@ async fn arguments_an_export_does_not_keep_are_recycled() {
         assert_eq!(at, first, "call {i} of 200 got a new 1 MiB block");
     }
     let after = api.call_collections(&mut s.store).await.unwrap();
-    assert_eq!(after, cycles, "200 calls taking 1 MiB ran {} collections", after - cycles);
+    assert_eq!(
+        after,
+        cycles,
+        "200 calls taking 1 MiB ran {} collections",
+        after - cycles
+    );
 
     let text = "x".repeat(8 << 10);
     let first = api.call_string_address(&mut s.store, &text).await.unwrap();
-    assert_eq!(api.call_string_address(&mut s.store, &text).await.unwrap(), first);
+    assert_eq!(
+        api.call_string_address(&mut s.store, &text).await.unwrap(),
+        first
+    );
     // A block recycled from a string serves a list of a similar size.
-    assert_eq!(api.call_byte_address(&mut s.store, &vec![1u8; 7 << 10]).await.unwrap(), first);
+    assert_eq!(
+        api.call_byte_address(&mut s.store, &vec![1u8; 7 << 10])
+            .await
+            .unwrap(),
+        first
+    );
 }
 
 /// A list an export keeps, or returns, is never recycled: later calls get
@@ -198,11 +267,21 @@ async fn arguments_an_export_keeps_are_not_recycled() {
     let mut kept = Vec::new();
     let mut addresses = Vec::new();
     for k in 1..=3u8 {
-        addresses.push(api.call_keep_bytes(&mut s.store, &vec![k; size]).await.unwrap());
+        addresses.push(
+            api.call_keep_bytes(&mut s.store, &vec![k; size])
+                .await
+                .unwrap(),
+        );
         kept.push((size as u32, u64::from(k) * size as u64));
         for _ in 0..3 {
-            let at = api.call_byte_address(&mut s.store, &vec![0xff; size]).await.unwrap();
-            assert!(!addresses.contains(&at), "a kept list's block {at:#x} was handed out again");
+            let at = api
+                .call_byte_address(&mut s.store, &vec![0xff; size])
+                .await
+                .unwrap();
+            assert!(
+                !addresses.contains(&at),
+                "a kept list's block {at:#x} was handed out again"
+            );
         }
     }
     assert_eq!(api.call_kept(&mut s.store).await.unwrap(), kept);
@@ -213,7 +292,11 @@ async fn arguments_an_export_keeps_are_not_recycled() {
     let b = vec![0x5au8; size];
     let at = api.call_byte_address(&mut s.store, &b).await.unwrap();
     assert_eq!(api.call_same_bytes(&mut s.store, &a).await.unwrap(), a);
-    assert_ne!(api.call_byte_address(&mut s.store, &b).await.unwrap(), at, "same-bytes' argument was recycled");
+    assert_ne!(
+        api.call_byte_address(&mut s.store, &b).await.unwrap(),
+        at,
+        "same-bytes' argument was recycled"
+    );
 }
 
 /// A list whose elements are copied out (records) is recycled as soon as
@@ -227,7 +310,14 @@ async fn copied_out_lists_are_recycled() {
     let bytes = vec![3u8; 4096 * 8];
     let at = api.call_byte_address(&mut s.store, &bytes).await.unwrap();
     for _ in 0..3 {
-        assert_eq!(api.call_count_points(&mut s.store, &points).await.unwrap(), 4096);
-        assert_eq!(api.call_byte_address(&mut s.store, &bytes).await.unwrap(), at, "the points' block was not recycled");
+        assert_eq!(
+            api.call_count_points(&mut s.store, &points).await.unwrap(),
+            4096
+        );
+        assert_eq!(
+            api.call_byte_address(&mut s.store, &bytes).await.unwrap(),
+            at,
+            "the points' block was not recycled"
+        );
     }
 }

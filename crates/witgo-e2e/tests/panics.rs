@@ -29,7 +29,9 @@ wasmtime::component::bindgen!({
 async fn start() -> (Session<()>, Panics) {
     let linker = linker::<()>();
     let mut s = Session::new(());
-    let guest = Panics::instantiate_async(&mut s.store, &component("panics"), &linker).await.unwrap();
+    let guest = Panics::instantiate_async(&mut s.store, &component("panics"), &linker)
+        .await
+        .unwrap();
     (s, guest)
 }
 
@@ -50,18 +52,31 @@ async fn panic_with_a_string() {
     let api = g.e2e_panics_api();
     assert_eq!(api.call_fine(&mut s.store).await.unwrap(), 42);
     let r = api.call_boom(&mut s.store, "the value 🌍").await;
-    let trap = r.as_ref().unwrap_err().downcast_ref::<wasmtime::Trap>().copied();
+    let trap = r
+        .as_ref()
+        .unwrap_err()
+        .downcast_ref::<wasmtime::Trap>()
+        .copied();
     let (err, stderr) = expect_panic(&mut s, r).await;
     assert_eq!(trap, Some(wasmtime::Trap::UnreachableCodeReached), "{err}");
     assert!(stderr.starts_with("panic: the value 🌍\n"), "{stderr}");
     assert!(stderr.contains("goroutine 1 [running]:"), "{stderr}");
-    assert!(stderr.contains("main.API.Boom("), "the trace names the Go method: {stderr}");
-    assert!(err.starts_with("the Go code panicked: the value 🌍"), "{err}");
+    assert!(
+        stderr.contains("main.API.Boom("),
+        "the trace names the Go method: {stderr}"
+    );
+    assert!(
+        err.starts_with("the Go code panicked: the value 🌍"),
+        "{err}"
+    );
     assert!(err.contains("unreachable"), "{err}");
 
     // The instance is gone.
     let again = api.call_fine(&mut s.store).await.unwrap_err();
-    assert!(format!("{again:?}").contains("cannot enter component instance"), "{again:?}");
+    assert!(
+        format!("{again:?}").contains("cannot enter component instance"),
+        "{again:?}"
+    );
 }
 
 #[tokio::test]
@@ -71,7 +86,10 @@ async fn panic_with_an_error_value() {
     let (err, stderr) = expect_panic(&mut s, r).await;
     // Go prints an error value with its Error() text (and its type).
     assert!(stderr.starts_with("panic: code 7: broken"), "{stderr}");
-    assert!(err.starts_with("the Go code panicked: code 7: broken"), "{err}");
+    assert!(
+        err.starts_with("the Go code panicked: code 7: broken"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -83,7 +101,12 @@ async fn runtime_error_panics() {
         stderr.starts_with("panic: runtime error: index out of range [5] with length 3\n"),
         "{stderr}"
     );
-    assert!(err.starts_with("the Go code panicked: runtime error: index out of range [5] with length 3"), "{err}");
+    assert!(
+        err.starts_with(
+            "the Go code panicked: runtime error: index out of range [5] with length 3"
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -91,6 +114,12 @@ async fn panic_while_building_a_result() {
     let (mut s, g) = start().await;
     let r = g.e2e_panics_api().call_boom_in_list(&mut s.store, 10).await;
     let (err, stderr) = expect_panic(&mut s, r).await;
-    assert!(stderr.starts_with("panic: half way, 5 strings\n"), "{stderr}");
-    assert!(err.starts_with("the Go code panicked: half way, 5 strings"), "{err}");
+    assert!(
+        stderr.starts_with("panic: half way, 5 strings\n"),
+        "{stderr}"
+    );
+    assert!(
+        err.starts_with("the Go code panicked: half way, 5 strings"),
+        "{err}"
+    );
 }

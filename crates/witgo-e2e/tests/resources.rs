@@ -85,10 +85,15 @@ impl Host for Ctx {
         bs.into_iter().map(|b| delete(self, b).len() as u32).sum()
     }
     fn make_list(&mut self, n: u32) -> Vec<Resource<Blob>> {
-        (0..n).map(|i| blob(self, vec![b'x'; i as usize + 1])).collect()
+        (0..n)
+            .map(|i| blob(self, vec![b'x'; i as usize + 1]))
+            .collect()
     }
     fn make_holder(&mut self, name: String, size: u32) -> Holder {
-        Holder { name, b: blob(self, vec![b'h'; size as usize]) }
+        Holder {
+            name,
+            b: blob(self, vec![b'h'; size as usize]),
+        }
     }
     fn take_holder(&mut self, h: Holder) -> String {
         let n = delete(self, h.b).len();
@@ -106,7 +111,11 @@ impl HostBlob for Ctx {
     fn new(&mut self, data: Vec<u8>) -> Resource<Blob> {
         // Go's forget-blob asks with a "probe" blob whether the forgotten
         // blob is gone yet: then the probe is empty.
-        let data = if data == b"probe" && self.data.rec.forgotten_dropped { vec![] } else { data };
+        let data = if data == b"probe" && self.data.rec.forgotten_dropped {
+            vec![]
+        } else {
+            data
+        };
         blob(self, data)
     }
     fn size(&mut self, b: Resource<Blob>) -> u32 {
@@ -171,7 +180,10 @@ async fn go_exported_resource_lifecycle() {
     // Dropping a handle runs Drop once; the handle is gone afterwards.
     merged.resource_drop_async(&mut *st).await.unwrap();
     assert_eq!(api.call_drops(&mut *st).await.unwrap(), 1);
-    assert!(merged.resource_drop_async(&mut *st).await.is_err(), "a handle drops once");
+    assert!(
+        merged.resource_drop_async(&mut *st).await.is_err(),
+        "a handle drops once"
+    );
     assert_eq!(api.call_drops(&mut *st).await.unwrap(), 1);
 
     // Ownership back into Go: the Go value returns to Go, alive, without Drop.
@@ -182,27 +194,53 @@ async fn go_exported_resource_lifecycle() {
     let many = api.call_make_many(&mut *st, 3).await.unwrap();
     assert_eq!(many.len(), 3);
     for (i, c) in many.iter().enumerate() {
-        assert_eq!(counter.call_get(&mut *st, *c).await.unwrap(), i as u32 * 100);
+        assert_eq!(
+            counter.call_get(&mut *st, *c).await.unwrap(),
+            i as u32 * 100
+        );
     }
     assert_eq!(api.call_take_all(&mut *st, &many[..2]).await.unwrap(), 1000);
     many[2].resource_drop_async(&mut *st).await.unwrap();
     assert_eq!(api.call_drops(&mut *st).await.unwrap(), 2);
-    let maybe = api.call_maybe_counter(&mut *st, true).await.unwrap().expect("some counter");
+    let maybe = api
+        .call_maybe_counter(&mut *st, true)
+        .await
+        .unwrap()
+        .expect("some counter");
     assert_eq!(counter.call_get(&mut *st, maybe).await.unwrap(), 77);
-    assert!(api.call_maybe_counter(&mut *st, false).await.unwrap().is_none());
-    assert_eq!(api.call_take_maybe(&mut *st, Some(maybe)).await.unwrap(), 770);
+    assert!(
+        api.call_maybe_counter(&mut *st, false)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        api.call_take_maybe(&mut *st, Some(maybe)).await.unwrap(),
+        770
+    );
     assert_eq!(api.call_take_maybe(&mut *st, None).await.unwrap(), 0);
 
     a.resource_drop_async(&mut *st).await.unwrap();
     // Created: a, b, merged, 3 from make-many, 1 from maybe-counter = 7.
     // Dropped by the host: merged, many[2], a = 3; the other 4 went back to Go.
     assert_eq!(api.call_created(&mut *st).await.unwrap(), 7);
-    assert_eq!(api.call_drops(&mut *st).await.unwrap(), 3, "each Drop ran exactly once");
-    assert_eq!(s.live_resources(), base.0, "host resource table back to its start-up contents");
+    assert_eq!(
+        api.call_drops(&mut *st).await.unwrap(),
+        3,
+        "each Drop ran exactly once"
+    );
+    assert_eq!(
+        s.live_resources(),
+        base.0,
+        "host resource table back to its start-up contents"
+    );
 
     // Handles the host dropped or gave away are gone. (Wasmtime's error
     // poisons the instance, so this comes last.)
-    assert!(counter.call_get(&mut s.store, b).await.is_err(), "the host gave b away");
+    assert!(
+        counter.call_get(&mut s.store, b).await.is_err(),
+        "the host gave b away"
+    );
     let (mut s, g, _) = start().await;
     let counter = g.e2e_resources_counters().counter();
     let c = counter.call_constructor(&mut s.store, 1).await.unwrap();
@@ -221,13 +259,21 @@ async fn one_go_value_behind_two_handles_drops_once() {
     // Go returns the value it borrowed: a second handle to the same Go value.
     let a2 = api.call_same(&mut *st, a).await.unwrap();
     assert_eq!(counter.call_inc(&mut *st, a2, 5).await.unwrap(), 6);
-    assert_eq!(counter.call_get(&mut *st, a).await.unwrap(), 6, "one Go value");
+    assert_eq!(
+        counter.call_get(&mut *st, a).await.unwrap(),
+        6,
+        "one Go value"
+    );
     // Drop runs when the last handle goes, not while a is still in use.
     a2.resource_drop_async(&mut *st).await.unwrap();
     assert_eq!(api.call_drops(&mut *st).await.unwrap(), 0);
     assert_eq!(counter.call_inc(&mut *st, a, 1).await.unwrap(), 7);
     a.resource_drop_async(&mut *st).await.unwrap();
-    assert_eq!(api.call_drops(&mut *st).await.unwrap(), 1, "Drop ran exactly once");
+    assert_eq!(
+        api.call_drops(&mut *st).await.unwrap(),
+        1,
+        "Drop ran exactly once"
+    );
 
     // The same, with ownership of one handle passed back into Go first.
     let b = counter.call_constructor(&mut *st, 2).await.unwrap();
@@ -244,7 +290,11 @@ async fn one_go_value_behind_two_handles_drops_once() {
 #[tokio::test]
 async fn go_uses_host_resources() {
     let (mut s, g, base) = start().await;
-    let out = g.e2e_resources_counters().call_use_blobs(&mut s.store).await.unwrap();
+    let out = g
+        .e2e_resources_counters()
+        .call_use_blobs(&mut s.store)
+        .await
+        .unwrap();
     assert_eq!(
         out,
         [
@@ -299,26 +349,46 @@ async fn go_exports_borrow_and_own_host_resources() {
         "borrow after its call: witgo: use of closed e2e:resources/store.blob resource"
     );
     assert_eq!(s.rec().created, 2 + 9);
-    assert_eq!(s.rec().dropped, 9, "use-blobs dropped its own, not the lent blob");
+    assert_eq!(
+        s.rec().dropped,
+        9,
+        "use-blobs dropped its own, not the lent blob"
+    );
 
     // Ownership into Go: Go keeps the blob until it closes it.
     assert_eq!(api.call_keep_blob(&mut s.store, given).await.unwrap(), 11);
-    assert_eq!(s.live_resources(), base.0 + 2, "the lent blob and the one Go keeps");
+    assert_eq!(
+        s.live_resources(),
+        base.0 + 2,
+        "the lent blob and the one Go keeps"
+    );
     assert_eq!(api.call_release_kept(&mut s.store).await.unwrap(), 11);
     assert_eq!(s.rec().dropped, 10, "Go's Close dropped it");
     let ctx = s.store.data_mut();
     delete(ctx, lent);
-    assert_eq!(s.live_resources(), base.0, "host resource table back to its start-up contents");
+    assert_eq!(
+        s.live_resources(),
+        base.0,
+        "host resource table back to its start-up contents"
+    );
 }
 
 #[tokio::test]
 async fn forgotten_host_resource_is_dropped_by_go_cleanup() {
     let (mut s, g, base) = start().await;
-    let rounds = g.e2e_resources_counters().call_forget_blob(&mut s.store).await.unwrap();
+    let rounds = g
+        .e2e_resources_counters()
+        .call_forget_blob(&mut s.store)
+        .await
+        .unwrap();
     assert!(rounds > 0, "Go's cleanup never dropped the forgotten blob");
     assert!(s.rec().forgotten_dropped);
     // The forgotten blob and one probe per round, all dropped.
     assert_eq!(s.rec().created, 1 + rounds);
     assert_eq!(s.rec().dropped, s.rec().created);
-    assert_eq!(s.live_resources(), base.0, "host resource table back to its start-up contents");
+    assert_eq!(
+        s.live_resources(),
+        base.0,
+        "host resource table back to its start-up contents"
+    );
 }

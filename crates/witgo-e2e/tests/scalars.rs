@@ -152,8 +152,20 @@ const F64S: [f64; 12] = [
     f64::MIN,
 ];
 const CHARS: [char; 14] = [
-    '\0', '\u{7f}', '\u{80}', '\u{7ff}', '\u{800}', '\u{d7ff}', '\u{e000}', '\u{fffd}', '\u{ffff}',
-    '\u{10000}', '\u{10ffff}', 'é', '世', '🌍',
+    '\0',
+    '\u{7f}',
+    '\u{80}',
+    '\u{7ff}',
+    '\u{800}',
+    '\u{d7ff}',
+    '\u{e000}',
+    '\u{fffd}',
+    '\u{ffff}',
+    '\u{10000}',
+    '\u{10ffff}',
+    'é',
+    '世',
+    '🌍',
 ];
 
 fn strs() -> Vec<String> {
@@ -205,16 +217,30 @@ async fn integers_at_their_extremes_host_to_go() {
         assert_eq!(api.call_not_s64(&mut *st, x).await.unwrap(), !x, "s64 {x}");
     }
     for i in 0..5 {
-        let (a, b, c, d, e, f, gg, h) = (U8S[i], S8S[i], U16S[i], S16S[i], U32S[i], S32S[i], U64S[i], S64S[i]);
-        let out = api.call_not_all(&mut *st, a, b, c, d, e, f, gg, h).await.unwrap();
+        let (a, b, c, d, e, f, gg, h) = (
+            U8S[i], S8S[i], U16S[i], S16S[i], U32S[i], S32S[i], U64S[i], S64S[i],
+        );
+        let out = api
+            .call_not_all(&mut *st, a, b, c, d, e, f, gg, h)
+            .await
+            .unwrap();
         assert_eq!(out, (!a, !b, !c, !d, !e, !f, !gg, !h));
         // What Go saw, printed by Go.
-        let text = api.call_describe_ints(&mut *st, a, b, c, d, e, f, gg, h).await.unwrap();
+        let text = api
+            .call_describe_ints(&mut *st, a, b, c, d, e, f, gg, h)
+            .await
+            .unwrap();
         assert_eq!(text, format!("{a} {b} {c} {d} {e} {f} {gg} {h}"));
     }
     // Sign extension: a u8 255 and an s8 -1 are not the same value to Go.
-    let text = api.call_describe_ints(&mut *st, 255, -1, 65535, -1, u32::MAX, -1, u64::MAX, -1).await.unwrap();
-    assert_eq!(text, "255 -1 65535 -1 4294967295 -1 18446744073709551615 -1");
+    let text = api
+        .call_describe_ints(&mut *st, 255, -1, 65535, -1, u32::MAX, -1, u64::MAX, -1)
+        .await
+        .unwrap();
+    assert_eq!(
+        text,
+        "255 -1 65535 -1 4294967295 -1 18446744073709551615 -1"
+    );
 }
 
 #[tokio::test]
@@ -232,7 +258,11 @@ async fn floats_and_bools_host_to_go() {
             assert_eq!(bits, x.to_bits(), "Go saw other bits for {x:e}");
         }
         let back = api.call_f32_from_bits(&mut *st, x.to_bits()).await.unwrap();
-        assert!(same_f32(back, x), "f32 from bits {:#x}: {back:e}", x.to_bits());
+        assert!(
+            same_f32(back, x),
+            "f32 from bits {:#x}: {back:e}",
+            x.to_bits()
+        );
     }
     for x in F64S {
         let neg = api.call_neg_f64(&mut *st, x).await.unwrap();
@@ -244,15 +274,38 @@ async fn floats_and_bools_host_to_go() {
             assert_eq!(bits, x.to_bits(), "Go saw other bits for {x:e}");
         }
         let back = api.call_f64_from_bits(&mut *st, x.to_bits()).await.unwrap();
-        assert!(same_f64(back, x), "f64 from bits {:#x}: {back:e}", x.to_bits());
+        assert!(
+            same_f64(back, x),
+            "f64 from bits {:#x}: {back:e}",
+            x.to_bits()
+        );
     }
     // -0.0 really is negative zero on both sides.
-    assert_eq!(api.call_f64_bits(&mut *st, -0.0).await.unwrap(), 0x8000_0000_0000_0000);
-    assert_eq!(api.call_f32_from_bits(&mut *st, 0x8000_0000).await.unwrap().to_bits(), 0x8000_0000);
+    assert_eq!(
+        api.call_f64_bits(&mut *st, -0.0).await.unwrap(),
+        0x8000_0000_0000_0000
+    );
+    assert_eq!(
+        api.call_f32_from_bits(&mut *st, 0x8000_0000)
+            .await
+            .unwrap()
+            .to_bits(),
+        0x8000_0000
+    );
     // A NaN with a payload still arrives as a NaN.
     let payload_nan = f64::from_bits(0x7ff4_0000_0000_0001);
-    assert!(api.call_neg_f64(&mut *st, payload_nan).await.unwrap().is_nan());
-    assert!(api.call_f32_from_bits(&mut *st, 0xffc0_1234).await.unwrap().is_nan());
+    assert!(
+        api.call_neg_f64(&mut *st, payload_nan)
+            .await
+            .unwrap()
+            .is_nan()
+    );
+    assert!(
+        api.call_f32_from_bits(&mut *st, 0xffc0_1234)
+            .await
+            .unwrap()
+            .is_nan()
+    );
 
     assert!(api.call_not_bool(&mut *st, false).await.unwrap());
     assert!(!api.call_not_bool(&mut *st, true).await.unwrap());
@@ -265,14 +318,26 @@ async fn chars_at_their_boundaries_host_to_go() {
     let st = &mut s.store;
     for c in CHARS {
         assert_eq!(api.call_echo_char(&mut *st, c).await.unwrap(), c, "{:?}", c);
-        assert_eq!(api.call_char_code(&mut *st, c).await.unwrap(), c as u32, "Go saw {:?}", c);
-        assert_eq!(api.call_char_from_code(&mut *st, c as u32).await.unwrap(), c);
+        assert_eq!(
+            api.call_char_code(&mut *st, c).await.unwrap(),
+            c as u32,
+            "Go saw {:?}",
+            c
+        );
+        assert_eq!(
+            api.call_char_from_code(&mut *st, c as u32).await.unwrap(),
+            c
+        );
     }
     // Go returning a surrogate or a value above U+10FFFF as a char is invalid:
     // the host's lift rejects it.
     for bad in [0xd800u32, 0xdfff, 0x11_0000] {
         let (mut s, g) = start().await;
-        let err = g.e2e_scalars_api().call_char_from_code(&mut s.store, bad).await.unwrap_err();
+        let err = g
+            .e2e_scalars_api()
+            .call_char_from_code(&mut s.store, bad)
+            .await
+            .unwrap_err();
         let text = format!("{err}");
         assert!(text.contains("out of range for `char`"), "{bad:#x}: {text}");
     }
@@ -281,7 +346,11 @@ async fn chars_at_their_boundaries_host_to_go() {
 #[tokio::test]
 async fn go_sends_numbers_and_chars_to_the_host() {
     let (mut s, g) = start().await;
-    let fails = g.e2e_scalars_api().call_call_host(&mut s.store).await.unwrap();
+    let fails = g
+        .e2e_scalars_api()
+        .call_call_host(&mut s.store)
+        .await
+        .unwrap();
     assert_no_failures("call-host", &fails);
 
     let mut want = Vec::new();
@@ -298,7 +367,9 @@ async fn go_sends_numbers_and_chars_to_the_host() {
     want.extend([Got::Bool(false), Got::Bool(true)]);
     want.extend(CHARS.map(Got::Char));
     for i in 0..5 {
-        want.push(Got::All(U8S[i], S8S[i], U16S[i], S16S[i], U32S[i], S32S[i], U64S[i], S64S[i]));
+        want.push(Got::All(
+            U8S[i], S8S[i], U16S[i], S16S[i], U32S[i], S32S[i], U64S[i], S64S[i],
+        ));
     }
     let got = &s.rec().got;
     assert_eq!(got.len(), want.len(), "{got:?}");
@@ -322,15 +393,27 @@ async fn strings_host_to_go() {
         let rev: String = text.chars().rev().collect();
         assert_eq!(api.call_reverse(&mut *st, &text).await.unwrap(), rev);
         let (bytes, runes) = api.call_measure(&mut *st, &text).await.unwrap();
-        assert_eq!((bytes as usize, runes as usize), (text.len(), text.chars().count()), "{text:.20?}");
+        assert_eq!(
+            (bytes as usize, runes as usize),
+            (text.len(), text.chars().count()),
+            "{text:.20?}"
+        );
     }
     assert_eq!(api.call_concat(&mut *st, "", "", "").await.unwrap(), "");
-    assert_eq!(api.call_concat(&mut *st, "héllo, ", "世界 ", "🌍").await.unwrap(), "héllo, 世界 🌍");
+    assert_eq!(
+        api.call_concat(&mut *st, "héllo, ", "世界 ", "🌍")
+            .await
+            .unwrap(),
+        "héllo, 世界 🌍"
+    );
 
     // 1 MiB each way: a 1 MiB string into Go, and one built by Go back out.
     let mib = "ab世🌍".repeat((1 << 20) / "ab世🌍".len());
     let (bytes, runes) = api.call_measure(&mut *st, &mib).await.unwrap();
-    assert_eq!((bytes as usize, runes as usize), (mib.len(), mib.chars().count()));
+    assert_eq!(
+        (bytes as usize, runes as usize),
+        (mib.len(), mib.chars().count())
+    );
     let rev = api.call_reverse(&mut *st, &mib).await.unwrap();
     assert_eq!(rev.len(), mib.len());
     assert!(rev.chars().eq(mib.chars().rev()));
@@ -344,12 +427,20 @@ async fn strings_host_to_go() {
 async fn big_strings_go_to_host() {
     let (mut s, g) = start().await;
     let n = (1 << 20) / "ab世🌍".len() as u32;
-    let fails = g.e2e_scalars_api().call_big_strings(&mut s.store, "世🌍", n).await.unwrap();
+    let fails = g
+        .e2e_scalars_api()
+        .call_big_strings(&mut s.store, "世🌍", n)
+        .await
+        .unwrap();
     assert_no_failures("big-strings", &fails);
     // What Go sent: the unit for repeat, and a 1 MiB string to reverse.
     assert_eq!(
         s.rec().repeats,
-        [("世🌍".to_string(), n), (String::new(), n), ("世🌍".to_string(), 0)]
+        [
+            ("世🌍".to_string(), n),
+            (String::new(), n),
+            ("世🌍".to_string(), 0)
+        ]
     );
     let big = &s.rec().strings[0];
     assert_eq!(big.len(), "ab世🌍".len() * n as usize);

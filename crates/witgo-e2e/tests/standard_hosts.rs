@@ -26,8 +26,14 @@ fn guests() -> Vec<String> {
 }
 
 fn wit_of(case: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guests").join(case);
-    if dir.join("wit").is_dir() { dir.join("wit") } else { dir.join("world.wit") }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("guests")
+        .join(case);
+    if dir.join("wit").is_dir() {
+        dir.join("wit")
+    } else {
+        dir.join("world.wit")
+    }
 }
 
 /// wasm-tools' name for an optional feature.
@@ -45,11 +51,19 @@ fn every_guest_validates_with_default_features() {
         eprintln!("skipping: no Go");
         return;
     }
-    let wasm_tools = std::env::var_os("WITGO_WASM_TOOLS").map(PathBuf::from).unwrap_or_else(|| "wasm-tools".into());
-    let have_wasm_tools = Command::new(&wasm_tools).arg("--version").output().is_ok_and(|o| o.status.success());
+    let wasm_tools = std::env::var_os("WITGO_WASM_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "wasm-tools".into());
+    let have_wasm_tools = Command::new(&wasm_tools)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !have_wasm_tools {
         let required = std::env::var("WITGO_INTEROP").is_ok_and(|v| v == "require");
-        assert!(!required, "wasm-tools not found (set WITGO_WASM_TOOLS); WITGO_INTEROP=require");
+        assert!(
+            !required,
+            "wasm-tools not found (set WITGO_WASM_TOOLS); WITGO_INTEROP=require"
+        );
         eprintln!("note: wasm-tools not found; validating with wasmparser only");
     }
     let cases = guests();
@@ -59,12 +73,14 @@ fn every_guest_validates_with_default_features() {
         let component = witgo_e2e::guest(case);
         let bytes = std::fs::read(&component).unwrap();
         let mut loaded = witgo_build::load_wit_sources(&wit_of(case)).unwrap();
-        let world = witgo_build::select_world(&mut loaded.resolve, loaded.package, &[case.clone()]).unwrap();
+        let world = witgo_build::select_world(&mut loaded.resolve, loaded.package, &[case.clone()])
+            .unwrap();
         let needs = witgo_build::world_features(&loaded.resolve, world);
         witgo_build::validate_component_for(&bytes, &loaded.resolve, world)
             .unwrap_or_else(|e| panic!("guest {case}: {e:#}"));
         if needs.is_empty() {
-            witgo_build::validate_component(&bytes).unwrap_or_else(|e| panic!("guest {case}: {e:#}"));
+            witgo_build::validate_component(&bytes)
+                .unwrap_or_else(|e| panic!("guest {case}: {e:#}"));
             plain += 1;
         }
         if have_wasm_tools {
@@ -84,5 +100,9 @@ fn every_guest_validates_with_default_features() {
         }
     }
     // Most guests need nothing optional at all.
-    assert!(plain * 2 > cases.len(), "only {plain} of {} guests validate with plain defaults", cases.len());
+    assert!(
+        plain * 2 > cases.len(),
+        "only {plain} of {} guests validate with plain defaults",
+        cases.len()
+    );
 }

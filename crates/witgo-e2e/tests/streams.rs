@@ -26,7 +26,9 @@ async fn go_reads_a_host_byte_stream_through_io_reader() {
         let got = s
             .store
             .run_concurrent(async |a| {
-                let stream = a.with(|mut access| StreamReader::new(&mut access, Bytes::new(n))).unwrap();
+                let stream = a
+                    .with(|mut access| StreamReader::new(&mut access, Bytes::new(n)))
+                    .unwrap();
                 api.call_sum_bytes(a, stream).await.unwrap()
             })
             .await
@@ -48,7 +50,10 @@ async fn a_goroutine_writes_a_stream_of_strings() {
         })
         .await
         .unwrap();
-    assert_eq!(got, (0..1000).map(|i| format!("item-{i}")).collect::<Vec<_>>());
+    assert_eq!(
+        got,
+        (0..1000).map(|i| format!("item-{i}")).collect::<Vec<_>>()
+    );
     assert_idle(&mut s, &guest).await;
 }
 
@@ -57,7 +62,11 @@ async fn a_stream_forwarded_host_to_go_to_host() {
     let (mut s, guest) = start().await;
     let api = guest.e2e_streams_api();
     let n = 8 << 20;
-    let got = s.store.run_concurrent(async |a| api.call_forward(a, n).await.unwrap()).await.unwrap();
+    let got = s
+        .store
+        .run_concurrent(async |a| api.call_forward(a, n).await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(got, expected(n));
     assert_idle(&mut s, &guest).await;
 }
@@ -69,7 +78,9 @@ async fn go_drops_its_reader_mid_stream() {
     let got = s
         .store
         .run_concurrent(async |a| {
-            let stream = a.with(|mut access| StreamReader::new(&mut access, Bytes::new(1 << 20))).unwrap();
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, Bytes::new(1 << 20)))
+                .unwrap();
             api.call_read_some(a, stream, 1000).await.unwrap()
         })
         .await
@@ -87,7 +98,9 @@ async fn one_gib_through_go_with_bounded_memory() {
     let got = s
         .store
         .run_concurrent(async |a| {
-            let stream = a.with(|mut access| StreamReader::new(&mut access, Bytes::new(n))).unwrap();
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, Bytes::new(n)))
+                .unwrap();
             api.call_sum_bytes(a, stream).await.unwrap()
         })
         .await
@@ -104,12 +117,18 @@ async fn one_gib_through_go_with_bounded_memory() {
 async fn records_both_ways_with_partial_writes() {
     let (mut s, guest) = start().await;
     let api = guest.e2e_streams_api();
-    let point = |i: i32| Point { x: i, y: -2 * i, label: format!("p{i}") };
+    let point = |i: i32| Point {
+        x: i,
+        y: -2 * i,
+        label: format!("p{i}"),
+    };
     let (sent, got) = s
         .store
         .run_concurrent(async |a| {
             let points: Vec<Point> = (0..100).map(point).collect();
-            let stream = a.with(|mut access| StreamReader::new(&mut access, points)).unwrap();
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, points))
+                .unwrap();
             let sent = api.call_sum_points(a, stream).await.unwrap();
             // Go writes batches of 7; the host takes at most 3 per read, so
             // most writes complete partially and Go goes on from there.
@@ -119,9 +138,16 @@ async fn records_both_ways_with_partial_writes() {
         .await
         .unwrap();
     let labels: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
-    assert_eq!(sent, (100, (0..100).map(|i| -i as i64).sum(), labels.join(",")));
+    assert_eq!(
+        sent,
+        (100, (0..100).map(|i| -i as i64).sum(), labels.join(","))
+    );
     assert_eq!(got.items, (0..1000).map(point).collect::<Vec<_>>());
-    assert!(got.reads.iter().all(|&n| n <= 3), "reads of more than 3: {:?}", got.reads);
+    assert!(
+        got.reads.iter().all(|&n| n <= 3),
+        "reads of more than 3: {:?}",
+        got.reads
+    );
     assert!(got.reads.len() >= 334, "{} reads", got.reads.len());
     assert_idle(&mut s, &guest).await;
 }
@@ -134,13 +160,21 @@ async fn host_resources_both_ways() {
         .store
         .run_concurrent(async |a| {
             // Host -> Go: Go reads the blobs, sums their values, closes them.
-            let blobs: Vec<_> = a.with(|mut access| (1..=50).map(|v| new_blob(access.get(), v)).collect());
-            let stream = a.with(|mut access| StreamReader::new(&mut access, blobs)).unwrap();
+            let blobs: Vec<_> =
+                a.with(|mut access| (1..=50).map(|v| new_blob(access.get(), v)).collect());
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, blobs))
+                .unwrap();
             let sum = api.call_sum_blobs(a, stream).await.unwrap();
             // Go -> host, 3 at a time: the host owns what it received.
             let stream = api.call_make_blobs(a, 100, 20).await.unwrap();
             let got = collect_with(a, stream, 3, usize::MAX).await;
-            let values: Vec<u32> = a.with(|mut access| got.items.into_iter().map(|b| delete_blob(access.get(), b)).collect());
+            let values: Vec<u32> = a.with(|mut access| {
+                got.items
+                    .into_iter()
+                    .map(|b| delete_blob(access.get(), b))
+                    .collect()
+            });
             (sum, values)
         })
         .await
@@ -232,7 +266,9 @@ async fn the_host_drops_its_writer_while_go_waits_to_read() {
         .store
         .run_concurrent(async |a| {
             let producer = Stall::new(10, Some(Duration::from_millis(50)));
-            let stream = a.with(|mut access| StreamReader::new(&mut access, producer)).unwrap();
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, producer))
+                .unwrap();
             api.call_sum_bytes(a, stream).await.unwrap()
         })
         .await
@@ -249,13 +285,19 @@ async fn a_deadline_cancels_a_pending_read_and_keeps_what_arrived() {
     let got = s
         .store
         .run_concurrent(async |a| {
-            let stream = a.with(|mut access| StreamReader::new(&mut access, Stall::new(10, None))).unwrap();
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, Stall::new(10, None)))
+                .unwrap();
             api.call_read_until_deadline(a, stream, 50).await.unwrap()
         })
         .await
         .unwrap();
     assert_eq!(got, (10, "context deadline exceeded".to_string()));
-    assert!(t.elapsed() >= Duration::from_millis(50), "returned after {:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(50),
+        "returned after {:?}",
+        t.elapsed()
+    );
     assert_idle(&mut s, &guest).await;
 }
 
@@ -269,7 +311,9 @@ async fn zero_length_reads_and_writes_wait_for_readiness() {
         .store
         .run_concurrent(async |a| {
             // Go: Ready (a zero-length read), then read everything.
-            let stream = a.with(|mut access| StreamReader::new(&mut access, producer)).unwrap();
+            let stream = a
+                .with(|mut access| StreamReader::new(&mut access, producer))
+                .unwrap();
             let read = api.call_ready_then_sum(a, stream).await.unwrap();
             // Go: wait until the host reads (a zero-length write), then write.
             let stream = api.call_ready_then_write(a, 5000).await.unwrap();
@@ -281,8 +325,15 @@ async fn zero_length_reads_and_writes_wait_for_readiness() {
         .await
         .unwrap();
     assert_eq!(read, ("ready".to_string(), 1000, expected(1000).1));
-    assert_eq!(zero_reads.load(Ordering::SeqCst), 1, "zero-length reads the host saw");
-    assert!(before.is_empty(), "Go's writer was ready before the host read: {before:?}");
+    assert_eq!(
+        zero_reads.load(Ordering::SeqCst),
+        1,
+        "zero-length reads the host saw"
+    );
+    assert!(
+        before.is_empty(),
+        "Go's writer was ready before the host read: {before:?}"
+    );
     assert_eq!(after, ["writer ready"]);
     assert_eq!(got, (0..5000).map(byte).collect::<Vec<u8>>());
     assert_idle(&mut s, &guest).await;

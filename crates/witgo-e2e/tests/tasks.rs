@@ -41,7 +41,13 @@ impl Gates {
     }
 
     fn release(&self, id: u32) {
-        let tx = self.0.lock().unwrap().waiting.remove(&id).unwrap_or_else(|| panic!("gate {id} is not waiting"));
+        let tx = self
+            .0
+            .lock()
+            .unwrap()
+            .waiting
+            .remove(&id)
+            .unwrap_or_else(|| panic!("gate {id} is not waiting"));
         tx.send(id * 10).unwrap();
     }
 
@@ -57,7 +63,11 @@ impl Gates {
     async fn until_waiting(&self, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(60);
         while self.waiting() < n {
-            assert!(Instant::now() < deadline, "only {} of {n} gates waiting", self.waiting());
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {n} gates waiting",
+                self.waiting()
+            );
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
@@ -107,7 +117,10 @@ async fn start() -> (Session<Gates>, Tasks, Gates) {
     let (mut s, guest, gates) = instantiate().await;
     // The WASI resources the Go runtime holds for good (stdio streams):
     // what the host table has after a first call is the baseline.
-    s.store.run_concurrent(async |a| guest.e2e_tasks_api().call_stats(a).await.unwrap()).await.unwrap();
+    s.store
+        .run_concurrent(async |a| guest.e2e_tasks_api().call_stats(a).await.unwrap())
+        .await
+        .unwrap();
     let baseline = s.live_resources();
     s.store.data_mut().data.rec.0.lock().unwrap().baseline = baseline;
     (s, guest, gates)
@@ -115,10 +128,16 @@ async fn start() -> (Session<Gates>, Tasks, Gates) {
 
 async fn instantiate() -> (Session<Gates>, Tasks, Gates) {
     let mut linker = linker::<Gates>();
-    host::add_to_linker::<_, GateHost>(&mut linker, |ctx: &mut HostCtx<E2e<Gates>>| &mut ctx.data.rec).unwrap();
+    host::add_to_linker::<_, GateHost>(&mut linker, |ctx: &mut HostCtx<E2e<Gates>>| {
+        &mut ctx.data.rec
+    })
+    .unwrap();
     let gates = Gates::default();
     let mut s = Session::new(gates.clone());
-    let instance = linker.instantiate_async(&mut s.store, &component("tasks")).await.unwrap();
+    let instance = linker
+        .instantiate_async(&mut s.store, &component("tasks"))
+        .await
+        .unwrap();
     let guest = Tasks::new(&mut s.store, &instance).unwrap();
     (s, guest, gates)
 }
@@ -129,12 +148,25 @@ async fn instantiate() -> (Session<Gates>, Tasks, Gates) {
 async fn assert_idle(s: &mut Session<Gates>, guest: &Tasks) {
     let (tasks, waiting) = s
         .store
-        .run_concurrent(async |a| settle((0, 0), async || guest.e2e_tasks_api().call_stats(a).await.unwrap()).await)
+        .run_concurrent(async |a| {
+            settle((0, 0), async || {
+                guest.e2e_tasks_api().call_stats(a).await.unwrap()
+            })
+            .await
+        })
         .await
         .unwrap();
-    assert_eq!((tasks, waiting), (0, 0), "tasks in flight, waitables watched");
+    assert_eq!(
+        (tasks, waiting),
+        (0, 0),
+        "tasks in flight, waitables watched"
+    );
     let baseline = s.rec().0.lock().unwrap().baseline;
-    assert_eq!(s.live_resources(), baseline, "host resource table (beyond the Go runtime's stdio)");
+    assert_eq!(
+        s.live_resources(),
+        baseline,
+        "host resource table (beyond the Go runtime's stdio)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -238,7 +270,10 @@ async fn ten_thousand_import_calls_cancelled_at_random_points() {
             let done = std::sync::atomic::AtomicBool::new(false);
             let sent = std::sync::atomic::AtomicU64::new(0);
             let calls = async {
-                let r = futures::future::join_all((0..n).map(|id| api.call_gate_with_timeout(a, id, id * 7919 % 4000))).await;
+                let r = futures::future::join_all(
+                    (0..n).map(|id| api.call_gate_with_timeout(a, id, id * 7919 % 4000)),
+                )
+                .await;
                 done.store(true, std::sync::atomic::Ordering::Relaxed);
                 r
             };
@@ -247,8 +282,15 @@ async fn ten_thousand_import_calls_cancelled_at_random_points() {
                 while !done.load(std::sync::atomic::Ordering::Relaxed) {
                     let ready: Vec<_> = {
                         let mut st = gates.0.lock().unwrap();
-                        let ids: Vec<u32> = st.waiting.keys().copied().filter(|_| rng.chance(1, 4)).collect();
-                        ids.into_iter().filter_map(|id| st.waiting.remove(&id).map(|tx| (id, tx))).collect()
+                        let ids: Vec<u32> = st
+                            .waiting
+                            .keys()
+                            .copied()
+                            .filter(|_| rng.chance(1, 4))
+                            .collect();
+                        ids.into_iter()
+                            .filter_map(|id| st.waiting.remove(&id).map(|tx| (id, tx)))
+                            .collect()
                     };
                     for (id, tx) in ready {
                         let _ = tx.send(id * 10);
@@ -280,8 +322,16 @@ async fn ten_thousand_import_calls_cancelled_at_random_points() {
     );
     assert_eq!(returned + cancelled, n as u64);
     assert!(returned > 0 && cancelled > 0, "both outcomes must occur");
-    assert_eq!(st.calls - st.cancelled, returned, "gate calls answered = calls returned");
-    assert!(st.waiting.is_empty(), "{} gates still waiting", st.waiting.len());
+    assert_eq!(
+        st.calls - st.cancelled,
+        returned,
+        "gate calls answered = calls returned"
+    );
+    assert!(
+        st.waiting.is_empty(),
+        "{} gates still waiting",
+        st.waiting.len()
+    );
     drop(st);
     assert_idle(&mut s, &guest).await;
 }
@@ -293,7 +343,11 @@ async fn async_import_with_indirect_params_and_string_result() {
     let big = "é".repeat(10_000);
     let got = s
         .store
-        .run_concurrent(async |a| api.call_wide(a, 1, u64::MAX, 3, 1 << 40, big.clone()).await.unwrap())
+        .run_concurrent(async |a| {
+            api.call_wide(a, 1, u64::MAX, 3, 1 << 40, big.clone())
+                .await
+                .unwrap()
+        })
         .await
         .unwrap();
     assert_eq!(got, format!("1,{},3,{},{big}|go", u64::MAX, 1u64 << 40));
@@ -304,7 +358,11 @@ async fn async_import_with_indirect_params_and_string_result() {
 async fn a_sync_export_calls_an_async_import_that_needs_no_wait() {
     let (mut s, guest, _) = start().await;
     let api = guest.e2e_tasks_api();
-    let got = s.store.run_concurrent(async |a| api.call_wide_sync(a, "x".into()).await.unwrap()).await.unwrap();
+    let got = s
+        .store
+        .run_concurrent(async |a| api.call_wide_sync(a, "x".into()).await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(got, "1,2,3,4,x");
     assert_idle(&mut s, &guest).await;
 }
@@ -313,9 +371,17 @@ async fn a_sync_export_calls_an_async_import_that_needs_no_wait() {
 async fn a_sync_export_that_would_wait_on_an_async_import_panics_with_a_clear_message() {
     let (mut s, guest, _) = start().await;
     let api = guest.e2e_tasks_api();
-    let err = s.store.run_concurrent(async |a| api.call_gate_sync(a, 1).await).await;
+    let err = s
+        .store
+        .run_concurrent(async |a| api.call_gate_sync(a, 1).await)
+        .await;
     let err = format!("{:#}", err.and_then(|r| r).unwrap_err());
-    assert!(s.stderr_text().contains("the Component Model lets only async functions wait"), "{err}\n{}", s.stderr_text());
+    assert!(
+        s.stderr_text()
+            .contains("the Component Model lets only async functions wait"),
+        "{err}\n{}",
+        s.stderr_text()
+    );
 }
 
 /// User CPU + system CPU time of the calling thread.
@@ -348,14 +414,30 @@ async fn time_sleep_in_an_async_export_wakes_on_time_with_an_idle_host() {
     let (mut s, guest, _) = start().await;
     let api = guest.e2e_tasks_api();
     // Warm up (first call initialises the Go runtime's timers).
-    s.store.run_concurrent(async |a| api.call_sleep(a, 1).await.unwrap()).await.unwrap();
+    s.store
+        .run_concurrent(async |a| api.call_sleep(a, 1).await.unwrap())
+        .await
+        .unwrap();
     let (wall, cpu) = (Instant::now(), cpu_time());
-    let slept = s.store.run_concurrent(async |a| api.call_sleep(a, 1000).await.unwrap()).await.unwrap();
+    let slept = s
+        .store
+        .run_concurrent(async |a| api.call_sleep(a, 1000).await.unwrap())
+        .await
+        .unwrap();
     let (wall, cpu) = (wall.elapsed(), cpu_time() - cpu);
-    eprintln!("time.Sleep(1s) in an async export: Go measured {:?}, host wall {wall:?}, host CPU {cpu:?}", Duration::from_nanos(slept));
+    eprintln!(
+        "time.Sleep(1s) in an async export: Go measured {:?}, host wall {wall:?}, host CPU {cpu:?}",
+        Duration::from_nanos(slept)
+    );
     assert!(slept >= 1_000_000_000, "Go slept only {slept} ns");
-    assert!(wall < Duration::from_millis(1200), "woke {wall:?} after a 1 s sleep");
-    assert!(cpu < Duration::from_millis(200), "host burnt {cpu:?} of CPU during a 1 s sleep");
+    assert!(
+        wall < Duration::from_millis(1200),
+        "woke {wall:?} after a 1 s sleep"
+    );
+    assert!(
+        cpu < Duration::from_millis(200),
+        "host burnt {cpu:?} of CPU during a 1 s sleep"
+    );
     assert_idle(&mut s, &guest).await;
 }
 
@@ -363,7 +445,11 @@ async fn time_sleep_in_an_async_export_wakes_on_time_with_an_idle_host() {
 async fn a_context_deadline_cancels_an_import_subtask() {
     let (mut s, guest, gates) = start().await;
     let api = guest.e2e_tasks_api();
-    let got = s.store.run_concurrent(async |a| api.call_gate_with_timeout(a, 7, 50).await.unwrap()).await.unwrap();
+    let got = s
+        .store
+        .run_concurrent(async |a| api.call_gate_with_timeout(a, 7, 50).await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(got, "cancelled");
     assert_eq!(gates.waiting(), 0, "the host's gate future was dropped");
     assert_eq!(gates.0.lock().unwrap().cancelled, 1);
@@ -388,7 +474,10 @@ async fn a_context_deadline_cancels_an_import_subtask() {
 async fn a_goroutine_outlives_its_task_and_runs_when_the_component_is_next_entered() {
     let (mut s, guest, gates) = start().await;
     let api = guest.e2e_tasks_api();
-    s.store.run_concurrent(async |a| api.call_spawn(a, 5).await.unwrap()).await.unwrap();
+    s.store
+        .run_concurrent(async |a| api.call_spawn(a, 5).await.unwrap())
+        .await
+        .unwrap();
     // The task is over; its goroutine waits on gate 5.
     gates.until_waiting(1).await;
     gates.release(5);
@@ -402,7 +491,10 @@ async fn a_goroutine_outlives_its_task_and_runs_when_the_component_is_next_enter
                 if let Some(v) = api.call_background(a).await.unwrap() {
                     return v;
                 }
-                assert!(Instant::now() < deadline, "the background goroutine never ran");
+                assert!(
+                    Instant::now() < deadline,
+                    "the background goroutine never ran"
+                );
                 api.call_immediate(a, 1).await.unwrap();
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
@@ -502,10 +594,17 @@ async fn error_context_made_by_go_comes_back_with_its_message() {
     let msg = s
         .store
         .run_concurrent(async |a| {
-            let e = api.call_make_error(a, "boom: disk on fire".to_string()).await.unwrap();
+            let e = api
+                .call_make_error(a, "boom: disk on fire".to_string())
+                .await
+                .unwrap();
             let first = api.call_describe_error(a, e).await.unwrap();
             // A plain Go error returned for result<_, error-context>.
-            let e = api.call_fail_with(a, "no space left".to_string()).await.unwrap().unwrap_err();
+            let e = api
+                .call_fail_with(a, "no space left".to_string())
+                .await
+                .unwrap()
+                .unwrap_err();
             (first, api.call_describe_error(a, e).await.unwrap())
         })
         .await

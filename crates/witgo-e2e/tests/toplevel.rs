@@ -27,7 +27,10 @@ impl ToplevelImports for Rec {
     }
     fn host_pair(&mut self, p: Pair) -> Pair {
         self.calls.push(format!("host-pair {} {}", p.a, p.b));
-        Pair { a: p.a * 2, b: p.b.to_uppercase() }
+        Pair {
+            a: p.a * 2,
+            b: p.b.to_uppercase(),
+        }
     }
     fn host_items(&mut self, n: u32) -> Vec<Item> {
         self.calls.push(format!("host-items {n}"));
@@ -41,7 +44,11 @@ impl ToplevelImports for Rec {
     }
     fn host_mode(&mut self, fail: bool) -> Result<Mode, String> {
         self.calls.push(format!("host-mode {fail}"));
-        if fail { Err("no mode".into()) } else { Ok(Mode::Slow) }
+        if fail {
+            Err("no mode".into())
+        } else {
+            Ok(Mode::Slow)
+        }
     }
     fn host_maybe(&mut self, x: u32) -> Option<String> {
         self.calls.push(format!("host-maybe {x}"));
@@ -67,26 +74,75 @@ async fn host_calls_world_level_exports() {
         g.call_ping(&mut *st).await.unwrap();
     }
     assert_eq!(g.call_pings(&mut *st).await.unwrap(), 3);
-    assert_eq!(g.call_add(&mut *st, u32::MAX - 1, 1).await.unwrap(), u32::MAX);
+    assert_eq!(
+        g.call_add(&mut *st, u32::MAX - 1, 1).await.unwrap(),
+        u32::MAX
+    );
     assert_eq!(g.call_neg(&mut *st, i64::MAX).await.unwrap(), -i64::MAX);
     assert_eq!(g.call_neg(&mut *st, -5).await.unwrap(), 5);
-    assert_eq!(g.call_upper(&mut *st, "héllo wörld").await.unwrap(), "HÉLLO WÖRLD");
     assert_eq!(
-        g.call_swap(&mut *st, &Pair { a: 42, b: "four".into() }).await.unwrap(),
-        Pair { a: 4, b: "42".into() }
+        g.call_upper(&mut *st, "héllo wörld").await.unwrap(),
+        "HÉLLO WÖRLD"
     );
-    assert_eq!(g.call_flip_mode(&mut *st, Mode::Fast).await.unwrap(), Mode::Slow);
-    assert_eq!(g.call_flip_mode(&mut *st, Mode::Slow).await.unwrap(), Mode::Fast);
+    assert_eq!(
+        g.call_swap(
+            &mut *st,
+            &Pair {
+                a: 42,
+                b: "four".into()
+            }
+        )
+        .await
+        .unwrap(),
+        Pair {
+            a: 4,
+            b: "42".into()
+        }
+    );
+    assert_eq!(
+        g.call_flip_mode(&mut *st, Mode::Fast).await.unwrap(),
+        Mode::Slow
+    );
+    assert_eq!(
+        g.call_flip_mode(&mut *st, Mode::Slow).await.unwrap(),
+        Mode::Fast
+    );
     let items = [Item::Num(i64::MIN), Item::Text("t🌍".into()), Item::Blank];
-    assert_eq!(g.call_describe(&mut *st, &items).await.unwrap(), ["num(-9223372036854775808)", "text(t🌍)", "blank"]);
-    assert_eq!(g.call_toggle(&mut *st, Perms::READ).await.unwrap(), Perms::WRITE | Perms::EXEC);
-    assert_eq!(g.call_toggle(&mut *st, Perms::empty()).await.unwrap(), Perms::READ | Perms::WRITE | Perms::EXEC);
-    assert_eq!(g.call_maybe_double(&mut *st, Some(21)).await.unwrap(), Some(42));
+    assert_eq!(
+        g.call_describe(&mut *st, &items).await.unwrap(),
+        ["num(-9223372036854775808)", "text(t🌍)", "blank"]
+    );
+    assert_eq!(
+        g.call_toggle(&mut *st, Perms::READ).await.unwrap(),
+        Perms::WRITE | Perms::EXEC
+    );
+    assert_eq!(
+        g.call_toggle(&mut *st, Perms::empty()).await.unwrap(),
+        Perms::READ | Perms::WRITE | Perms::EXEC
+    );
+    assert_eq!(
+        g.call_maybe_double(&mut *st, Some(21)).await.unwrap(),
+        Some(42)
+    );
     assert_eq!(g.call_maybe_double(&mut *st, None).await.unwrap(), None);
-    assert_eq!(g.call_try_div(&mut *st, 7, 2).await.unwrap(), Ok::<_, String>(3));
-    assert_eq!(g.call_try_div(&mut *st, 7, 0).await.unwrap(), Err("division by zero".into()));
-    assert_eq!(g.call_split(&mut *st, "世界🌍", 3).await.unwrap(), ("世".into(), "界🌍".into()));
-    assert_eq!(g.call_sum_ids(&mut *st, &vec![1, 2, u64::MAX - 3]).await.unwrap(), u64::MAX);
+    assert_eq!(
+        g.call_try_div(&mut *st, 7, 2).await.unwrap(),
+        Ok::<_, String>(3)
+    );
+    assert_eq!(
+        g.call_try_div(&mut *st, 7, 0).await.unwrap(),
+        Err("division by zero".into())
+    );
+    assert_eq!(
+        g.call_split(&mut *st, "世界🌍", 3).await.unwrap(),
+        ("世".into(), "界🌍".into())
+    );
+    assert_eq!(
+        g.call_sum_ids(&mut *st, &vec![1, 2, u64::MAX - 3])
+            .await
+            .unwrap(),
+        u64::MAX
+    );
     assert_eq!(g.call_sum_ids(&mut *st, &vec![]).await.unwrap(), 0);
 }
 

@@ -120,8 +120,8 @@ type Sixteen = (
 
 fn sixteen(b: Big) -> Sixteen {
     (
-        b.f1, b.f2, b.f3, b.f4, b.f5, b.f6, b.f7, b.f8, b.f9, b.f10, b.f11, b.f12, b.f13, b.f14, b.f15,
-        b.f16,
+        b.f1, b.f2, b.f3, b.f4, b.f5, b.f6, b.f7, b.f8, b.f9, b.f10, b.f11, b.f12, b.f13, b.f14,
+        b.f15, b.f16,
     )
 }
 
@@ -130,7 +130,22 @@ fn sixteen(b: Big) -> Sixteen {
 fn big16(t: Sixteen) -> Big {
     let (f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16) = t;
     Big {
-        f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16,
+        f1,
+        f2,
+        f3,
+        f4,
+        f5,
+        f6,
+        f7,
+        f8,
+        f9,
+        f10,
+        f11,
+        f12,
+        f13,
+        f14,
+        f15,
+        f16,
         f17: vec![],
         f18: (0, String::new()),
         f19: vec![],
@@ -144,15 +159,18 @@ fn same<T: std::fmt::Debug>(a: &T, b: &T) -> bool {
 }
 
 fn weighted(xs: &[u32]) -> u64 {
-    xs.iter().enumerate().map(|(i, &x)| u64::from(x) * (i as u64 + 1)).sum()
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| u64::from(x) * (i as u64 + 1))
+        .sum()
 }
 
 fn weighted_wide(a: &[u64; 14], b1: u32, b2: u32) -> u64 {
-    let s = a
-        .iter()
-        .enumerate()
-        .fold(0u64, |s, (i, &x)| s.wrapping_add(x.wrapping_mul(i as u64 + 1)));
-    s.wrapping_add(u64::from(b1) * 15).wrapping_add(u64::from(b2) * 16)
+    let s = a.iter().enumerate().fold(0u64, |s, (i, &x)| {
+        s.wrapping_add(x.wrapping_mul(i as u64 + 1))
+    });
+    s.wrapping_add(u64::from(b1) * 15)
+        .wrapping_add(u64::from(b2) * 16)
 }
 
 /// The 20 fields of a big as dynamic values, in order.
@@ -181,14 +199,25 @@ fn fields(b: &Big) -> Vec<Val> {
         }),
         list(b.f17.iter().map(|x| s(x)).collect()),
         Val::Tuple(vec![Val::U16(b.f18.0), s(&b.f18.1)]),
-        list(b.f19.iter().map(|l| list(l.iter().map(|&x| Val::U8(x)).collect())).collect()),
+        list(
+            b.f19
+                .iter()
+                .map(|l| list(l.iter().map(|&x| Val::U8(x)).collect()))
+                .collect(),
+        ),
         Val::U64(b.f20),
     ]
 }
 
 /// A big as a dynamic record value.
 fn record(b: &Big) -> Val {
-    Val::Record(fields(b).into_iter().enumerate().map(|(i, v)| (format!("f{}", i + 1), v)).collect())
+    Val::Record(
+        fields(b)
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (format!("f{}", i + 1), v))
+            .collect(),
+    )
 }
 
 #[derive(Default)]
@@ -202,7 +231,8 @@ struct Rec {
 impl Rec {
     fn check<T: std::fmt::Debug>(&mut self, what: String, got: &T, want: &T) {
         if !same(got, want) {
-            self.mismatches.push(format!("{what}: host received {got:?}, want {want:?}"));
+            self.mismatches
+                .push(format!("{what}: host received {got:?}, want {want:?}"));
         }
         self.calls.push(what);
     }
@@ -215,7 +245,8 @@ impl Rec {
                 s
             }
             None => {
-                self.mismatches.push(format!("{what}: host received no sample: {b:?}"));
+                self.mismatches
+                    .push(format!("{what}: host received no sample: {b:?}"));
                 sample(1)
             }
         }
@@ -234,28 +265,75 @@ impl e2e::wide::host::Host for Rec {
     #[allow(clippy::too_many_arguments)]
     fn sum16(
         &mut self,
-        a1: u32, a2: u32, a3: u32, a4: u32, a5: u32, a6: u32, a7: u32, a8: u32,
-        a9: u32, a10: u32, a11: u32, a12: u32, a13: u32, a14: u32, a15: u32, a16: u32,
+        a1: u32,
+        a2: u32,
+        a3: u32,
+        a4: u32,
+        a5: u32,
+        a6: u32,
+        a7: u32,
+        a8: u32,
+        a9: u32,
+        a10: u32,
+        a11: u32,
+        a12: u32,
+        a13: u32,
+        a14: u32,
+        a15: u32,
+        a16: u32,
     ) -> u64 {
-        let args = [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16];
+        let args = [
+            a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16,
+        ];
         self.check("sum16".into(), &args.to_vec(), &(1..=16).map(u).collect());
         weighted(&args)
     }
     #[allow(clippy::too_many_arguments)]
     fn sum17(
         &mut self,
-        a1: u32, a2: u32, a3: u32, a4: u32, a5: u32, a6: u32, a7: u32, a8: u32, a9: u32,
-        a10: u32, a11: u32, a12: u32, a13: u32, a14: u32, a15: u32, a16: u32, a17: u32,
+        a1: u32,
+        a2: u32,
+        a3: u32,
+        a4: u32,
+        a5: u32,
+        a6: u32,
+        a7: u32,
+        a8: u32,
+        a9: u32,
+        a10: u32,
+        a11: u32,
+        a12: u32,
+        a13: u32,
+        a14: u32,
+        a15: u32,
+        a16: u32,
+        a17: u32,
     ) -> u64 {
-        let args = [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17];
+        let args = [
+            a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17,
+        ];
         self.check("sum17".into(), &args.to_vec(), &(1..=17).map(u).collect());
         weighted(&args)
     }
     #[allow(clippy::too_many_arguments)]
     fn sum_wide(
         &mut self,
-        a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64,
-        a8: u64, a9: u64, a10: u64, a11: u64, a12: u64, a13: u64, a14: u64, b1: u32, b2: u32,
+        a1: u64,
+        a2: u64,
+        a3: u64,
+        a4: u64,
+        a5: u64,
+        a6: u64,
+        a7: u64,
+        a8: u64,
+        a9: u64,
+        a10: u64,
+        a11: u64,
+        a12: u64,
+        a13: u64,
+        a14: u64,
+        b1: u32,
+        b2: u32,
     ) -> u64 {
         let a = [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14];
         let want: Vec<u64> = (1..=14).map(w).collect();
@@ -265,7 +343,14 @@ impl e2e::wide::host::Host for Rec {
     #[allow(clippy::too_many_arguments)]
     fn join8(
         &mut self,
-        t1: String, t2: String, t3: String, t4: String, t5: String, t6: String, t7: String, t8: String,
+        t1: String,
+        t2: String,
+        t3: String,
+        t4: String,
+        t5: String,
+        t6: String,
+        t7: String,
+        t8: String,
     ) -> String {
         let got = [t1, t2, t3, t4, t5, t6, t7, t8].join("|");
         self.check("join8".into(), &got, &"a||世|🌍|e|f|g|h".to_string());
@@ -274,7 +359,14 @@ impl e2e::wide::host::Host for Rec {
     #[allow(clippy::too_many_arguments)]
     fn join9(
         &mut self,
-        t1: String, t2: String, t3: String, t4: String, t5: String, t6: String, t7: String, t8: String,
+        t1: String,
+        t2: String,
+        t3: String,
+        t4: String,
+        t5: String,
+        t6: String,
+        t7: String,
+        t8: String,
         t9: String,
     ) -> String {
         let got = [t1, t2, t3, t4, t5, t6, t7, t8, t9].join("|");
@@ -284,11 +376,32 @@ impl e2e::wide::host::Host for Rec {
     #[allow(clippy::too_many_arguments)]
     fn pack(
         &mut self,
-        k: u32, a1: u8, a2: i8, a3: u16, a4: i16, a5: u32, a6: i32, a7: u64, a8: i64, a9: f32, a10: f64,
-        a11: char, a12: bool, a13: String, a14: Vec<u8>, a15: Option<String>, a16: Result<u32, String>,
+        k: u32,
+        a1: u8,
+        a2: i8,
+        a3: u16,
+        a4: i16,
+        a5: u32,
+        a6: i32,
+        a7: u64,
+        a8: i64,
+        a9: f32,
+        a10: f64,
+        a11: char,
+        a12: bool,
+        a13: String,
+        a14: Vec<u8>,
+        a15: Option<String>,
+        a16: Result<u32, String>,
     ) -> Big {
-        let got = (a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
-        self.check(format!("pack({k})"), &big16(got), &big16(sixteen(sample(k))));
+        let got = (
+            a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16,
+        );
+        self.check(
+            format!("pack({k})"),
+            &big16(got),
+            &big16(sixteen(sample(k))),
+        );
         sample(k)
     }
     fn make_big(&mut self, k: u32) -> Big {
@@ -308,8 +421,14 @@ fn link_dyn(linker: &mut wasmtime::component::Linker<witgo_host::HostCtx<witgo_e
     dyn_host
         .func_new("pack-all", |mut store, _ty, params, results| {
             let rec = &mut store.data_mut().data.rec;
-            let Val::U32(k) = params[0] else { panic!("k: {:?}", params[0]) };
-            rec.check(format!("pack-all({k})"), &params[1..].to_vec(), &fields(&sample(k)));
+            let Val::U32(k) = params[0] else {
+                panic!("k: {:?}", params[0])
+            };
+            rec.check(
+                format!("pack-all({k})"),
+                &params[1..].to_vec(),
+                &fields(&sample(k)),
+            );
             results[0] = record(&sample(k));
             Ok(())
         })
@@ -317,14 +436,19 @@ fn link_dyn(linker: &mut wasmtime::component::Linker<witgo_host::HostCtx<witgo_e
     dyn_host
         .func_new("unpack-all", |mut store, _ty, params, results| {
             let rec = &mut store.data_mut().data.rec;
-            let found = (0..SAMPLES).map(sample).find(|s| same(&record(s), &params[0]));
+            let found = (0..SAMPLES)
+                .map(sample)
+                .find(|s| same(&record(s), &params[0]));
             match found {
                 Some(s) => {
                     rec.calls.push("unpack-all".into());
                     results[0] = Val::Tuple(fields(&s));
                 }
                 None => {
-                    rec.mismatches.push(format!("unpack-all: host received no sample: {:?}", params[0]));
+                    rec.mismatches.push(format!(
+                        "unpack-all: host received no sample: {:?}",
+                        params[0]
+                    ));
                     results[0] = Val::Tuple(fields(&sample(1)));
                 }
             }
@@ -335,21 +459,31 @@ fn link_dyn(linker: &mut wasmtime::component::Linker<witgo_host::HostCtx<witgo_e
 
 async fn start() -> (Session<Rec>, Typed, Instance) {
     let mut linker = linker::<Rec>();
-    e2e::wide::host::add_to_linker::<_, HasSelf<Rec>>(&mut linker, |ctx| &mut ctx.data.rec).unwrap();
+    e2e::wide::host::add_to_linker::<_, HasSelf<Rec>>(&mut linker, |ctx| &mut ctx.data.rec)
+        .unwrap();
     link_dyn(&mut linker);
     let mut s = Session::new(Rec::default());
-    let instance = linker.instantiate_async(&mut s.store, &component("wide")).await.unwrap();
+    let instance = linker
+        .instantiate_async(&mut s.store, &component("wide"))
+        .await
+        .unwrap();
     let typed = Typed::new(&mut s.store, &instance).unwrap();
     (s, typed, instance)
 }
 
 /// Calls api-dyn's `name` with dynamic values.
 async fn call_dyn(s: &mut Session<Rec>, instance: &Instance, name: &str, params: &[Val]) -> Val {
-    let iface = instance.get_export_index(&mut s.store, None, "e2e:wide/api-dyn").unwrap();
-    let idx = instance.get_export_index(&mut s.store, Some(&iface), name).unwrap();
+    let iface = instance
+        .get_export_index(&mut s.store, None, "e2e:wide/api-dyn")
+        .unwrap();
+    let idx = instance
+        .get_export_index(&mut s.store, Some(&iface), name)
+        .unwrap();
     let func = instance.get_func(&mut s.store, idx).unwrap();
     let mut results = [Val::Bool(false)];
-    func.call_async(&mut s.store, params, &mut results).await.unwrap();
+    func.call_async(&mut s.store, params, &mut results)
+        .await
+        .unwrap();
     let [r] = results;
     r
 }
@@ -361,36 +495,82 @@ async fn host_calls_go_with_many_params() {
     let st = &mut s.store;
     let a: Vec<u32> = (1..=17).map(|i| u32::MAX - i * 977).collect();
     let got = api
-        .call_sum16(&mut *st, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15])
+        .call_sum16(
+            &mut *st, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+            a[12], a[13], a[14], a[15],
+        )
         .await
         .unwrap();
     assert_eq!(got, weighted(&a[..16]));
     let got = api
-        .call_sum17(&mut *st, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16])
+        .call_sum17(
+            &mut *st, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+            a[12], a[13], a[14], a[15], a[16],
+        )
         .await
         .unwrap();
     assert_eq!(got, weighted(&a));
     let x: [u64; 14] = std::array::from_fn(|i| u64::MAX - (i as u64) * 0x0101_0101_0101);
     let got = api
-        .call_sum_wide(&mut *st, x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12], x[13], u32::MAX, 7)
+        .call_sum_wide(
+            &mut *st,
+            x[0],
+            x[1],
+            x[2],
+            x[3],
+            x[4],
+            x[5],
+            x[6],
+            x[7],
+            x[8],
+            x[9],
+            x[10],
+            x[11],
+            x[12],
+            x[13],
+            u32::MAX,
+            7,
+        )
         .await
         .unwrap();
     assert_eq!(got, weighted_wide(&x, u32::MAX, 7));
     let t = ["a", "", "世", "🌍", "e", "f", "g", "h", "i"];
     assert_eq!(
-        api.call_join8(&mut *st, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]).await.unwrap(),
+        api.call_join8(&mut *st, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7])
+            .await
+            .unwrap(),
         "a||世|🌍|e|f|g|h"
     );
     assert_eq!(
-        api.call_join9(&mut *st, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8]).await.unwrap(),
+        api.call_join9(
+            &mut *st, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8]
+        )
+        .await
+        .unwrap(),
         "a||世|🌍|e|f|g|h|i"
     );
     for k in 0..SAMPLES {
         let b = sample(k);
         let got = api
             .call_pack(
-                &mut *st, k, b.f1, b.f2, b.f3, b.f4, b.f5, b.f6, b.f7, b.f8, b.f9, b.f10, b.f11, b.f12, &b.f13,
-                &b.f14, b.f15.as_deref(), b.f16.as_ref().copied().map_err(String::as_str),
+                &mut *st,
+                k,
+                b.f1,
+                b.f2,
+                b.f3,
+                b.f4,
+                b.f5,
+                b.f6,
+                b.f7,
+                b.f8,
+                b.f9,
+                b.f10,
+                b.f11,
+                b.f12,
+                &b.f13,
+                &b.f14,
+                b.f15.as_deref(),
+                b.f16.as_ref().copied().map_err(String::as_str),
             )
             .await
             .unwrap();
@@ -425,7 +605,10 @@ async fn host_calls_go_beyond_the_typed_api() {
         assert!(same(&got, &record(&b)), "pack-all({k}): {got:?}");
         // A 20-tuple result, which Go returns as 20 values.
         let got = call_dyn(&mut s, &instance, "unpack-all", &[record(&b)]).await;
-        assert!(same(&got, &Val::Tuple(fields(&b))), "unpack-all({k}): {got:?}");
+        assert!(
+            same(&got, &Val::Tuple(fields(&b))),
+            "unpack-all({k}): {got:?}"
+        );
     }
 }
 
@@ -436,7 +619,9 @@ async fn go_calls_host_with_many_params_and_big_results() {
     assert_no_failures("results Go got from the host", &fails);
     let rec = s.rec();
     assert!(rec.mismatches.is_empty(), "{}", rec.mismatches.join("\n"));
-    let mut want: Vec<String> = ["sum16", "sum17", "sum-wide", "join8", "join9"].map(String::from).to_vec();
+    let mut want: Vec<String> = ["sum16", "sum17", "sum-wide", "join8", "join9"]
+        .map(String::from)
+        .to_vec();
     for k in 0..SAMPLES {
         want.extend([
             format!("pack({k})"),

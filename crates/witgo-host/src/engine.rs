@@ -38,13 +38,21 @@ pub struct Features {
 const FEATURE_NAMES: [(&str, fn(&mut Features) -> &mut bool); 5] = [
     ("component-model-error-context", |f| &mut f.error_context),
     ("component-model-map", |f| &mut f.map),
-    ("component-model-fixed-length-lists", |f| &mut f.fixed_length_lists),
-    ("component-model-more-async-builtins", |f| &mut f.more_async_builtins),
+    ("component-model-fixed-length-lists", |f| {
+        &mut f.fixed_length_lists
+    }),
+    ("component-model-more-async-builtins", |f| {
+        &mut f.more_async_builtins
+    }),
     ("component-model-async-stackful", |f| &mut f.async_stackful),
 ];
 
 /// Features a witgo host always has on; `-W name=n` cannot turn them off.
-const ALWAYS_ON: [&str; 3] = ["component-model", "component-model-async", "concurrency-support"];
+const ALWAYS_ON: [&str; 3] = [
+    "component-model",
+    "component-model-async",
+    "concurrency-support",
+];
 
 impl Features {
     /// Every optional feature on.
@@ -76,7 +84,10 @@ impl Features {
             }
             let Some((_, field)) = FEATURE_NAMES.iter().find(|(n, _)| *n == name) else {
                 let known: Vec<&str> = FEATURE_NAMES.iter().map(|(n, _)| *n).collect();
-                bail!("-W {name}: unknown feature; witgo knows {}", known.join(", "));
+                bail!(
+                    "-W {name}: unknown feature; witgo knows {}",
+                    known.join(", ")
+                );
             };
             *field(self) = on;
         }
@@ -86,7 +97,11 @@ impl Features {
     /// The `-W` names of the features that are on.
     pub fn names(&self) -> Vec<&'static str> {
         let mut f = *self;
-        FEATURE_NAMES.iter().filter(|(_, field)| *field(&mut f)).map(|(n, _)| *n).collect()
+        FEATURE_NAMES
+            .iter()
+            .filter(|(_, field)| *field(&mut f))
+            .map(|(n, _)| *n)
+            .collect()
     }
 }
 
@@ -113,7 +128,10 @@ pub fn engine() -> Result<Engine> {
 /// callers. `Engine` is a cheap handle (an `Arc`), so cloning it is fine.
 pub fn engine_with(features: Features) -> Result<Engine> {
     static ENGINES: OnceLock<Mutex<HashMap<Features, Engine>>> = OnceLock::new();
-    let mut engines = ENGINES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut engines = ENGINES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(engine) = engines.get(&features) {
         return Ok(engine.clone());
     }
@@ -160,8 +178,14 @@ pub(crate) fn explain_missing_feature(err: anyhow::Error) -> anyhow::Error {
     let hints = [
         ("error-context feature", "component-model-error-context"),
         ("map feature", "component-model-map"),
-        ("fixed-length lists feature", "component-model-fixed-length-lists"),
-        ("more async builtins feature", "component-model-more-async-builtins"),
+        (
+            "fixed-length lists feature",
+            "component-model-fixed-length-lists",
+        ),
+        (
+            "more async builtins feature",
+            "component-model-more-async-builtins",
+        ),
         ("async stackful feature", "component-model-async-stackful"),
     ];
     match hints.iter().find(|(needle, _)| text.contains(needle)) {
@@ -181,8 +205,16 @@ mod tests {
     fn w_options_as_wasmtime_spells_them() {
         let mut f = Features::default();
         f.apply("component-model-map").unwrap();
-        f.apply("component-model-error-context=y,component-model-async=y").unwrap();
-        assert_eq!(f, Features { map: true, error_context: true, ..Default::default() });
+        f.apply("component-model-error-context=y,component-model-async=y")
+            .unwrap();
+        assert_eq!(
+            f,
+            Features {
+                map: true,
+                error_context: true,
+                ..Default::default()
+            }
+        );
         f.apply("component-model-map=n").unwrap();
         assert!(!f.map);
         assert_eq!(f.to_string(), "component-model-error-context");
@@ -190,8 +222,14 @@ mod tests {
         let err = f.apply("component-model-async=n").unwrap_err().to_string();
         assert!(err.contains("cannot be turned off"), "{err}");
         let err = f.apply("simd").unwrap_err().to_string();
-        assert!(err.contains("unknown feature") && err.contains("component-model-map"), "{err}");
-        let err = f.apply("component-model-map=maybe").unwrap_err().to_string();
+        assert!(
+            err.contains("unknown feature") && err.contains("component-model-map"),
+            "{err}"
+        );
+        let err = f
+            .apply("component-model-map=maybe")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("expected `y` or `n`"), "{err}");
         assert_eq!(Features::all().names().len(), 5);
     }

@@ -40,7 +40,11 @@ pub fn with_go_panic<R>(result: anyhow::Result<R>, stderr_tail: &str) -> anyhow:
         // The trace itself went to stderr already; the first line says what.
         Some(panic) => err.context(format!(
             "the Go code panicked: {}",
-            panic.lines().next().unwrap_or_default().trim_start_matches("panic: ")
+            panic
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("panic: ")
         )),
         None => err,
     })

@@ -87,7 +87,10 @@ pub fn wasi_linker<T: Send + 'static>(engine: &Engine) -> Result<Linker<HostCtx<
 /// provides. (Wasmtime's own `define_unknown_imports_as_traps` also stubs
 /// WASI resources the p1 adapter imports, which then clash with the real
 /// ones.)
-pub fn define_world_imports_as_traps<T: 'static>(linker: &mut Linker<T>, component: &Component) -> Result<()> {
+pub fn define_world_imports_as_traps<T: 'static>(
+    linker: &mut Linker<T>,
+    component: &Component,
+) -> Result<()> {
     use wasmtime::component::types::ComponentItem;
     let engine = component.engine().clone();
     for (name, item) in component.component_type().imports(&engine) {
@@ -97,14 +100,18 @@ pub fn define_world_imports_as_traps<T: 'static>(linker: &mut Linker<T>, compone
         match item.ty {
             ComponentItem::ComponentFunc(_) => {
                 let what = name.to_string();
-                linker.root().func_new(name, move |_, _, _, _| Err(not_provided(&what)))?;
+                linker
+                    .root()
+                    .func_new(name, move |_, _, _, _| Err(not_provided(&what)))?;
             }
             ComponentItem::ComponentInstance(instance) => {
                 let mut li = linker.instance(name)?;
                 for (export, item) in instance.exports(&engine) {
                     let what = format!("{name}#{export}");
                     match item.ty {
-                        ComponentItem::ComponentFunc(_) => li.func_new(export, move |_, _, _, _| Err(not_provided(&what)))?,
+                        ComponentItem::ComponentFunc(_) => {
+                            li.func_new(export, move |_, _, _, _| Err(not_provided(&what)))?
+                        }
                         ComponentItem::Resource(_) => {
                             li.resource(export, ResourceType::host::<NotProvided>(), |_, _| Ok(()))?
                         }

@@ -47,7 +47,10 @@ impl IsTerminal for TeeStderr {
 
 impl StdoutStream for TeeStderr {
     fn async_stream(&self) -> Box<dyn AsyncWrite + Send + Sync> {
-        Box::new(TeeWriter { out: tokio::io::stderr(), tail: self.0.clone() })
+        Box::new(TeeWriter {
+            out: tokio::io::stderr(),
+            tail: self.0.clone(),
+        })
     }
 }
 
@@ -57,7 +60,11 @@ struct TeeWriter {
 }
 
 impl AsyncWrite for TeeWriter {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         let poll = Pin::new(&mut self.out).poll_write(cx, buf);
         if let Poll::Ready(Ok(n)) = &poll {
             self.tail.push(&buf[..*n]);
@@ -76,7 +83,9 @@ impl AsyncWrite for TeeWriter {
 /// `panic: ...` line and up to 20 lines of the trace after it.
 pub fn go_panic_from_stderr(tail: &str) -> Option<String> {
     let lines: Vec<&str> = tail.lines().collect();
-    let start = lines.iter().rposition(|l| l.starts_with("panic: ") || l.starts_with("fatal error: "))?;
+    let start = lines
+        .iter()
+        .rposition(|l| l.starts_with("panic: ") || l.starts_with("fatal error: "))?;
     Some(lines[start..lines.len().min(start + 21)].join("\n"))
 }
 

@@ -106,6 +106,8 @@ fn optional_features_are_off_until_asked_for() {
     let err = format!("{:#}", run(&path, &common::options()).unwrap_err());
     assert!(err.contains("-W component-model-error-context"), "{err}");
     let mut opts = common::options();
-    opts.features.apply("component-model-error-context").unwrap();
+    opts.features
+        .apply("component-model-error-context")
+        .unwrap();
     assert_eq!(run(&path, &opts).unwrap(), 0);
 }

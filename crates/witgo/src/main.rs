@@ -307,14 +307,22 @@ fn init(a: InitArgs) -> Result<ExitCode> {
     for f in &r.files {
         println!("wrote {}", f.display());
     }
-    let cd = if a.dir == Path::new(".") { String::new() } else { format!("cd {} && ", a.dir.display()) };
-    println!("module {}, world {}; build and run it:
-  {cd}{} && {}", r.module, r.name, r.build, r.run);
+    let cd = if a.dir == Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", a.dir.display())
+    };
+    println!(
+        "module {}, world {}; build and run it:
+  {cd}{} && {}",
+        r.module, r.name, r.build, r.run
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn componentize(a: ComponentizeArgs) -> Result<ExitCode> {
-    let core = std::fs::read(&a.core).with_context(|| format!("cannot read {}", a.core.display()))?;
+    let core =
+        std::fs::read(&a.core).with_context(|| format!("cannot read {}", a.core.display()))?;
     let component = witgo_build::componentize_core(&a.wit.wit, &a.wit.worlds, core, !a.no_strip)?;
     witgo_build::write_atomic(&a.output, &component)?;
     eprintln!("{} ({} bytes)", a.output.display(), component.len());
@@ -399,7 +407,11 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         }
     }
     if !r.needs_features.is_empty() {
-        let flags: Vec<String> = r.needs_features.iter().map(|f| format!("-W {}", f.wasmtime_name())).collect();
+        let flags: Vec<String> = r
+            .needs_features
+            .iter()
+            .map(|f| format!("-W {}", f.wasmtime_name()))
+            .collect();
         eprintln!(
             "note: the world's types need optional component-model features; run the component with {}",
             flags.join(" ")
@@ -459,7 +471,12 @@ fn test(a: TestArgs) -> Result<ExitCode> {
     let module_dir = cwd
         .ancestors()
         .find(|d| d.join("go.mod").is_file())
-        .with_context(|| format!("no go.mod in {} or any parent: witgo test runs in a Go module", cwd.display()))?
+        .with_context(|| {
+            format!(
+                "no go.mod in {} or any parent: witgo test runs in a Go module",
+                cwd.display()
+            )
+        })?
         .to_path_buf();
     let wit = a.wit.unwrap_or_else(|| module_dir.join("wit"));
     let flags = witgo_build::gotest::parse_test_flags(&a.go_flags)?;
@@ -468,7 +485,13 @@ fn test(a: TestArgs) -> Result<ExitCode> {
     let packages = a
         .packages
         .iter()
-        .map(|p| if p.starts_with('.') { cwd.join(p).to_string_lossy().into_owned() } else { p.clone() })
+        .map(|p| {
+            if p.starts_with('.') {
+                cwd.join(p).to_string_lossy().into_owned()
+            } else {
+                p.clone()
+            }
+        })
         .collect();
     let req = witgo_build::gotest::TestRequest {
         wit,
@@ -497,8 +520,14 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         }
         let opts = witgo_host::RunOptions {
             args,
-            env: vec![("PWD".into(), dir.clone()), ("TMPDIR".into(), "/tmp".into())],
-            preopens: vec![(pkg.dir.clone(), dir), (tmp.path().to_path_buf(), "/tmp".into())],
+            env: vec![
+                ("PWD".into(), dir.clone()),
+                ("TMPDIR".into(), "/tmp".into()),
+            ],
+            preopens: vec![
+                (pkg.dir.clone(), dir),
+                (tmp.path().to_path_buf(), "/tmp".into()),
+            ],
             trap_unknown_imports: true,
             ..Default::default()
         };
@@ -522,9 +551,14 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         }
     }
     if let Some(path) = &flags.cover_profile {
-        std::fs::write(cwd.join(path), &profile).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(cwd.join(path), &profile)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn exit_byte(code: i32) -> u8 {

@@ -14,7 +14,10 @@ fn witgo() -> Command {
 fn fails(dir: &Path, args: &[&str]) -> (i32, String) {
     let o = witgo().args(args).current_dir(dir).output().unwrap();
     assert!(!o.status.success(), "witgo {args:?} succeeded");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -57,10 +60,16 @@ fn invalid_wit_shows_file_line_col() {
     if !have_go() {
         return;
     }
-    let dir = project(&[("wit/w.wit", "package a:b;\nworld w {\n  import f: func(x: u33);\n}\n")]);
+    let dir = project(&[(
+        "wit/w.wit",
+        "package a:b;\nworld w {\n  import f: func(x: u33);\n}\n",
+    )]);
     let (code, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--out", "gen"]);
     assert_eq!(code, 1);
-    assert!(e.starts_with("error: invalid WIT in wit: name `u33` does not exist\n"), "{e}");
+    assert!(
+        e.starts_with("error: invalid WIT in wit: name `u33` does not exist\n"),
+        "{e}"
+    );
     assert!(e.contains("--> wit/w.wit:3:21"), "{e}");
 }
 
@@ -68,28 +77,45 @@ fn invalid_wit_shows_file_line_col() {
 fn unknown_interface_shows_file_line_col() {
     let dir = project(&[("wit/w.wit", "package a:b;\nworld one { import nope; }\n")]);
     let (_, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--out", "gen"]);
-    assert!(e.starts_with("error: invalid WIT in wit: interface or world `nope` does not exist\n"), "{e}");
+    assert!(
+        e.starts_with("error: invalid WIT in wit: interface or world `nope` does not exist\n"),
+        "{e}"
+    );
     assert!(e.contains("--> wit/w.wit:2:20"), "{e}");
 }
 
 #[test]
 fn unknown_world_lists_the_worlds() {
     let dir = project(&[("wit/w.wit", "package a:b;\nworld one {}\nworld two {}\n")]);
-    let (_, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--world", "three", "--out", "gen"]);
-    assert_eq!(e, "error: unknown world `three` in package `a:b`; available worlds: one, two\n");
+    let (_, e) = fails(
+        dir.path(),
+        &[
+            "bindgen", "--wit", "wit", "--world", "three", "--out", "gen",
+        ],
+    );
+    assert_eq!(
+        e,
+        "error: unknown world `three` in package `a:b`; available worlds: one, two\n"
+    );
 }
 
 #[test]
 fn missing_wit_path() {
     let dir = project(&[]);
-    let (_, e) = fails(dir.path(), &["bindgen", "--wit", "nope/w.wit", "--out", "gen"]);
+    let (_, e) = fails(
+        dir.path(),
+        &["bindgen", "--wit", "nope/w.wit", "--out", "gen"],
+    );
     assert_eq!(e, "error: WIT path nope/w.wit does not exist\n");
 }
 
 #[test]
 fn async_all_on_a_sync_function_is_refused() {
     let dir = project(&[("wit/w.wit", WORLD_F), ("go.mod", "module a\n")]);
-    let (_, e) = fails(dir.path(), &["bindgen", "--wit", "wit", "--out", "gen", "--async", "all"]);
+    let (_, e) = fails(
+        dir.path(),
+        &["bindgen", "--wit", "wit", "--out", "gen", "--async", "all"],
+    );
     assert_eq!(
         e,
         "error: cannot generate Go bindings for a:b/w: --async all would lift the export w#f with the async ABI, but its WIT type \
@@ -125,7 +151,10 @@ fn run_a_missing_file() {
 fn run_a_file_that_is_not_wasm() {
     let dir = project(&[("x.wasm", "hello")]);
     let (_, e) = fails(dir.path(), &["run", "x.wasm"]);
-    assert_eq!(e, "error: x.wasm is not a WebAssembly component (no `\\0asm` header)\n");
+    assert_eq!(
+        e,
+        "error: x.wasm is not a WebAssembly component (no `\\0asm` header)\n"
+    );
 }
 
 #[test]
@@ -143,7 +172,10 @@ fn run_a_core_module() {
 fn run_a_component_that_fails_validation() {
     let dir = project(&[("bad.wasm", "\0asm\x0d\0\x01\0\u{7f}\x03abc")]);
     let (_, e) = fails(dir.path(), &["run", "bad.wasm"]);
-    assert!(e.starts_with("error: cannot compile component bad.wasm: "), "{e}");
+    assert!(
+        e.starts_with("error: cannot compile component bad.wasm: "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -154,12 +186,24 @@ fn wrong_export_signature_names_the_method() {
     let dir = project(&[
         ("wit/w.wit", WORLD_F),
         ("go.mod", "module a\n\ngo 1.25\n"),
-        ("main.go", "package main\n\ntype W struct{}\n\nfunc (W) F() string { return \"\" }\n\nfunc main() {}\n"),
+        (
+            "main.go",
+            "package main\n\ntype W struct{}\n\nfunc (W) F() string { return \"\" }\n\nfunc main() {}\n",
+        ),
     ]);
     let (_, e) = fails(dir.path(), &["build", "--wit", "wit", "."]);
-    assert!(e.starts_with("error: `go build` failed (exit status: 1):\n"), "{e}");
-    assert!(e.contains("does not implement w.Exports (wrong type for method F)"), "{e}");
-    assert!(e.contains("have F() string") && e.contains("want F() uint32"), "{e}");
+    assert!(
+        e.starts_with("error: `go build` failed (exit status: 1):\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("does not implement w.Exports (wrong type for method F)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("have F() string") && e.contains("want F() uint32"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -183,7 +227,10 @@ fn invoke_an_unknown_function_lists_the_exports() {
     }
     let c = component();
     let (_, e) = fails(c.parent().unwrap(), &["run", "--invoke", "g()", "a.wasm"]);
-    assert_eq!(e, "error: no exported function `g`; available exports:\n  f() -> u32\n");
+    assert_eq!(
+        e,
+        "error: no exported function `g`; available exports:\n  f() -> u32\n"
+    );
 }
 
 #[test]

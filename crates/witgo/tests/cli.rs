@@ -186,12 +186,18 @@ fn bindgen_writes_bindings_and_manifest() {
         "{out}"
     );
     let manifest = std::fs::read_to_string(dir.path().join("gen/.witgo-manifest")).unwrap();
-    assert!(manifest.lines().any(|l| l.contains("a/b/one/one.wit.go")), "{manifest}");
+    assert!(
+        manifest.lines().any(|l| l.contains("a/b/one/one.wit.go")),
+        "{manifest}"
+    );
     assert!(dir.path().join("gen/.witgo-stamp").is_file());
     let glue = std::fs::read_to_string(dir.path().join("witgo_exports.go")).unwrap();
     assert!(glue.contains("witgo_one.Export(&witgoOne)"), "{glue}");
     // The glue of a synchronous function calls the implementation directly.
-    assert!(glue.contains("//go:wasmexport f\n") && glue.contains("witgoOne.F(uint32(p0))"), "{glue}");
+    assert!(
+        glue.contains("//go:wasmexport f\n") && glue.contains("witgoOne.F(uint32(p0))"),
+        "{glue}"
+    );
 }
 
 const CALC_WIT: &str = "package t:calc;\ninterface ops {\n  add: func(a: s32, b: s32) -> s32;\n  div: func(a: s32, b: s32) -> result<s32, string>;\n}\nworld calc { export ops; }\n";
@@ -208,7 +214,11 @@ fn missing_export_implementation_is_named() {
     write(dir.path(), "go.mod", "module example.com/calc\n\ngo 1.25\n");
     write(dir.path(), "wit/calc.wit", CALC_WIT);
     write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
-    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "."]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["build", "--wit", "wit", "."])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     assert!(e.contains("undefined: Ops"), "{e}");
@@ -220,7 +230,11 @@ fn missing_export_implementation_is_named() {
         "main.go",
         "package main\n\ntype Ops struct{}\n\nfunc (Ops) Add(a, b int32) int32 { return a + b }\n\nfunc main() {}\n",
     );
-    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "."]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["build", "--wit", "wit", "."])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     assert!(e.contains("missing method Div"), "{e}");
@@ -243,10 +257,18 @@ fn stubs_build_and_implementation_runs() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "-o", "calc.wasm", "."]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["build", "--wit", "wit", "-o", "calc.wasm", "."])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let invoke = |call: &str| {
-        let o = witgo().current_dir(dir.path()).args(["run", "--invoke", call, "calc.wasm"]).output().unwrap();
+        let o = witgo()
+            .current_dir(dir.path())
+            .args(["run", "--invoke", call, "calc.wasm"])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{call}: {}", stderr(&o));
         stdout(&o).trim().to_string()
     };
@@ -274,7 +296,11 @@ func (Ops) Div(a, b int32) (int32, error) {
 func main() {}
 "#,
     );
-    let o = witgo().current_dir(dir.path()).args(["build", "--wit", "wit", "-o", "calc.wasm", "."]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["build", "--wit", "wit", "-o", "calc.wasm", "."])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(invoke("add(40, 2)"), "42");
     assert_eq!(invoke("div(7, 2)"), "ok(3)");
@@ -465,8 +491,16 @@ fn wasi_p3_program_runs_sleeps_and_exits() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "p3/go.mod", "module example.com/p3\n\ngo 1.25\n");
-    write(dir.path(), "p3/world.wit", "package example:p3;\n\nworld p3 {\n  export wasi:cli/run@0.3.0;\n}\n");
+    write(
+        dir.path(),
+        "p3/go.mod",
+        "module example.com/p3\n\ngo 1.25\n",
+    );
+    write(
+        dir.path(),
+        "p3/world.wit",
+        "package example:p3;\n\nworld p3 {\n  export wasi:cli/run@0.3.0;\n}\n",
+    );
     write(
         dir.path(),
         "p3/main.go",
@@ -478,7 +512,11 @@ fn wasi_p3_program_runs_sleeps_and_exits() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = witgo().current_dir(dir.path().join("p3")).args(["run", "p3.wasm", "a", "b"]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path().join("p3"))
+        .args(["run", "p3.wasm", "a", "b"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&o), "slept true [a b]\n", "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
@@ -490,7 +528,11 @@ fn wasi_p3_program_writes_stdout_through_a_stream_and_through_fmt() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "p3out/go.mod", "module example.com/p3out\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "p3out/go.mod",
+        "module example.com/p3out\n\ngo 1.25\n",
+    );
     write(
         dir.path(),
         "p3out/world.wit",
@@ -535,7 +577,11 @@ func main() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = witgo().current_dir(dir.path().join("p3out")).args(["run", "p3out.wasm"]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path().join("p3out"))
+        .args(["run", "p3out.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(
         stdout(&o),
         "through fmt\nthrough the 0.3 stream, line 1\nthrough the 0.3 stream, line 2\nthrough the 0.3 stream, line 3\nand fmt again\n",
@@ -555,10 +601,26 @@ fn componentize_a_core_module_built_by_plain_go() {
     }
     let go = witgo_build::GoToolchain::discover(None).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "adder/go.mod", "module example.com/adder\n\ngo 1.25\n");
-    write(dir.path(), "adder/main.go", &ADDER_GO.replace("+ bonus", "+ 1"));
-    write(dir.path(), "adder.wit", "package t:adder;\nworld adder { export add: func(a: s32, b: s32) -> s32; }\n");
-    write(dir.path(), "other.wit", "package t:other;\nworld other { export sub: func(a: s32, b: s32) -> s32; }\n");
+    write(
+        dir.path(),
+        "adder/go.mod",
+        "module example.com/adder\n\ngo 1.25\n",
+    );
+    write(
+        dir.path(),
+        "adder/main.go",
+        &ADDER_GO.replace("+ bonus", "+ 1"),
+    );
+    write(
+        dir.path(),
+        "adder.wit",
+        "package t:adder;\nworld adder { export add: func(a: s32, b: s32) -> s32; }\n",
+    );
+    write(
+        dir.path(),
+        "other.wit",
+        "package t:other;\nworld other { export sub: func(a: s32, b: s32) -> s32; }\n",
+    );
     let o = Command::new(&go.go)
         .current_dir(dir.path().join("adder"))
         .env("GOOS", "wasip1")
@@ -569,20 +631,42 @@ fn componentize_a_core_module_built_by_plain_go() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = witgo()
         .current_dir(dir.path())
-        .args(["componentize", "--wit", "adder.wit", "core.wasm", "-o", "adder.wasm"])
+        .args([
+            "componentize",
+            "--wit",
+            "adder.wit",
+            "core.wasm",
+            "-o",
+            "adder.wasm",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = witgo().current_dir(dir.path()).args(["run", "--invoke", "add(40, 1)", "adder.wasm"]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["run", "--invoke", "add(40, 1)", "adder.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&o).trim(), "42", "{}", stderr(&o));
 
     let o = witgo()
         .current_dir(dir.path())
-        .args(["componentize", "--wit", "other.wit", "core.wasm", "-o", "other.wasm"])
+        .args([
+            "componentize",
+            "--wit",
+            "other.wit",
+            "core.wasm",
+            "-o",
+            "other.wasm",
+        ])
         .output()
         .unwrap();
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("does not fit the WIT world"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does not fit the WIT world"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!dir.path().join("other.wasm").exists());
 }
 
@@ -596,7 +680,9 @@ fn overlay_flags_give_plain_go_build_the_idle_hook() {
     assert!(o.status.success(), "{}", stderr(&o));
     let flags: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
     assert_eq!(flags.len(), 2, "{flags:?}");
-    let json = flags[0].strip_prefix("-overlay=").expect("an -overlay flag");
+    let json = flags[0]
+        .strip_prefix("-overlay=")
+        .expect("an -overlay flag");
     assert!(Path::new(json).is_file(), "{json}");
     assert_eq!(flags[1], "-tags=witgo_overlay");
 
@@ -625,7 +711,9 @@ fn overlay_flags_give_plain_go_build_the_idle_hook() {
         let o = go_build(extra);
         assert!(o.status.success(), "{}", stderr(&o));
         let module = std::fs::read(dir.path().join("hook.wasm")).unwrap();
-        module.windows(b"runtime.wasiOnIdle".len()).any(|w| w == b"runtime.wasiOnIdle")
+        module
+            .windows(b"runtime.wasiOnIdle".len())
+            .any(|w| w == b"runtime.wasiOnIdle")
     };
     assert!(defines_hook(&flags), "with the overlay");
     assert!(!defines_hook(&[]), "stock Go has no runtime.wasiOnIdle");
@@ -642,11 +730,18 @@ fn an_export_wider_than_go_allows_builds_and_runs() {
     }
     let dir = tempfile::tempdir().unwrap();
     let params: Vec<String> = (0..16).map(|i| format!("a{i}: u64")).collect();
-    write(dir.path(), "wide/go.mod", "module example.com/wide\n\ngo 1.25\n");
+    write(
+        dir.path(),
+        "wide/go.mod",
+        "module example.com/wide\n\ngo 1.25\n",
+    );
     write(
         dir.path(),
         "wide/world.wit",
-        &format!("package t:wide;\n\nworld wide {{\n  export weigh: func({}) -> u64;\n}}\n", params.join(", ")),
+        &format!(
+            "package t:wide;\n\nworld wide {{\n  export weigh: func({}) -> u64;\n}}\n",
+            params.join(", ")
+        ),
     );
     let go_params: Vec<String> = (0..16).map(|i| format!("a{i}")).collect();
     let sum: Vec<String> = (0..16).map(|i| format!("a{i}*{}", i + 1)).collect();
@@ -659,13 +754,33 @@ fn an_export_wider_than_go_allows_builds_and_runs() {
             sum.join(" + ")
         ),
     );
-    let o = witgo().current_dir(dir.path().join("wide")).args(["build", "--wit", "world.wit", "-o", "wide.wasm", "."]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path().join("wide"))
+        .args(["build", "--wit", "world.wit", "-o", "wide.wasm", "."])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     // a_i = 1000^(i % 3) + i: a misplaced argument changes the sum.
-    let args: Vec<u64> = (0..16u64).map(|i| 1000u64.pow((i % 3) as u32) + i).collect();
-    let want: u64 = args.iter().enumerate().map(|(i, a)| a * (i as u64 + 1)).sum();
-    let call = format!("weigh({})", args.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
-    let o = witgo().current_dir(dir.path().join("wide")).args(["run", "wide.wasm", "--invoke", &call]).output().unwrap();
+    let args: Vec<u64> = (0..16u64)
+        .map(|i| 1000u64.pow((i % 3) as u32) + i)
+        .collect();
+    let want: u64 = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| a * (i as u64 + 1))
+        .sum();
+    let call = format!(
+        "weigh({})",
+        args.iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let o = witgo()
+        .current_dir(dir.path().join("wide"))
+        .args(["run", "wide.wasm", "--invoke", &call])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("{want}\n"));
 }
@@ -680,22 +795,47 @@ fn wasi_p3_program_that_deadlocks_ends_as_go_does() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "stuck/go.mod", "module example.com/stuck\n\ngo 1.25\n");
-    write(dir.path(), "stuck/world.wit", "package example:stuck;\n\nworld stuck {\n  export wasi:cli/run@0.3.0;\n}\n");
+    write(
+        dir.path(),
+        "stuck/go.mod",
+        "module example.com/stuck\n\ngo 1.25\n",
+    );
+    write(
+        dir.path(),
+        "stuck/world.wit",
+        "package example:stuck;\n\nworld stuck {\n  export wasi:cli/run@0.3.0;\n}\n",
+    );
     write(
         dir.path(),
         "stuck/main.go",
         "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tfmt.Println(\"waiting\")\n\ttime.Sleep(10 * time.Millisecond)\n\tgo func() { select {} }()\n\t<-make(chan int)\n}\n",
     );
-    let o = witgo().current_dir(dir.path().join("stuck")).args(["build", "--wit", "world.wit", "-o", "stuck.wasm", "."]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path().join("stuck"))
+        .args(["build", "--wit", "world.wit", "-o", "stuck.wasm", "."])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = witgo().current_dir(dir.path().join("stuck")).args(["run", "stuck.wasm"]).output().unwrap();
+    let o = witgo()
+        .current_dir(dir.path().join("stuck"))
+        .args(["run", "stuck.wasm"])
+        .output()
+        .unwrap();
     let err = stderr(&o);
     assert_eq!(stdout(&o), "waiting\n", "{err}");
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.starts_with("fatal error: all goroutines are asleep - deadlock!\n"), "{err}");
-    assert!(err.contains("[chan receive]:") && err.contains("main.main()"), "{err}");
-    assert!(err.contains("[select (no cases)]:") && err.contains("main.main.func1()"), "{err}");
+    assert!(
+        err.starts_with("fatal error: all goroutines are asleep - deadlock!\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[chan receive]:") && err.contains("main.main()"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[select (no cases)]:") && err.contains("main.main.func1()"),
+        "{err}"
+    );
     assert!(!err.contains("event loop"), "{err}");
 }
 
@@ -711,34 +851,74 @@ fn init_templates_build_and_run() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[&str], &str); 3] = [
         ("command", &["Gopher"], "Hello, Gopher!\n"),
-        ("p3-command", &[], "worker 0 done\nworker 1 done\nworker 2 done\n"),
-        ("library", &["--invoke", "greet(\"Gopher\")"], "ok(\"Hello, Gopher!\")\n"),
+        (
+            "p3-command",
+            &[],
+            "worker 0 done\nworker 1 done\nworker 2 done\n",
+        ),
+        (
+            "library",
+            &["--invoke", "greet(\"Gopher\")"],
+            "ok(\"Hello, Gopher!\")\n",
+        ),
     ];
     for (template, args, want) in cases {
         let name = format!("my-{template}");
-        let o = witgo().current_dir(dir.path()).args(["init", "--template", template, &name]).output().unwrap();
+        let o = witgo()
+            .current_dir(dir.path())
+            .args(["init", "--template", template, &name])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{template}: {}", stderr(&o));
         let project = dir.path().join(&name);
-        for f in ["go.mod", "wit/world.wit", "main.go", "README.md", ".gitignore"] {
+        for f in [
+            "go.mod",
+            "wit/world.wit",
+            "main.go",
+            "README.md",
+            ".gitignore",
+        ] {
             assert!(project.join(f).is_file(), "{template}: no {f}");
         }
-        assert_eq!(std::fs::read_to_string(project.join("go.mod")).unwrap(), format!("module {name}\n\ngo 1.25\n"));
-        let o = witgo().current_dir(&project).args(["build", "--wit", "wit", "-o", &format!("{name}.wasm"), "."]).output().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(project.join("go.mod")).unwrap(),
+            format!("module {name}\n\ngo 1.25\n")
+        );
+        let o = witgo()
+            .current_dir(&project)
+            .args(["build", "--wit", "wit", "-o", &format!("{name}.wasm"), "."])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{template}: {}", stderr(&o));
         let wasm = format!("{name}.wasm");
         let run: Vec<&str> = match args.first() {
             Some(&"--invoke") => vec!["run", &wasm, args[0], args[1]],
-            _ => std::iter::once("run").chain(std::iter::once(wasm.as_str())).chain(args.iter().copied()).collect(),
+            _ => std::iter::once("run")
+                .chain(std::iter::once(wasm.as_str()))
+                .chain(args.iter().copied())
+                .collect(),
         };
         let o = witgo().current_dir(&project).args(&run).output().unwrap();
         assert_eq!(stdout(&o), want, "{template}: {}", stderr(&o));
         assert!(o.status.success(), "{template}: {}", stderr(&o));
         let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
-        assert!(readme.contains(&format!("witgo build --wit wit -o {name}.wasm .")), "{readme}");
+        assert!(
+            readme.contains(&format!("witgo build --wit wit -o {name}.wasm .")),
+            "{readme}"
+        );
 
-        let o = witgo().current_dir(dir.path()).args(["init", "--template", template, &name]).output().unwrap();
+        let o = witgo()
+            .current_dir(dir.path())
+            .args(["init", "--template", template, &name])
+            .output()
+            .unwrap();
         assert!(!o.status.success());
-        assert!(stderr(&o).contains("writes nothing over existing files") && stderr(&o).contains("go.mod"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("writes nothing over existing files")
+                && stderr(&o).contains("go.mod"),
+            "{}",
+            stderr(&o)
+        );
     }
 }
 
@@ -844,21 +1024,45 @@ func TestStreamToStdout(t *testing.T) {
         "bad/bad_test.go",
         "package bad\n\nimport \"testing\"\n\nfunc TestBad(t *testing.T) { t.Fatal(\"broken on purpose\") }\n",
     );
-    let o = witgo().current_dir(&root).args(["test", "./nap"]).output().unwrap();
+    let o = witgo()
+        .current_dir(&root)
+        .args(["test", "./nap"])
+        .output()
+        .unwrap();
     let out = stdout(&o);
     assert!(o.status.success(), "{out}{}", stderr(&o));
-    assert!(out.contains("streamed hello\n") && out.contains("ok  \texample.com/tested/nap\t"), "{out}");
+    assert!(
+        out.contains("streamed hello\n") && out.contains("ok  \texample.com/tested/nap\t"),
+        "{out}"
+    );
 
-    let o = witgo().current_dir(&root).args(["test", "./bad"]).output().unwrap();
+    let o = witgo()
+        .current_dir(&root)
+        .args(["test", "./bad"])
+        .output()
+        .unwrap();
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
-    assert!(out.contains("--- FAIL: TestBad") && out.contains("broken on purpose"), "{out}");
+    assert!(
+        out.contains("--- FAIL: TestBad") && out.contains("broken on purpose"),
+        "{out}"
+    );
     assert!(out.contains("FAIL\texample.com/tested/bad\t"), "{out}");
 
-    let o = witgo().current_dir(&root).args(["test", "./...", "--", "-run", "Parallel", "-v"]).output().unwrap();
+    let o = witgo()
+        .current_dir(&root)
+        .args(["test", "./...", "--", "-run", "Parallel", "-v"])
+        .output()
+        .unwrap();
     let out = stdout(&o);
-    assert!(out.contains("=== RUN   TestParallelNaps") && !out.contains("TestStreamToStdout"), "{out}");
-    assert!(out.contains("?   \texample.com/tested\t[no test files]"), "{out}");
+    assert!(
+        out.contains("=== RUN   TestParallelNaps") && !out.contains("TestStreamToStdout"),
+        "{out}"
+    );
+    assert!(
+        out.contains("?   \texample.com/tested\t[no test files]"),
+        "{out}"
+    );
     // TestBad does not match -run Parallel, so ./... passes.
     assert!(o.status.success(), "{out}{}", stderr(&o));
 
@@ -869,20 +1073,39 @@ func TestStreamToStdout(t *testing.T) {
         "package ping\n\nimport (\n\t\"testing\"\n\n\t\"example.com/tested/gen/example/tested/host\"\n)\n\n\
          func TestPing(t *testing.T) { t.Log(host.Ping()) }\n",
     );
-    let o = witgo().current_dir(&root).args(["test", "./ping"]).output().unwrap();
+    let o = witgo()
+        .current_dir(&root)
+        .args(["test", "./ping"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("FAIL\texample.com/tested/ping\t"), "{}", stdout(&o));
     assert!(
-        stderr(&o).contains("example:tested/host#ping was called, but this host does not provide it"),
+        stdout(&o).contains("FAIL\texample.com/tested/ping\t"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o)
+            .contains("example:tested/host#ping was called, but this host does not provide it"),
         "{}",
         stderr(&o)
     );
 
     // Coverage: the profile comes back to the host, where -coverprofile says.
-    let o = witgo().current_dir(&root).args(["test", "./nap", "--", "-coverprofile=cover.out"]).output().unwrap();
+    let o = witgo()
+        .current_dir(&root)
+        .args(["test", "./nap", "--", "-coverprofile=cover.out"])
+        .output()
+        .unwrap();
     let out = stdout(&o);
     assert!(o.status.success(), "{out}{}", stderr(&o));
-    assert!(out.contains("coverage: ") && out.contains("% of statements"), "{out}");
+    assert!(
+        out.contains("coverage: ") && out.contains("% of statements"),
+        "{out}"
+    );
     let profile = std::fs::read_to_string(root.join("cover.out")).unwrap();
-    assert!(profile.starts_with("mode: set\n") && profile.contains("example.com/tested/nap/nap.go:"), "{profile}");
+    assert!(
+        profile.starts_with("mode: set\n") && profile.contains("example.com/tested/nap/nap.go:"),
+        "{profile}"
+    );
 }

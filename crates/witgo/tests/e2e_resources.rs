@@ -37,7 +37,9 @@ impl Host for HostCtx<Stats> {
         self.table().get(&b).unwrap().0.len() as u32
     }
     fn wrap(&mut self, n: u32) -> Vec<Resource<Blob>> {
-        (0..n).map(|i| self.new(vec![b'x'; i as usize + 1])).collect()
+        (0..n)
+            .map(|i| self.new(vec![b'x'; i as usize + 1]))
+            .collect()
     }
     fn maybe_blob(&mut self, make: bool) -> Option<Resource<Blob>> {
         make.then(|| self.new(b"maybe".to_vec()))
@@ -75,10 +77,14 @@ async fn instantiate() -> (Store<HostCtx<Stats>>, Resources) {
     let engine = witgo_host::engine().unwrap();
     let mut linker = Linker::new(&engine);
     add_wasi_to_linker(&mut linker).unwrap();
-    e2e::resources::store::add_to_linker::<_, HasSelf<HostCtx<Stats>>>(&mut linker, |ctx| ctx).unwrap();
-    let ctx = HostCtx::from_options("resources.wasm", &RunOptions::default(), Stats::default()).unwrap();
+    e2e::resources::store::add_to_linker::<_, HasSelf<HostCtx<Stats>>>(&mut linker, |ctx| ctx)
+        .unwrap();
+    let ctx =
+        HostCtx::from_options("resources.wasm", &RunOptions::default(), Stats::default()).unwrap();
     let mut store = Store::new(&engine, ctx);
-    let instance = Resources::instantiate_async(&mut store, &component, &linker).await.unwrap();
+    let instance = Resources::instantiate_async(&mut store, &component, &linker)
+        .await
+        .unwrap();
     (store, instance)
 }
 
@@ -110,7 +116,11 @@ async fn go_exported_resource_lifecycle() {
 
     a.resource_drop_async(&mut store).await.unwrap();
     assert_eq!(api.call_drops(&mut store).await.unwrap(), 2);
-    assert_eq!(store.data_mut().live_resources(), base, "no handles left in the host table");
+    assert_eq!(
+        store.data_mut().live_resources(),
+        base,
+        "no handles left in the host table"
+    );
 }
 
 #[tokio::test]
@@ -139,7 +149,11 @@ async fn go_uses_host_resources() {
     assert_eq!(stats.created, 7);
     // Each dropped exactly once: consume took one, Close dropped the rest.
     assert_eq!(stats.dropped, 7);
-    assert_eq!(store.data_mut().live_resources(), base, "no blob left in the host table");
+    assert_eq!(
+        store.data_mut().live_resources(),
+        base,
+        "no blob left in the host table"
+    );
 }
 
 #[tokio::test]
@@ -150,7 +164,10 @@ async fn memory_stays_flat_over_100k_calls() {
     // Imports returning strings: 100,000 calls from Go.
     api.call_text_calls(&mut store, 1_000, 64).await.unwrap();
     let (heap0, sys0) = api.call_mem(&mut store).await.unwrap();
-    assert_eq!(api.call_text_calls(&mut store, 100_000, 64).await.unwrap(), 6_400_000);
+    assert_eq!(
+        api.call_text_calls(&mut store, 100_000, 64).await.unwrap(),
+        6_400_000
+    );
     let (heap1, sys1) = api.call_mem(&mut store).await.unwrap();
     eprintln!("100k string imports: heap {heap0} -> {heap1} bytes, sys {sys0} -> {sys1} bytes");
 
@@ -171,8 +188,20 @@ async fn memory_stays_flat_over_100k_calls() {
     // own headroom (Go's 4 MiB minimum heap goal), not by the number of calls:
     // leaked, the calls would hold 6.4 MB of strings and 100 MB of lists.
     const HEADROOM: u64 = 12 << 20;
-    assert!(heap1 < heap0 + 64 * 1024, "heap grew over string imports: {heap0} -> {heap1}");
-    assert!(sys1 <= sys0.max(HEADROOM), "linear memory grew over string imports: {sys0} -> {sys1}");
-    assert!(heap3 < heap2 + 64 * 1024, "heap grew over list exports: {heap2} -> {heap3}");
-    assert!(sys3 <= sys2.max(HEADROOM), "linear memory grew over list exports: {sys2} -> {sys3}");
+    assert!(
+        heap1 < heap0 + 64 * 1024,
+        "heap grew over string imports: {heap0} -> {heap1}"
+    );
+    assert!(
+        sys1 <= sys0.max(HEADROOM),
+        "linear memory grew over string imports: {sys0} -> {sys1}"
+    );
+    assert!(
+        heap3 < heap2 + 64 * 1024,
+        "heap grew over list exports: {heap2} -> {heap3}"
+    );
+    assert!(
+        sys3 <= sys2.max(HEADROOM),
+        "linear memory grew over list exports: {sys2} -> {sys3}"
+    );
 }

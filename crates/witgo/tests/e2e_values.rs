@@ -48,7 +48,13 @@ impl e2e::values::host::Host for Seen {
         s
     }
     fn echo_person(&mut self, p: Person) -> Person {
-        self.0.push(format!("person {} {} {:?} {:?}", p.name, p.age, p.tags, p.home.map(|h| (h.x, h.y))));
+        self.0.push(format!(
+            "person {} {} {:?} {:?}",
+            p.name,
+            p.age,
+            p.tags,
+            p.home.map(|h| (h.x, h.y))
+        ));
         p
     }
     fn echo_shape(&mut self, s: Shape) -> Shape {
@@ -68,7 +74,11 @@ impl e2e::values::host::Host for Seen {
         x
     }
     fn check(&mut self, x: i32) -> Result<u32, Failure> {
-        if x < 0 { Err(Failure::Code(42)) } else { Ok(x as u32 * 2) }
+        if x < 0 {
+            Err(Failure::Code(42))
+        } else {
+            Ok(x as u32 * 2)
+        }
     }
     fn pair(&mut self) -> (String, u64) {
         ("left".into(), u64::MAX - 1)
@@ -76,11 +86,34 @@ impl e2e::values::host::Host for Seen {
     #[allow(clippy::too_many_arguments)]
     fn many(
         &mut self,
-        a1: u8, a2: i8, a3: u16, a4: i16, a5: u32, a6: i32, a7: u64, a8: i64, a9: f32, a10: f64,
-        a11: char, a12: bool, a13: String, a14: Vec<u8>, a15: u32, a16: String,
+        a1: u8,
+        a2: i8,
+        a3: u16,
+        a4: i16,
+        a5: u32,
+        a6: i32,
+        a7: u64,
+        a8: i64,
+        a9: f32,
+        a10: f64,
+        a11: char,
+        a12: bool,
+        a13: String,
+        a14: Vec<u8>,
+        a15: u32,
+        a16: String,
     ) -> Big {
         self.0.push(format!("many {a1} {a2} {a3} {a4} {a5} {a6} {a7} {a8} {a9} {a10} {a11} {a12} {a13} {a14:?} {a15} {a16}"));
-        Big { a: 1, b: 2, c: 3, d: 4, e: "e".repeat(3), f: vec![6, 7], g: Some("g".into()), h: 8.5 }
+        Big {
+            a: 1,
+            b: 2,
+            c: 3,
+            d: 4,
+            e: "e".repeat(3),
+            f: vec![6, 7],
+            g: Some("g".into()),
+            h: 8.5,
+        }
     }
     fn greeting(&mut self) -> String {
         "from the host".into()
@@ -99,9 +132,18 @@ impl Guest {
         let engine = witgo_host::engine().unwrap();
         let mut linker = Linker::new(&engine);
         add_wasi_to_linker(&mut linker).unwrap();
-        e2e::values::host::add_to_linker::<_, HasSelf<Seen>>(&mut linker, |ctx: &mut HostCtx<Seen>| &mut ctx.data).unwrap();
-        let ctx = HostCtx::from_options("values.wasm", &RunOptions::default(), Seen::default()).unwrap();
-        Guest { store: Store::new(&engine, ctx), linker, component }
+        e2e::values::host::add_to_linker::<_, HasSelf<Seen>>(
+            &mut linker,
+            |ctx: &mut HostCtx<Seen>| &mut ctx.data,
+        )
+        .unwrap();
+        let ctx =
+            HostCtx::from_options("values.wasm", &RunOptions::default(), Seen::default()).unwrap();
+        Guest {
+            store: Store::new(&engine, ctx),
+            linker,
+            component,
+        }
     }
 
     async fn call(&mut self, call: &str) -> String {
@@ -115,10 +157,19 @@ impl Guest {
 async fn integers_at_their_extremes() {
     let mut g = Guest::new();
     let max = "ints(255, 127, 65535, 32767, 4294967295, 2147483647, 18446744073709551615, 9223372036854775807)";
-    assert_eq!(g.call(max).await, "(255, 127, 65535, 32767, 4294967295, 2147483647, 18446744073709551615, 9223372036854775807)");
+    assert_eq!(
+        g.call(max).await,
+        "(255, 127, 65535, 32767, 4294967295, 2147483647, 18446744073709551615, 9223372036854775807)"
+    );
     let min = "ints(0, -128, 0, -32768, 0, -2147483648, 0, -9223372036854775808)";
-    assert_eq!(g.call(min).await, "(0, -128, 0, -32768, 0, -2147483648, 0, -9223372036854775808)");
-    assert_eq!(g.call("ints(1, -1, 1, -1, 1, -1, 1, -1)").await, "(1, -1, 1, -1, 1, -1, 1, -1)");
+    assert_eq!(
+        g.call(min).await,
+        "(0, -128, 0, -32768, 0, -2147483648, 0, -9223372036854775808)"
+    );
+    assert_eq!(
+        g.call("ints(1, -1, 1, -1, 1, -1, 1, -1)").await,
+        "(1, -1, 1, -1, 1, -1, 1, -1)"
+    );
 }
 
 #[tokio::test]
@@ -129,14 +180,36 @@ async fn floats_and_chars() {
     assert_eq!(g.call("floats(-0.0, -0.0)").await, "(-0, -0)");
     // Subnormals: WAVE prints them in full decimal; compare the numbers.
     let sub = g.call("floats(1e-45, 5e-324)").await;
-    let (a, b) = sub.trim_matches(|c| c == '(' || c == ')').split_once(", ").unwrap();
-    assert_eq!(a.parse::<f32>().unwrap().to_bits(), 1e-45f32.to_bits(), "{sub}");
-    assert_eq!(b.parse::<f64>().unwrap().to_bits(), 5e-324f64.to_bits(), "{sub}");
+    let (a, b) = sub
+        .trim_matches(|c| c == '(' || c == ')')
+        .split_once(", ")
+        .unwrap();
+    assert_eq!(
+        a.parse::<f32>().unwrap().to_bits(),
+        1e-45f32.to_bits(),
+        "{sub}"
+    );
+    assert_eq!(
+        b.parse::<f64>().unwrap().to_bits(),
+        5e-324f64.to_bits(),
+        "{sub}"
+    );
     let max = g.call("floats(3.4028235e38, 1.7976931348623157e308)").await;
-    let (a, b) = max.trim_matches(|c| c == '(' || c == ')').split_once(", ").unwrap();
+    let (a, b) = max
+        .trim_matches(|c| c == '(' || c == ')')
+        .split_once(", ")
+        .unwrap();
     assert_eq!(a.parse::<f32>().unwrap(), f32::MAX, "{max}");
     assert_eq!(b.parse::<f64>().unwrap(), f64::MAX, "{max}");
-    for c in ["'\\u{0}'", "'\\u{7f}'", "'\\u{d7ff}'", "'\\u{e000}'", "'\\u{10ffff}'", "'é'", "'🌍'"] {
+    for c in [
+        "'\\u{0}'",
+        "'\\u{7f}'",
+        "'\\u{d7ff}'",
+        "'\\u{e000}'",
+        "'\\u{10ffff}'",
+        "'é'",
+        "'🌍'",
+    ] {
         let out = g.call(&format!("chars({c})")).await;
         let want: char = wasm_char(c);
         assert_eq!(wasm_char(&out), want, "{c} -> {out}");
@@ -158,7 +231,10 @@ fn wasm_char(wave: &str) -> char {
 async fn strings_empty_multibyte_and_large() {
     let mut g = Guest::new();
     assert_eq!(g.call(r#"concat("", "")"#).await, r#""""#);
-    assert_eq!(g.call(r#"concat("héllo, ", "世界 🌍")"#).await, r#""héllo, 世界 🌍""#);
+    assert_eq!(
+        g.call(r#"concat("héllo, ", "世界 🌍")"#).await,
+        r#""héllo, 世界 🌍""#
+    );
     let big = g.call(r#"repeat("ab🌍", 100000)"#).await;
     assert_eq!(big.len(), 2 + 100000 * "ab🌍".len());
     assert!(big.starts_with("\"ab🌍ab🌍") && big.ends_with("ab🌍\""));
@@ -169,12 +245,30 @@ async fn lists_of_every_kind() {
     let mut g = Guest::new();
     assert_eq!(g.call("sum-u64([])").await, "0");
     let n = 100_000u64;
-    let list = (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
-    assert_eq!(g.call(&format!("sum-u64([{list}])")).await, (n * (n + 1) / 2).to_string());
-    assert_eq!(g.call("reverse-f64([1.5, -2, nan])").await, "[nan, -2, 1.5]");
-    assert_eq!(g.call("reverse-chars(['a', 'é', '🌍'])").await, "['🌍', 'é', 'a']");
-    assert_eq!(g.call("negate([true, false, true])").await, "[false, true, false]");
-    assert_eq!(g.call(r#"nested([[], ["a"], ["b", "c", ""]])"#).await, "[0, 1, 3]");
+    let list = (1..=n)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        g.call(&format!("sum-u64([{list}])")).await,
+        (n * (n + 1) / 2).to_string()
+    );
+    assert_eq!(
+        g.call("reverse-f64([1.5, -2, nan])").await,
+        "[nan, -2, 1.5]"
+    );
+    assert_eq!(
+        g.call("reverse-chars(['a', 'é', '🌍'])").await,
+        "['🌍', 'é', 'a']"
+    );
+    assert_eq!(
+        g.call("negate([true, false, true])").await,
+        "[false, true, false]"
+    );
+    assert_eq!(
+        g.call(r#"nested([[], ["a"], ["b", "c", ""]])"#).await,
+        "[0, 1, 3]"
+    );
     assert_eq!(
         g.call(r#"people([{name: "Ada", age: 36, tags: ["math", "poet"], home: some({x: 1, y: -2})}, {name: "", age: 0, tags: [], home: none}])"#).await,
         r#"["Ada:36:math+poet:1,-2", ":0::nowhere"]"#
@@ -194,7 +288,8 @@ async fn lists_of_every_kind() {
 async fn records_variants_enums_flags() {
     let mut g = Guest::new();
     assert_eq!(
-        g.call(r#"older({name: "Bo", age: 254, tags: [], home: some({x: 3, y: 4})})"#).await,
+        g.call(r#"older({name: "Bo", age: 254, tags: [], home: some({x: 3, y: 4})})"#)
+            .await,
         r#"{name: "Bo", age: 255, tags: ["older"], home: some({x: 4, y: 3})}"#
     );
     assert_eq!(g.call("area(circle(2))").await, "12");
@@ -261,7 +356,14 @@ async fn go_calls_every_host_import() {
         "pair left 18446744073709551614",
         "many 1 3 eee [6 7] some(g) 8.5",
     ];
-    let want = format!("[{}]", expect.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "));
+    let want = format!(
+        "[{}]",
+        expect
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     assert_eq!(out, want);
     // And what the host received from Go:
     let seen = &g.store.data().data.0;
@@ -278,7 +380,10 @@ async fn go_calls_every_host_import() {
     assert_eq!(seen[10], "color Color::Blue");
     assert_eq!(seen[11], "wide (F0|F19)");
     assert_eq!(seen[12], "maybe Some(None)");
-    assert_eq!(seen[13], "many 1 -2 3 -4 5 -6 7 -8 9.5 10.25 z true thirteen [14] 15 sixteen");
+    assert_eq!(
+        seen[13],
+        "many 1 -2 3 -4 5 -6 7 -8 9.5 10.25 z true thirteen [14] 15 sixteen"
+    );
 }
 
 #[tokio::test]
@@ -293,12 +398,22 @@ async fn go_panic_traps() {
     // Go prints the panic and its trace to stderr, then executes
     // `unreachable`: the host sees a trap, and witgo-host puts the panic
     // value from the guest's stderr into the error.
-    let result = invoke_component(&mut g.store, &g.linker, &g.component, r#"boom("the value")"#).await;
+    let result = invoke_component(
+        &mut g.store,
+        &g.linker,
+        &g.component,
+        r#"boom("the value")"#,
+    )
+    .await;
     let tail = g.store.data().stderr_tail();
     assert!(tail.contains("panic: boom: the value\n"), "{tail}");
     assert!(tail.contains("goroutine 1 [running]"), "{tail}");
-    let err = witgo_host::with_go_panic(result, &tail).expect_err("a panic must not return normally");
+    let err =
+        witgo_host::with_go_panic(result, &tail).expect_err("a panic must not return normally");
     let text = format!("{err:#}");
-    assert!(text.starts_with("the Go code panicked: boom: the value"), "{text}");
+    assert!(
+        text.starts_with("the Go code panicked: boom: the value"),
+        "{text}"
+    );
     assert!(text.contains("unreachable"), "the trap follows: {text}");
 }

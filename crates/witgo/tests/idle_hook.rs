@@ -40,9 +40,17 @@ fn idle_hook_wakes_a_blocked_goroutine() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("go.mod"), "module example.com/idle\n\ngo 1.25\n").unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/idle\n\ngo 1.25\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("main.go"), PROGRAM).unwrap();
-    std::fs::write(dir.path().join("world.wit"), "package t:idle;\nworld idle { export wasi:cli/run@0.2.12; }\n").unwrap();
+    std::fs::write(
+        dir.path().join("world.wit"),
+        "package t:idle;\nworld idle { export wasi:cli/run@0.2.12; }\n",
+    )
+    .unwrap();
     let overlay = witgo_build::overlay::runtime_overlay(&go, &dir.path().join("cache")).unwrap();
     let out = dir.path().join("idle.wasm");
     let req = witgo_build::BuildRequest {
@@ -77,9 +85,17 @@ fn stock_go_without_the_overlay_cannot_link_the_hook() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("go.mod"), "module example.com/idle\n\ngo 1.25\n").unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/idle\n\ngo 1.25\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("main.go"), PROGRAM).unwrap();
-    std::fs::write(dir.path().join("world.wit"), "package t:idle;\nworld idle { export wasi:cli/run@0.2.12; }\n").unwrap();
+    std::fs::write(
+        dir.path().join("world.wit"),
+        "package t:idle;\nworld idle { export wasi:cli/run@0.2.12; }\n",
+    )
+    .unwrap();
     let req = witgo_build::BuildRequest {
         wit: dir.path().join("world.wit"),
         package_dir: dir.path().to_path_buf(),
@@ -88,6 +104,14 @@ fn stock_go_without_the_overlay_cannot_link_the_hook() {
         ..Default::default()
     };
     // Either the linker fails or the module is invalid: never a component.
-    let err = format!("{:#}", witgo_build::build(&req).expect_err("no hook, no component"));
-    assert!(err.contains("wasiOnIdle") || err.contains("invalid module") || err.contains("out of bounds"), "{err}");
+    let err = format!(
+        "{:#}",
+        witgo_build::build(&req).expect_err("no hook, no component")
+    );
+    assert!(
+        err.contains("wasiOnIdle")
+            || err.contains("invalid module")
+            || err.contains("out of bounds"),
+        "{err}"
+    );
 }

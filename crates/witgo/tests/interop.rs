@@ -23,7 +23,10 @@ fn tool(env: &str, name: &str) -> Option<PathBuf> {
         Some(p) => PathBuf::from(p),
         None => PathBuf::from(name),
     };
-    let works = Command::new(&path).arg("--version").output().is_ok_and(|o| o.status.success());
+    let works = Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if works {
         return Some(path);
     }
@@ -47,20 +50,35 @@ fn have_go() -> bool {
 }
 
 fn text(o: &Output) -> String {
-    format!("stdout:\n{}\nstderr:\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// `wasm-tools validate` with its default features.
 fn validate(wasm_tools: &Path, component: &Path) {
-    let o = Command::new(wasm_tools).arg("validate").arg(component).output().unwrap();
-    assert!(o.status.success(), "wasm-tools validate {}: {}", component.display(), text(&o));
+    let o = Command::new(wasm_tools)
+        .arg("validate")
+        .arg(component)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "wasm-tools validate {}: {}",
+        component.display(),
+        text(&o)
+    );
 }
 
 /// examples/hello (a WASI 0.2 command) and a WASI 0.3 command that sleeps,
 /// on `wasmtime run` with no options.
 #[test]
 fn commands_run_on_the_wasmtime_cli() {
-    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else { return };
+    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+        return;
+    };
     if !have_go() {
         eprintln!("skipping: no Go");
         return;
@@ -75,16 +93,34 @@ fn commands_run_on_the_wasmtime_cli() {
     };
     witgo_build::build(&req).unwrap();
     validate(&wasm_tools, &hello);
-    let o = Command::new(&wasmtime).arg("run").arg(&hello).arg("Gopher").output().unwrap();
+    let o = Command::new(&wasmtime)
+        .arg("run")
+        .arg(&hello)
+        .arg("Gopher")
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "Hello, Gopher, from Go in a WebAssembly component!\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "Hello, Gopher, from Go in a WebAssembly component!\n"
+    );
 
     let sleeper = common::guest("sleeper");
     validate(&wasm_tools, &sleeper);
     let t = Instant::now();
-    let o = Command::new(&wasmtime).arg("run").arg(&sleeper).args(["a", "b"]).output().unwrap();
+    let o = Command::new(&wasmtime)
+        .arg("run")
+        .arg(&sleeper)
+        .args(["a", "b"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "slept true [a b]\n", "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "slept true [a b]\n",
+        "{}",
+        text(&o)
+    );
     assert!(t.elapsed() >= Duration::from_millis(50));
 }
 
@@ -104,7 +140,10 @@ impl Drop for Server {
 impl Server {
     /// Serves `component` on a free loopback port and waits until it accepts.
     fn start(wasmtime: &Path, component: &Path) -> Server {
-        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
         // -Scli: the WASI p1 adapter inside every Go component imports the
         // 0.2 CLI interfaces, which `serve` links only when asked.
         let child = Command::new(wasmtime)
@@ -120,7 +159,10 @@ impl Server {
             if let Some(status) = server.child.try_wait().unwrap() {
                 panic!("wasmtime serve exited with {status}");
             }
-            assert!(Instant::now() < deadline, "wasmtime serve did not start listening on {addr}");
+            assert!(
+                Instant::now() < deadline,
+                "wasmtime serve did not start listening on {addr}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         server
@@ -130,7 +172,8 @@ impl Server {
     /// status and the body, de-chunked.
     fn request(&self, method: &str, target: &str, body: &[u8]) -> (u16, Vec<u8>) {
         let mut conn = TcpStream::connect(self.addr).unwrap();
-        conn.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
         let head = format!(
             "{method} {target} HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
             self.addr,
@@ -146,18 +189,29 @@ impl Server {
 
 /// Splits an HTTP/1.1 response into its status and its body (chunked or not).
 fn parse_response(response: &[u8]) -> (u16, Vec<u8>) {
-    let end = response.windows(4).position(|w| w == b"\r\n\r\n").expect("no end of headers");
+    let end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no end of headers");
     let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
-    let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("no status");
+    let status: u16 = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("no status");
     let mut rest = &response[end + 4..];
     if !head.contains("transfer-encoding: chunked") {
         return (status, rest.to_vec());
     }
     let mut body = Vec::new();
     loop {
-        let line_end = rest.windows(2).position(|w| w == b"\r\n").expect("bad chunk header");
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("bad chunk header");
         let size_text = String::from_utf8_lossy(&rest[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).expect("bad chunk size");
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("bad chunk size");
         rest = &rest[line_end + 2..];
         if size == 0 {
             return (status, body);
@@ -172,7 +226,9 @@ fn parse_response(response: &[u8]) -> (u16, Vec<u8>) {
 /// 300 KB echo, concurrent requests that each sleep, and a 404.
 #[test]
 fn an_http_service_runs_on_wasmtime_serve() {
-    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else { return };
+    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+        return;
+    };
     if !have_go() {
         eprintln!("skipping: no Go");
         return;
@@ -181,26 +237,42 @@ fn an_http_service_runs_on_wasmtime_serve() {
     validate(&wasm_tools, &component);
     let server = Server::start(&wasmtime, &component);
 
-    assert_eq!(server.request("GET", "/", b""), (200, b"hello from Go\n".to_vec()));
+    assert_eq!(
+        server.request("GET", "/", b""),
+        (200, b"hello from Go\n".to_vec())
+    );
 
     let upload: Vec<u8> = (0..300_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
     let (status, echoed) = server.request("POST", "/echo", &upload);
     assert_eq!(status, 200);
-    assert!(echoed == upload, "the echo differs: {} bytes back of {}", echoed.len(), upload.len());
+    assert!(
+        echoed == upload,
+        "the echo differs: {} bytes back of {}",
+        echoed.len(),
+        upload.len()
+    );
 
     // 12 requests that each sleep 300 ms: one instance serves them
     // concurrently (Wasmtime reuses a WASI 0.3 instance for up to 16), so
     // together they take about 300 ms, not 12 x 300.
     let t = Instant::now();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..12).map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b""))).collect();
+        let handles: Vec<_> = (0..12)
+            .map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b"")))
+            .collect();
         for h in handles {
             assert_eq!(h.join().unwrap(), (200, b"slept 300ms\n".to_vec()));
         }
     });
     let took = t.elapsed();
-    assert!(took < Duration::from_millis(1800), "12 concurrent 300 ms requests took {took:?}");
+    assert!(
+        took < Duration::from_millis(1800),
+        "12 concurrent 300 ms requests took {took:?}"
+    );
 
     let (status, body) = server.request("GET", "/nope", b"");
-    assert_eq!((status, String::from_utf8_lossy(&body).as_ref()), (404, "not found: /nope\n"));
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (404, "not found: /nope\n")
+    );
 }

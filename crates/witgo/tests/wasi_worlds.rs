@@ -12,13 +12,28 @@ fn have_go() -> bool {
 fn check_world(name: &str, include: &str) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::write(root.join("go.mod"), format!("module example.com/{name}\n\ngo 1.25\n")).unwrap();
+    std::fs::write(
+        root.join("go.mod"),
+        format!("module example.com/{name}\n\ngo 1.25\n"),
+    )
+    .unwrap();
     std::fs::create_dir_all(root.join("wit")).unwrap();
-    std::fs::write(root.join("wit/world.wit"), format!("package t:{name};\nworld {name} {{\n  include {include};\n}}\n"))
-        .unwrap();
+    std::fs::write(
+        root.join("wit/world.wit"),
+        format!("package t:{name};\nworld {name} {{\n  include {include};\n}}\n"),
+    )
+    .unwrap();
     let witgo = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_witgo")).args(args).current_dir(root).output().unwrap();
-        assert!(o.status.success(), "{name}: witgo {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new(env!("CARGO_BIN_EXE_witgo"))
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: witgo {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     witgo(&["bindgen", "--wit", "wit", "--out", "gen", "--stubs"]);
     for wasm in [true, false] {
@@ -28,7 +43,11 @@ fn check_world(name: &str, include: &str) {
             cmd.env("GOOS", "wasip1").env("GOARCH", "wasm");
         }
         let o = cmd.output().unwrap();
-        assert!(o.status.success(), "{name}: go vet (wasip1: {wasm}): {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{name}: go vet (wasip1: {wasm}): {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     witgo(&["build", "--wit", "wit", "-o", "out.wasm", "."]);
     assert!(Path::new(&root.join("out.wasm")).is_file());

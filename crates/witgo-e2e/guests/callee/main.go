@@ -70,6 +70,9 @@ func (Work) Nap(ctx context.Context, id, micros uint32, ack bool) (uint32, error
 	return id, nil
 }
 
-func (Work) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
+func (Work) Stats() (uint32, uint32) {
+	s := async.ReadStats()
+	return uint32(s.Tasks), uint32(s.Waitables)
+}
 
 func main() {}

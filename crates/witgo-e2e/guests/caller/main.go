@@ -170,6 +170,9 @@ func (API) CancelStorm(ctx context.Context, n uint32, seed uint64) (uint32, uint
 
 func (API) CalleeStats() (uint32, uint32) { return work.Stats() }
 
-func (API) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
+func (API) Stats() (uint32, uint32) {
+	s := async.ReadStats()
+	return uint32(s.Tasks), uint32(s.Waitables)
+}
 
 func main() {}

@@ -65,6 +65,9 @@ func (API) AwaitFailing(ctx context.Context, msg string) uint32 {
 	return v
 }
 
-func (API) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
+func (API) Stats() (uint32, uint32) {
+	s := async.ReadStats()
+	return uint32(s.Tasks), uint32(s.Waitables)
+}
 
 func main() {}

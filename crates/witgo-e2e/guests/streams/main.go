@@ -449,7 +449,10 @@ func (API) Log() []string {
 	return out
 }
 
-func (API) Stats() (uint32, uint32) { return uint32(async.Tasks()), uint32(async.Waiting()) }
+func (API) Stats() (uint32, uint32) {
+	s := async.ReadStats()
+	return uint32(s.Tasks), uint32(s.Waitables)
+}
 
 func (API) Heap() (uint64, uint32) {
 	runtime.GC()

@@ -157,7 +157,8 @@ func (API) DescribeError(e wit.ErrorContext) string {
 func (API) FailWith(msg string) (uint32, error) { return 0, errors.New(msg) }
 
 func (API) Stats() (uint32, uint32) {
-	return uint32(async.Tasks()), uint32(async.Waiting())
+	s := async.ReadStats()
+	return uint32(s.Tasks), uint32(s.Waitables)
 }
 
 func main() {}

@@ -59,22 +59,42 @@ impl Case {
         let mut out = Vec::new();
         for _ in 0..funcs {
             let n = if rng.chance(1, 5) { rng.range(2, 4) } else { 1 };
-            let mut types = TypeGen { rng: &mut rng, defs: &mut defs };
+            let mut types = TypeGen {
+                rng: &mut rng,
+                defs: &mut defs,
+            };
             let params = (0..n).map(|_| types.ty(4)).collect();
-            out.push(Func { params, is_async: rng.chance(1, 3), returns: true });
+            out.push(Func {
+                params,
+                is_async: rng.chance(1, 3),
+                returns: true,
+            });
         }
-        Case { seed, defs, funcs: out }
+        Case {
+            seed,
+            defs,
+            funcs: out,
+        }
     }
 
     /// The WIT signature of function `i`, for messages.
     pub fn signature(&self, i: usize) -> String {
         let f = &self.funcs[i];
-        let params: Vec<_> = f.params.iter().enumerate().map(|(j, t)| format!("p{j}: {}", wit_type(t, &self.defs))).collect();
+        let params: Vec<_> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(j, t)| format!("p{j}: {}", wit_type(t, &self.defs)))
+            .collect();
         format!(
             "{}func({}){}",
             if f.is_async { "async " } else { "" },
             params.join(", "),
-            if f.returns { format!(" -> {}", wit_type(&f.result(), &self.defs)) } else { String::new() }
+            if f.returns {
+                format!(" -> {}", wit_type(&f.result(), &self.defs))
+            } else {
+                String::new()
+            }
         )
     }
 
@@ -89,7 +109,12 @@ impl Case {
         let uses = if self.defs.is_empty() {
             String::new()
         } else {
-            let names: Vec<_> = self.defs.iter().enumerate().map(|(i, d)| d.name(i)).collect();
+            let names: Vec<_> = self
+                .defs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| d.name(i))
+                .collect();
             format!("  use types.{{{}}};\n", names.join(", "))
         };
         write!(w, "\ninterface host {{\n{uses}").unwrap();
@@ -101,7 +126,9 @@ impl Case {
             writeln!(w, "  echo{i}: {};", self.signature(i)).unwrap();
             writeln!(w, "  round{i}: {};", self.signature(i)).unwrap();
         }
-        w.push_str("  char-of: func(c: u32) -> char;\n  string-of: func(b: list<u8>) -> string;\n}\n");
+        w.push_str(
+            "  char-of: func(c: u32) -> char;\n  string-of: func(b: list<u8>) -> string;\n}\n",
+        );
         w.push_str("\nworld echo {\n  import host;\n  export api;\n}\n");
         w
     }
@@ -111,15 +138,29 @@ impl Case {
     pub fn go_main(&self) -> String {
         let mut body = String::new();
         for (i, f) in self.funcs.iter().enumerate() {
-            let results = if f.returns { self.go_results(&f.result()) } else { Vec::new() };
+            let results = if f.returns {
+                self.go_results(&f.result())
+            } else {
+                Vec::new()
+            };
             let sig = self.go_params(f);
             let ret = match results.len() {
                 0 => String::new(),
                 1 => results[0].clone(),
                 _ => format!("({})", results.join(", ")),
             };
-            writeln!(body, "\nfunc (API) Echo{i}({sig}) {ret} {{\n{}}}", self.echo_body(f)).unwrap();
-            writeln!(body, "\nfunc (API) Round{i}({sig}) {ret} {{\n{}}}", self.round_body(i, f, results.len())).unwrap();
+            writeln!(
+                body,
+                "\nfunc (API) Echo{i}({sig}) {ret} {{\n{}}}",
+                self.echo_body(f)
+            )
+            .unwrap();
+            writeln!(
+                body,
+                "\nfunc (API) Round{i}({sig}) {ret} {{\n{}}}",
+                self.round_body(i, f, results.len())
+            )
+            .unwrap();
         }
         let mut imports = Vec::new();
         if body.contains("host.") {
@@ -145,7 +186,12 @@ impl Case {
     }
 
     fn go_params(&self, f: &Func) -> String {
-        let mut params: Vec<String> = f.params.iter().enumerate().map(|(j, t)| format!("p{j} {}", go_type(t, &self.defs))).collect();
+        let mut params: Vec<String> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(j, t)| format!("p{j} {}", go_type(t, &self.defs)))
+            .collect();
         if f.is_async {
             params.insert(0, "ctx context.Context".into());
         }
@@ -156,7 +202,11 @@ impl Case {
     fn go_results(&self, ty: &Ty) -> Vec<String> {
         match ty {
             Ty::Option(t) => vec![go_type(t, &self.defs), "bool".into()],
-            Ty::Result(ok, _) => ok.iter().map(|t| go_type(t, &self.defs)).chain(["error".into()]).collect(),
+            Ty::Result(ok, _) => ok
+                .iter()
+                .map(|t| go_type(t, &self.defs))
+                .chain(["error".into()])
+                .collect(),
             Ty::Tuple(ts) => ts.iter().map(|t| go_type(t, &self.defs)).collect(),
             t => vec![go_type(t, &self.defs)],
         }
@@ -173,7 +223,13 @@ impl Case {
         }
         match &f.params[0] {
             Ty::Option(_) => "\treturn p0.Get()\n".into(),
-            Ty::Tuple(ts) => format!("\treturn {}\n", (0..ts.len()).map(|j| format!("p0.F{j}")).collect::<Vec<_>>().join(", ")),
+            Ty::Tuple(ts) => format!(
+                "\treturn {}\n",
+                (0..ts.len())
+                    .map(|j| format!("p0.F{j}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Ty::Result(ok, err) => {
                 // The error value as the export expects it back: a named
                 // type is itself an error; others travel in wit.Error.
@@ -188,7 +244,9 @@ impl Case {
                         "\tif {e}, isErr := p0.Err(); isErr {{\n\t\treturn *new({}), {wrap}\n\t}}\n\tv, _ := p0.Ok()\n\treturn v, nil\n",
                         go_type(t, &self.defs)
                     ),
-                    None => format!("\tif {e}, isErr := p0.Err(); isErr {{\n\t\treturn {wrap}\n\t}}\n\treturn nil\n"),
+                    None => format!(
+                        "\tif {e}, isErr := p0.Err(); isErr {{\n\t\treturn {wrap}\n\t}}\n\treturn nil\n"
+                    ),
                 }
             }
             _ => "\treturn p0\n".into(),
@@ -201,7 +259,10 @@ impl Case {
         if !f.returns {
             return match f.is_async {
                 false => format!("\thost.Echo{i}({})\n", args.join(", ")),
-                true => format!("\tif err := host.Echo{i}(ctx, {}); err != nil {{\n\t\tpanic(err)\n\t}}\n", args.join(", ")),
+                true => format!(
+                    "\tif err := host.Echo{i}(ctx, {}); err != nil {{\n\t\tpanic(err)\n\t}}\n",
+                    args.join(", ")
+                ),
             };
         }
         if !f.is_async || matches!(f.result(), Ty::Result(..)) {

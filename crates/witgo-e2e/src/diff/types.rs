@@ -127,7 +127,10 @@ impl TypeGen<'_> {
         let d = depth - 1;
         match self.rng.below(12) {
             10 => {
-                let key = self.rng.pick(&[Ty::String, Ty::U32, Ty::S64, Ty::Char, Ty::U8]).clone();
+                let key = self
+                    .rng
+                    .pick(&[Ty::String, Ty::U32, Ty::S64, Ty::Char, Ty::U8])
+                    .clone();
                 Ty::Map(Box::new(key), Box::new(self.ty(d)))
             }
             11 => Ty::FixedList(Box::new(self.ty(d)), self.rng.range(1, 6) as u32),
@@ -144,18 +147,28 @@ impl TypeGen<'_> {
             }
             5 | 6 => {
                 // Records with many fields flatten past the 16-value limit.
-                let n = if self.rng.chance(1, 6) { self.rng.range(12, 20) } else { self.rng.range(1, 5) };
+                let n = if self.rng.chance(1, 6) {
+                    self.rng.range(12, 20)
+                } else {
+                    self.rng.range(1, 5)
+                };
                 let fields = (0..n).map(|_| self.ty(d)).collect();
                 self.define(Def::Record(fields))
             }
             7 => {
                 let n = self.rng.range(1, 6);
-                let cases = (0..n).map(|_| self.rng.chance(2, 3).then(|| self.ty(d))).collect();
+                let cases = (0..n)
+                    .map(|_| self.rng.chance(2, 3).then(|| self.ty(d)))
+                    .collect();
                 self.define(Def::Variant(cases))
             }
             8 => {
                 // Past 256 cases the discriminant takes 16 bits.
-                let n = if self.rng.chance(1, 8) { self.rng.range(250, 300) } else { self.rng.range(1, 6) };
+                let n = if self.rng.chance(1, 8) {
+                    self.rng.range(250, 300)
+                } else {
+                    self.rng.range(1, 6)
+                };
                 self.define(Def::Enum(n as usize))
             }
             _ => {
@@ -196,7 +209,13 @@ pub fn wit_type(ty: &Ty, defs: &[Def]) -> String {
             let ok = ok.as_ref().map_or("_".into(), |t| wit_type(t, defs));
             format!("result<{ok}, {}>", wit_type(err, defs))
         }
-        Ty::Tuple(ts) => format!("tuple<{}>", ts.iter().map(|t| wit_type(t, defs)).collect::<Vec<_>>().join(", ")),
+        Ty::Tuple(ts) => format!(
+            "tuple<{}>",
+            ts.iter()
+                .map(|t| wit_type(t, defs))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Ty::Map(k, v) => format!("map<{}, {}>", wit_type(k, defs), wit_type(v, defs)),
         Ty::FixedList(t, n) => format!("list<{}, {n}>", wit_type(t, defs)),
         Ty::Named(i) => defs[*i].name(*i),
@@ -209,7 +228,11 @@ pub fn wit_def(i: usize, defs: &[Def]) -> String {
     let mut out = String::new();
     match &defs[i] {
         Def::Record(fields) => {
-            let fields: Vec<_> = fields.iter().enumerate().map(|(j, t)| format!("f{j}: {}", wit_type(t, defs))).collect();
+            let fields: Vec<_> = fields
+                .iter()
+                .enumerate()
+                .map(|(j, t)| format!("f{j}: {}", wit_type(t, defs)))
+                .collect();
             write!(out, "record {name} {{ {} }}", fields.join(", ")).unwrap();
         }
         Def::Variant(cases) => {
@@ -254,9 +277,20 @@ pub fn go_type(ty: &Ty, defs: &[Def]) -> String {
         Ty::String => "string".into(),
         Ty::List(t) => format!("[]{}", go_type(t, defs)),
         Ty::Option(t) => format!("wit.Option[{}]", go_type(t, defs)),
-        Ty::Result(ok, err) => format!("wit.Result[{}, {}]", go_opt_type(ok, defs), go_opt_type(err, defs)),
+        Ty::Result(ok, err) => format!(
+            "wit.Result[{}, {}]",
+            go_opt_type(ok, defs),
+            go_opt_type(err, defs)
+        ),
         Ty::Tuple(ts) => {
-            format!("wit.Tuple{}[{}]", ts.len(), ts.iter().map(|t| go_type(t, defs)).collect::<Vec<_>>().join(", "))
+            format!(
+                "wit.Tuple{}[{}]",
+                ts.len(),
+                ts.iter()
+                    .map(|t| go_type(t, defs))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         Ty::Map(k, v) => format!("map[{}]{}", go_type(k, defs), go_type(v, defs)),
         Ty::FixedList(t, n) => format!("[{n}]{}", go_type(t, defs)),

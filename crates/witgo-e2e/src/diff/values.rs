@@ -26,18 +26,31 @@ pub fn value(ty: &Ty, defs: &[Def], rng: &mut Rng, budget: &mut u32) -> Val {
         Ty::Char => Val::Char(char(rng)),
         Ty::String => Val::String(string(rng, budget)),
         Ty::List(t) => {
-            let len = list_len(rng, budget, matches!(**t, Ty::List(_) | Ty::Named(_) | Ty::Tuple(_)));
+            let len = list_len(
+                rng,
+                budget,
+                matches!(**t, Ty::List(_) | Ty::Named(_) | Ty::Tuple(_)),
+            );
             Val::List((0..len).map(|_| value(t, defs, rng, budget)).collect())
         }
-        Ty::Option(t) => Val::Option(rng.chance(2, 3).then(|| Box::new(value(t, defs, rng, budget)))),
+        Ty::Option(t) => Val::Option(
+            rng.chance(2, 3)
+                .then(|| Box::new(value(t, defs, rng, budget))),
+        ),
         Ty::Result(ok, err) => {
             let payload = |t: &Option<Box<Ty>>, rng: &mut Rng, budget: &mut u32| {
                 t.as_ref().map(|t| Box::new(value(t, defs, rng, budget)))
             };
-            Val::Result(if rng.chance(1, 2) { Ok(payload(ok, rng, budget)) } else { Err(payload(err, rng, budget)) })
+            Val::Result(if rng.chance(1, 2) {
+                Ok(payload(ok, rng, budget))
+            } else {
+                Err(payload(err, rng, budget))
+            })
         }
         Ty::Tuple(ts) => Val::Tuple(ts.iter().map(|t| value(t, defs, rng, budget)).collect()),
-        Ty::FixedList(t, n) => Val::FixedLengthList((0..*n).map(|_| value(t, defs, rng, budget)).collect()),
+        Ty::FixedList(t, n) => {
+            Val::FixedLengthList((0..*n).map(|_| value(t, defs, rng, budget)).collect())
+        }
         Ty::Map(k, v) => {
             // Distinct keys: a map (Go's too) keeps one entry per key.
             let len = list_len(rng, budget, true).min(40);
@@ -53,21 +66,36 @@ pub fn value(ty: &Ty, defs: &[Def], rng: &mut Rng, budget: &mut u32) -> Val {
         }
         Ty::Named(i) => match &defs[*i] {
             Def::Record(fields) => Val::Record(
-                fields.iter().enumerate().map(|(j, t)| (format!("f{j}"), value(t, defs, rng, budget))).collect(),
+                fields
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| (format!("f{j}"), value(t, defs, rng, budget)))
+                    .collect(),
             ),
             Def::Variant(cases) => {
                 let j = rng.below(cases.len() as u64) as usize;
-                let payload = cases[j].as_ref().map(|t| Box::new(value(t, defs, rng, budget)));
+                let payload = cases[j]
+                    .as_ref()
+                    .map(|t| Box::new(value(t, defs, rng, budget)));
                 Val::Variant(format!("c{j}"), payload)
             }
             Def::Enum(n) => {
                 // The last case too: it tests the discriminant's width.
-                let j = if rng.chance(1, 4) { n - 1 } else { rng.below(*n as u64) as usize };
+                let j = if rng.chance(1, 4) {
+                    n - 1
+                } else {
+                    rng.below(*n as u64) as usize
+                };
                 Val::Enum(format!("c{j}"))
             }
             Def::Flags(n) => {
                 let all = rng.chance(1, 6);
-                Val::Flags((0..*n).filter(|_| all || rng.chance(1, 2)).map(|j| format!("f{j}")).collect())
+                Val::Flags(
+                    (0..*n)
+                        .filter(|_| all || rng.chance(1, 2))
+                        .map(|j| format!("f{j}"))
+                        .collect(),
+                )
             }
         },
     }
@@ -115,7 +143,11 @@ fn float_bits32(rng: &mut Rng) -> u32 {
         0xbf80_0000, // -1.0
         0x0080_0000, // smallest normal
     ];
-    if rng.chance(1, 2) { *rng.pick(&EDGES) } else { rng.next_u64() as u32 }
+    if rng.chance(1, 2) {
+        *rng.pick(&EDGES)
+    } else {
+        rng.next_u64() as u32
+    }
 }
 
 fn float_bits64(rng: &mut Rng) -> u64 {
@@ -133,12 +165,18 @@ fn float_bits64(rng: &mut Rng) -> u64 {
         0xbff0_0000_0000_0000,
         0x0010_0000_0000_0000,
     ];
-    if rng.chance(1, 2) { *rng.pick(&EDGES) } else { rng.next_u64() }
+    if rng.chance(1, 2) {
+        *rng.pick(&EDGES)
+    } else {
+        rng.next_u64()
+    }
 }
 
 /// A valid char, often at an encoding or surrogate boundary.
 fn char(rng: &mut Rng) -> char {
-    const EDGES: [u32; 12] = [0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x1_0000, 0x1f30d, 0x10_ffff];
+    const EDGES: [u32; 12] = [
+        0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x1_0000, 0x1f30d, 0x10_ffff,
+    ];
     let code = match rng.below(4) {
         0 => *rng.pick(&EDGES),
         1 => rng.range(0x20, 0x7e) as u32,
@@ -155,8 +193,23 @@ fn char(rng: &mut Rng) -> char {
 /// A string of mixed-width UTF-8: empty, ASCII, 2-, 3- and 4-byte
 /// characters, NUL, and now and then a long one.
 fn string(rng: &mut Rng, budget: &mut u32) -> String {
-    const PIECES: [&str; 10] = ["", "a", "Go", "é", "ß", "世界", "🌍", "\0", "\u{10ffff}", "\u{fffd}"];
-    let n = if rng.chance(1, 20) && *budget > 1000 { rng.range(200, 2000) } else { rng.below(8) };
+    const PIECES: [&str; 10] = [
+        "",
+        "a",
+        "Go",
+        "é",
+        "ß",
+        "世界",
+        "🌍",
+        "\0",
+        "\u{10ffff}",
+        "\u{fffd}",
+    ];
+    let n = if rng.chance(1, 20) && *budget > 1000 {
+        rng.range(200, 2000)
+    } else {
+        rng.below(8)
+    };
     let mut s = String::new();
     for _ in 0..n {
         if rng.chance(1, 3) {
@@ -188,21 +241,31 @@ fn list_len(rng: &mut Rng, budget: &mut u32, nested: bool) -> u64 {
 /// sets.
 pub fn same(sent: &Val, got: &Val) -> bool {
     match (sent, got) {
-        (Val::Float32(a), Val::Float32(b)) => (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits(),
-        (Val::Float64(a), Val::Float64(b)) => (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits(),
+        (Val::Float32(a), Val::Float32(b)) => {
+            (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
+        }
+        (Val::Float64(a), Val::Float64(b)) => {
+            (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
+        }
         (Val::List(a), Val::List(b)) | (Val::Tuple(a), Val::Tuple(b)) => all_same(a, b),
         (Val::FixedLengthList(a), Val::FixedLengthList(b)) => all_same(a, b),
         // Entries in any order (Go's maps have none).
         (Val::Map(a), Val::Map(b)) => {
             a.len() == b.len()
-                && a.iter().all(|(ka, va)| b.iter().any(|(kb, vb)| same(ka, kb) && same(va, vb)))
+                && a.iter()
+                    .all(|(ka, va)| b.iter().any(|(kb, vb)| same(ka, kb) && same(va, vb)))
         }
         (Val::Record(a), Val::Record(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|((na, va), (nb, vb))| na == nb && same(va, vb))
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((na, va), (nb, vb))| na == nb && same(va, vb))
         }
         (Val::Variant(na, a), Val::Variant(nb, b)) => na == nb && same_opt(a, b),
         (Val::Option(a), Val::Option(b)) => same_opt(a, b),
-        (Val::Result(Ok(a)), Val::Result(Ok(b))) | (Val::Result(Err(a)), Val::Result(Err(b))) => same_opt(a, b),
+        (Val::Result(Ok(a)), Val::Result(Ok(b))) | (Val::Result(Err(a)), Val::Result(Err(b))) => {
+            same_opt(a, b)
+        }
         (Val::Flags(a), Val::Flags(b)) => {
             let (mut a, mut b) = (a.clone(), b.clone());
             a.sort();

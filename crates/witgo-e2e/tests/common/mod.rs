@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 use wasmtime::StoreContextMut;
 use wasmtime::component::{
-    Accessor, FutureConsumer, HasData, HasSelf, Resource, Source, StreamConsumer, StreamProducer, StreamReader, StreamResult,
+    Accessor, FutureConsumer, HasData, HasSelf, Resource, Source, StreamConsumer, StreamProducer,
+    StreamReader, StreamResult,
 };
 use witgo_e2e::{E2e, Session, component, linker, settle};
 use witgo_host::HostCtx;
@@ -50,7 +51,11 @@ pub struct Bytes {
 
 impl Bytes {
     pub fn new(n: u64) -> Self {
-        Bytes { next: 0, n, _live: Live::new() }
+        Bytes {
+            next: 0,
+            n,
+            _live: Live::new(),
+        }
     }
 }
 
@@ -77,7 +82,9 @@ impl Drop for Live {
 
 fn pattern() -> bytes::Bytes {
     static PATTERN: std::sync::OnceLock<bytes::Bytes> = std::sync::OnceLock::new();
-    PATTERN.get_or_init(|| (0..251 * 261).map(byte).collect::<Vec<u8>>().into()).clone()
+    PATTERN
+        .get_or_init(|| (0..251 * 261).map(byte).collect::<Vec<u8>>().into())
+        .clone()
 }
 
 impl<D> StreamProducer<D> for Bytes {
@@ -175,10 +182,19 @@ pub async fn collect_with<T: wasmtime::component::Lift + Send + Sync + 'static, 
     let items = Arc::new(Mutex::new(Vec::new()));
     let reads = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = oneshot::channel();
-    let sink = Collect { items: items.clone(), reads: reads.clone(), per_read, limit, done: Some(tx) };
+    let sink = Collect {
+        items: items.clone(),
+        reads: reads.clone(),
+        per_read,
+        limit,
+        done: Some(tx),
+    };
     a.with(|mut access| s.pipe(&mut access, sink)).unwrap();
     rx.await.unwrap();
-    Collected { items: unshare(items), reads: unshare(reads) }
+    Collected {
+        items: unshare(items),
+        reads: unshare(reads),
+    }
 }
 
 fn unshare<X>(m: Arc<Mutex<X>>) -> X {
@@ -229,7 +245,8 @@ pub async fn take<T: wasmtime::component::Lift + Send + Sync + 'static, D: 'stat
     f: wasmtime::component::FutureReader<T>,
 ) -> Option<T> {
     let (tx, rx) = oneshot::channel();
-    a.with(|mut access| f.pipe(&mut access, Take(Some(tx)))).unwrap();
+    a.with(|mut access| f.pipe(&mut access, Take(Some(tx))))
+        .unwrap();
     rx.await.ok()
 }
 
@@ -282,7 +299,9 @@ impl HasData for StreamHost {
 
 impl<T: 'static> host::HostWithStore<T> for StreamHost {
     async fn produce(accessor: &Accessor<T, Self>, n: u64) -> StreamReader<u8> {
-        accessor.with(|mut access| StreamReader::new(&mut access, Bytes::new(n))).unwrap()
+        accessor
+            .with(|mut access| StreamReader::new(&mut access, Bytes::new(n)))
+            .unwrap()
     }
 
     async fn consume(accessor: &Accessor<T, Self>, s: StreamReader<u8>) -> (u64, u64) {
@@ -298,9 +317,15 @@ pub async fn start() -> (Session<Rec>, Streams) {
     host::add_to_linker::<_, StreamHost>(&mut linker, |ctx: &mut Ctx| &mut ctx.data.rec).unwrap();
     blobs::add_to_linker::<_, HasSelf<Ctx>>(&mut linker, |ctx| ctx).unwrap();
     let mut s = Session::new(Rec::default());
-    let instance = linker.instantiate_async(&mut s.store, &component("streams")).await.unwrap();
+    let instance = linker
+        .instantiate_async(&mut s.store, &component("streams"))
+        .await
+        .unwrap();
     let guest = Streams::new(&mut s.store, &instance).unwrap();
-    s.store.run_concurrent(async |a| guest.e2e_streams_api().call_stats(a).await.unwrap()).await.unwrap();
+    s.store
+        .run_concurrent(async |a| guest.e2e_streams_api().call_stats(a).await.unwrap())
+        .await
+        .unwrap();
     s.rec_mut().baseline = s.live_resources();
     (s, guest)
 }
@@ -312,12 +337,20 @@ pub async fn start() -> (Session<Rec>, Streams) {
 pub async fn assert_idle(s: &mut Session<Rec>, guest: &Streams) {
     let stats = s
         .store
-        .run_concurrent(async |a| settle((0, 0), async || guest.e2e_streams_api().call_stats(a).await.unwrap()).await)
+        .run_concurrent(async |a| {
+            settle((0, 0), async || {
+                guest.e2e_streams_api().call_stats(a).await.unwrap()
+            })
+            .await
+        })
         .await
         .unwrap();
     assert_eq!(stats, (0, 0), "tasks in flight, waitables watched");
     let rec = s.rec();
-    assert_eq!(rec.blobs_created, rec.blobs_dropped, "blobs created and dropped");
+    assert_eq!(
+        rec.blobs_created, rec.blobs_dropped,
+        "blobs created and dropped"
+    );
     let baseline = rec.baseline;
     assert_eq!(s.live_resources(), baseline, "host resource table");
 }

@@ -17,7 +17,9 @@ pub fn guest(name: &str) -> PathBuf {
     if let Some(p) = map.get(name) {
         return p.clone();
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/guests")
+        .join(name);
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("e2e-{name}.wasm"));
     let req = witgo_build::BuildRequest {
         wit: dir.join("world.wit"),

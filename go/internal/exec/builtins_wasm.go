@@ -1,6 +1,6 @@
 //go:build wasip1
 
-package async
+package exec
 
 import "unsafe"
 

@@ -1,6 +1,6 @@
 //go:build wasip1 && witgo_overlay
 
-package async
+package exec
 
 import _ "unsafe" // for go:linkname
 

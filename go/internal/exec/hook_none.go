@@ -1,6 +1,6 @@
 //go:build !(wasip1 && (witgo_overlay || witgo_native_idle_hook))
 
-package async
+package exec
 
 import "time"
 

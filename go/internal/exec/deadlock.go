@@ -1,4 +1,4 @@
-package async
+package exec
 
 import (
 	"context"
@@ -65,7 +65,7 @@ func executorGoroutine(g string) bool {
 		if line == "" || line[0] == '\t' || strings.HasPrefix(line, "runtime.") {
 			continue
 		}
-		return strings.Contains(line, "/async.worker(") || strings.Contains(line, "/abi.collectHandles(")
+		return strings.Contains(line, "/exec.worker(") || strings.Contains(line, "/abi.collectHandles(")
 	}
 	return false
 }

@@ -1,4 +1,4 @@
-package async
+package exec
 
 import (
 	"context"

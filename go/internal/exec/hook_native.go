@@ -1,6 +1,6 @@
 //go:build wasip1 && witgo_native_idle_hook && !witgo_overlay
 
-package async
+package exec
 
 import _ "unsafe" // for go:linkname
 
