@@ -232,8 +232,22 @@ impl TypeCx<'_> {
         let (pkg, d) = self.derived(id);
         match d.clone() {
             crate::plan::Derived::Resource { helpers, .. } => {
+                let name = &helpers[kind];
                 let q = self.qual(file, pkg);
-                format!("{q}{}", helpers[kind])
+                if q.is_empty() || !self.resource_is_exported(id) {
+                    return format!("{q}{name}");
+                }
+                // An exported resource's helpers are unexported.
+                let ty = self.named(file, id);
+                let sig = if kind == "NewHandle" {
+                    format!("(v {ty}) int32")
+                } else {
+                    format!("(h int32) {ty}")
+                };
+                let local = format!("{}_{name}", q.trim_end_matches('.'));
+                let symbol = format!("{}/{}.{name}", self.import_path, self.plan.pkgs[pkg].dir);
+                file.linkname(&local, &symbol, &sig);
+                local
             }
             other => unreachable!("resource helpers: {other:?}"),
         }

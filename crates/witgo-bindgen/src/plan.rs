@@ -278,8 +278,11 @@ pub enum Derived {
 }
 
 /// Helper functions every resource package provides to generated code in
-/// other packages (imported resources: FromHandle/FromBorrow; exported:
-/// NewHandle/TakeHandle/FromRep).
+/// other packages (imported resources: FromHandle/FromBorrow, exported so
+/// that programs may wrap raw handles too; exported resources:
+/// NewHandle/TakeHandle/FromRep, unexported because only glue calls them,
+/// from other packages through `//go:linkname`, see
+/// `GoFileBuilder::linkname`).
 pub const IMPORTED_RESOURCE_HELPERS: &[&str] = &["FromHandle", "FromBorrow"];
 pub const EXPORTED_RESOURCE_HELPERS: &[&str] = &["NewHandle", "TakeHandle", "FromRep"];
 
@@ -429,7 +432,15 @@ impl Plan {
                 };
                 let helpers = list
                     .iter()
-                    .map(|h| (*h, ns.claim(&format!("{tname}{h}"))))
+                    .map(|h| {
+                        let name = match *h {
+                            "NewHandle" => format!("new{tname}Handle"),
+                            "TakeHandle" => format!("take{tname}Handle"),
+                            "FromRep" => format!("borrowed{tname}"),
+                            _ => format!("{tname}{h}"),
+                        };
+                        (*h, ns.claim(&name))
+                    })
                     .collect();
                 let mut methods_ns = Namespace::default();
                 if !is_export {

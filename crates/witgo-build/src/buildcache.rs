@@ -51,7 +51,8 @@ impl BuildDir {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
-                    return Err(e).with_context(|| format!("cannot create {}", lock_path.display()));
+                    return Err(e)
+                        .with_context(|| format!("cannot create {}", lock_path.display()));
                 }
             };
             lock.lock()
