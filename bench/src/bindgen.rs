@@ -17,7 +17,8 @@ pub struct World {
 /// Every world of every package in `corpus` (files or directories).
 pub fn corpus_worlds(corpus: &Path) -> Result<Vec<World>> {
     // Generators run in scratch directories: absolute paths only.
-    let corpus = &std::fs::canonicalize(corpus).with_context(|| format!("no corpus at {}", corpus.display()))?;
+    let corpus = &std::fs::canonicalize(corpus)
+        .with_context(|| format!("no corpus at {}", corpus.display()))?;
     let mut entries: Vec<PathBuf> = std::fs::read_dir(corpus)
         .with_context(|| format!("reading {}", corpus.display()))?
         .map(|e| e.map(|e| e.path()))
@@ -28,11 +29,23 @@ pub fn corpus_worlds(corpus: &Path) -> Result<Vec<World>> {
         if path.extension().is_some_and(|e| e == "md") {
             continue;
         }
-        let wit = if path.join("wit").is_dir() { path.join("wit") } else { path.clone() };
-        let mut resolve = wit_parser::Resolve { all_features: true, ..Default::default() };
-        let Ok((pkg, _)) = resolve.push_path(&wit) else { continue };
+        let wit = if path.join("wit").is_dir() {
+            path.join("wit")
+        } else {
+            path.clone()
+        };
+        let mut resolve = wit_parser::Resolve {
+            all_features: true,
+            ..Default::default()
+        };
+        let Ok((pkg, _)) = resolve.push_path(&wit) else {
+            continue;
+        };
         for name in resolve.packages[pkg].worlds.keys() {
-            worlds.push(World { wit: wit.clone(), name: name.clone() });
+            worlds.push(World {
+                wit: wit.clone(),
+                name: name.clone(),
+            });
         }
     }
     Ok(worlds)
@@ -47,7 +60,9 @@ pub enum Generator {
 impl Generator {
     /// The generator with its binary's path made absolute.
     pub fn absolute(self) -> Result<Self> {
-        let abs = |p: PathBuf| std::fs::canonicalize(&p).with_context(|| format!("no generator at {}", p.display()));
+        let abs = |p: PathBuf| {
+            std::fs::canonicalize(&p).with_context(|| format!("no generator at {}", p.display()))
+        };
         Ok(match self {
             Generator::Witgo(p) => Generator::Witgo(abs(p)?),
             Generator::Peer(p) => Generator::Peer(abs(p)?),
@@ -58,15 +73,25 @@ impl Generator {
         match self {
             Generator::Witgo(bin) => {
                 let mut c = Command::new(bin);
-                c.args(["bindgen", "--stubs", "--import-path", "corpus/gen", "--world", &w.name, "--wit"])
-                    .arg(&w.wit)
-                    .arg("--out")
-                    .arg(out.join("gen"));
+                c.args([
+                    "bindgen",
+                    "--stubs",
+                    "--import-path",
+                    "corpus/gen",
+                    "--world",
+                    &w.name,
+                    "--wit",
+                ])
+                .arg(&w.wit)
+                .arg("--out")
+                .arg(out.join("gen"));
                 c
             }
             Generator::Peer(bin) => {
                 let mut c = Command::new(bin);
-                c.args(["go", "--generate-stubs", "--world", &w.name, "--out-dir"]).arg(out).arg(&w.wit);
+                c.args(["go", "--generate-stubs", "--world", &w.name, "--out-dir"])
+                    .arg(out)
+                    .arg(&w.wit);
                 c
             }
         }
@@ -86,7 +111,8 @@ pub fn time_interleaved(
     under: &Path,
 ) -> Result<Vec<(Vec<f64>, usize)>> {
     let scratch = under.join(format!("witgo-bench-bindgen-{}", std::process::id()));
-    let mut results: Vec<(Vec<f64>, usize)> = vec![(Vec::with_capacity(passes), 0); generators.len()];
+    let mut results: Vec<(Vec<f64>, usize)> =
+        vec![(Vec::with_capacity(passes), 0); generators.len()];
     for pass in 0..passes {
         let mut took = vec![0f64; generators.len()];
         let mut ok = vec![0usize; generators.len()];
@@ -97,7 +123,11 @@ pub fn time_interleaved(
                 let out = scratch.join(format!("g{g}-w{i}"));
                 std::fs::create_dir_all(&out)?;
                 let t = Instant::now();
-                let status = generators[g].command(w, &out).current_dir(&out).output()?.status;
+                let status = generators[g]
+                    .command(w, &out)
+                    .current_dir(&out)
+                    .output()?
+                    .status;
                 took[g] += t.elapsed().as_nanos() as f64;
                 ok[g] += status.success() as usize;
             }

@@ -68,16 +68,24 @@ impl Tools {
             Contender::Witgo => "witgo",
             Contender::Peer => "peer",
         };
-        let dir = work.join(format!("{tag}-{}", match project {
-            Project::Hello => "hello",
-            Project::Http => "http",
-        }));
+        let dir = work.join(format!(
+            "{tag}-{}",
+            match project {
+                Project::Hello => "hello",
+                Project::Http => "http",
+            }
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("wit"))?;
         let r = repo();
         match project {
-            Project::Hello => std::fs::copy(r.join("examples/hello/wit/world.wit"), dir.join("wit/world.wit"))?,
-            Project::Http => std::fs::copy(r.join("bench/wit/http.wit"), dir.join("wit/world.wit"))?,
+            Project::Hello => std::fs::copy(
+                r.join("examples/hello/wit/world.wit"),
+                dir.join("wit/world.wit"),
+            )?,
+            Project::Http => {
+                std::fs::copy(r.join("bench/wit/http.wit"), dir.join("wit/world.wit"))?
+            }
         };
         let mut overlay_flags = Vec::new();
         match contender {
@@ -100,12 +108,23 @@ impl Tools {
             }
             Contender::Peer => {
                 // The peer resolves WASI packages from deps/.
-                run(Command::new(&self.witgo).args(["wit", "--out"]).arg(dir.join("wit/deps")))?;
-                let flags = output(Command::new(&self.witgo).arg("overlay").env("WITGO_GO", &self.go))?;
+                run(Command::new(&self.witgo)
+                    .args(["wit", "--out"])
+                    .arg(dir.join("wit/deps")))?;
+                let flags = output(
+                    Command::new(&self.witgo)
+                        .arg("overlay")
+                        .env("WITGO_GO", &self.go),
+                )?;
                 overlay_flags = flags.lines().map(String::from).collect();
             }
         }
-        Ok(Prepared { contender, project, dir, overlay_flags })
+        Ok(Prepared {
+            contender,
+            project,
+            dir,
+            overlay_flags,
+        })
     }
 
     /// Builds `p` into a component with `gocache` as the Go build cache:
@@ -129,7 +148,9 @@ impl Tools {
             Contender::Peer => untimed = self.peer_build(p, &out, gocache)?,
         }
         let took = t.elapsed() - untimed;
-        let size = std::fs::metadata(&out).with_context(|| format!("{} was not written", out.display()))?.len();
+        let size = std::fs::metadata(&out)
+            .with_context(|| format!("{} was not written", out.display()))?
+            .len();
         Ok((took, size))
     }
 
@@ -142,19 +163,33 @@ impl Tools {
     fn peer_build(&self, p: &Prepared, out: &Path, gocache: &Path) -> Result<Duration> {
         let src = p.dir.join("src");
         let _ = std::fs::remove_dir_all(&src);
-        run(Command::new(&self.peer).args(["go", "--generate-stubs", "--out-dir"]).arg(&src).arg(p.dir.join("wit")))?;
+        run(Command::new(&self.peer)
+            .args(["go", "--generate-stubs", "--out-dir"])
+            .arg(&src)
+            .arg(p.dir.join("wit")))?;
         if let Project::Hello = p.project {
-            std::fs::copy(repo().join("bench/guests/peer-hello/run.go"), src.join("export_wasi_cli_0_2_12_run/wit_bindings.go"))?;
+            std::fs::copy(
+                repo().join("bench/guests/peer-hello/run.go"),
+                src.join("export_wasi_cli_0_2_12_run/wit_bindings.go"),
+            )?;
         }
         let setup = Instant::now();
         run(Command::new(&self.go)
             .args(["mod", "edit", "-replace"])
-            .arg(format!("go.bytecodealliance.org/pkg={}", self.peer_pkg.display()))
+            .arg(format!(
+                "go.bytecodealliance.org/pkg={}",
+                self.peer_pkg.display()
+            ))
             .current_dir(&src))?;
         let untimed = setup.elapsed();
         let core = p.dir.join("core.wasm");
         run(Command::new(&self.go)
-            .args(["build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w -checklinkname=0"])
+            .args([
+                "build",
+                "-buildmode=c-shared",
+                "-trimpath",
+                "-ldflags=-s -w -checklinkname=0",
+            ])
             .args(&p.overlay_flags)
             .arg("-o")
             .arg(&core)
@@ -164,7 +199,12 @@ impl Tools {
             .env("GOOS", "wasip1")
             .env("GOARCH", "wasm")
             .env("GOCACHE", gocache))?;
-        run(Command::new(&self.witgo).args(["componentize", "--wit"]).arg(p.dir.join("wit")).arg(&core).arg("-o").arg(out))?;
+        run(Command::new(&self.witgo)
+            .args(["componentize", "--wit"])
+            .arg(p.dir.join("wit"))
+            .arg(&core)
+            .arg("-o")
+            .arg(out))?;
         Ok(untimed)
     }
 }
@@ -174,9 +214,16 @@ fn run(cmd: &mut Command) -> Result<()> {
 }
 
 fn output(cmd: &mut Command) -> Result<String> {
-    let out = cmd.output().with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
     if !out.status.success() {
-        bail!("{:?} failed:\n{}{}", cmd, String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "{:?} failed:\n{}{}",
+            cmd,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -29,7 +29,10 @@ impl bench::calls::types::Host for HostCtx<Host> {}
 impl bench::calls::host::Host for HostCtx<Host> {
     fn empty(&mut self) {}
     fn scalars(&mut self, a: u32, b: u64, c: f32, d: f64) -> u64 {
-        (a as u64).wrapping_add(b).wrapping_add(c as u64).wrapping_add(d as u64)
+        (a as u64)
+            .wrapping_add(b)
+            .wrapping_add(c as u64)
+            .wrapping_add(d as u64)
     }
     fn record16(&mut self, r: Rec16) -> u64 {
         r.f0 as u64 + r.f1 + r.f15 as u64
@@ -132,8 +135,22 @@ impl Shape {
 
 fn rec16() -> Rec16 {
     Rec16 {
-        f0: 1, f1: 2, f2: 3, f3: 4, f4: 5.0, f5: 6.0, f6: 7, f7: 8,
-        f8: true, f9: 'x', f10: 11, f11: 12, f12: 13, f13: 14, f14: 15.0, f15: 16.0,
+        f0: 1,
+        f1: 2,
+        f2: 3,
+        f3: 4,
+        f4: 5.0,
+        f5: 6.0,
+        f6: 7,
+        f7: 8,
+        f8: true,
+        f9: 'x',
+        f10: 11,
+        f11: 12,
+        f12: 13,
+        f13: 14,
+        f14: 15.0,
+        f15: 16.0,
     }
 }
 
@@ -143,18 +160,28 @@ pub fn export_run(inst: &mut Instance, shape: Shape) -> Run<'_> {
     let g = calls.bench_calls_guest();
     match shape {
         Shape::Empty => stats::run(move |n| (0..n).try_for_each(|_| g.call_empty(&mut *store))),
-        Shape::Scalars => stats::run(move |n| (0..n).try_for_each(|i| g.call_scalars(&mut *store, i as u32, 2, 3.0, 4.0).map(drop))),
+        Shape::Scalars => stats::run(move |n| {
+            (0..n).try_for_each(|i| g.call_scalars(&mut *store, i as u32, 2, 3.0, 4.0).map(drop))
+        }),
         Shape::Record16 => {
             let r = rec16();
             stats::run(move |n| (0..n).try_for_each(|_| g.call_record16(&mut *store, r).map(drop)))
         }
-        Shape::ShortString => stats::run(move |n| (0..n).try_for_each(|_| g.call_short_string(&mut *store, "hello, world!").map(drop))),
+        Shape::ShortString => stats::run(move |n| {
+            (0..n).try_for_each(|_| g.call_short_string(&mut *store, "hello, world!").map(drop))
+        }),
         Shape::Bytes(size) => {
             let b = vec![7u8; size as usize];
             stats::run(move |n| (0..n).try_for_each(|_| g.call_bytes(&mut *store, &b).map(drop)))
         }
         Shape::Points(size) => {
-            let ps: Vec<Point> = (0..size as i32).map(|i| Point { x: i, y: -i, weight: 0.5 }).collect();
+            let ps: Vec<Point> = (0..size as i32)
+                .map(|i| Point {
+                    x: i,
+                    y: -i,
+                    weight: 0.5,
+                })
+                .collect();
             stats::run(move |n| (0..n).try_for_each(|_| g.call_points(&mut *store, &ps).map(drop)))
         }
     }

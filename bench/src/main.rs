@@ -75,26 +75,43 @@ struct Contender {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let mut effort = if args.full { Effort::FULL } else { Effort::QUICK };
+    let mut effort = if args.full {
+        Effort::FULL
+    } else {
+        Effort::QUICK
+    };
     effort.fixed = args.iterations;
     let contenders = parse_contenders(&args.components)?;
     let tasks_contenders = parse_contenders(&args.tasks_components)?;
-    if let Some(c) = tasks_contenders.iter().find(|t| !contenders.iter().any(|c| c.name == t.name)) {
+    if let Some(c) = tasks_contenders
+        .iter()
+        .find(|t| !contenders.iter().any(|c| c.name == t.name))
+    {
         bail!("--tasks-component {} names no --component", c.name);
     }
     let names: Vec<String> = contenders.iter().map(|c| c.name.clone()).collect();
     let mut table = Table::new(names.clone());
     let wanted = |row: &str| args.only.as_ref().is_none_or(|o| row.contains(o.as_str()));
 
-    if let (Some(corpus), Some(witgo_cli), Some(peer_cli)) = (&args.corpus, &args.witgo_cli, &args.peer_cli) {
+    if let (Some(corpus), Some(witgo_cli), Some(peer_cli)) =
+        (&args.corpus, &args.witgo_cli, &args.peer_cli)
+    {
         let worlds = bindgen::corpus_worlds(corpus)?;
-        let generators = [bindgen::Generator::Witgo(witgo_cli.clone()).absolute()?, bindgen::Generator::Peer(peer_cli.clone()).absolute()?];
+        let generators = [
+            bindgen::Generator::Witgo(witgo_cli.clone()).absolute()?,
+            bindgen::Generator::Peer(peer_cli.clone()).absolute()?,
+        ];
         let passes = if args.full { 3 } else { 1 };
         let on_disk = format!("bindgen: corpus, {} worlds", worlds.len());
         let in_memory = format!("bindgen: corpus, {} worlds, on tmpfs", worlds.len());
-        let places = [(on_disk, Some(std::env::temp_dir())), (in_memory, bindgen::memory_dir())];
+        let places = [
+            (on_disk, Some(std::env::temp_dir())),
+            (in_memory, bindgen::memory_dir()),
+        ];
         for (row, under) in places {
-            let Some(under) = under.filter(|_| wanted(&row)) else { continue };
+            let Some(under) = under.filter(|_| wanted(&row)) else {
+                continue;
+            };
             eprint!("{row} ...");
             let timed = bindgen::time_interleaved(&generators, &worlds, passes, &under)?;
             for (contender, (ns, ok)) in contenders.iter().zip(timed) {
@@ -105,33 +122,67 @@ fn main() -> Result<()> {
         }
     }
 
-    if let (Some(witgo), Some(peer), Some(go), Some(peer_pkg)) = (&args.witgo_cli, &args.peer_cli, &args.go, &args.peer_pkg) {
-        let tools = build::Tools { witgo: witgo.clone(), peer: peer.clone(), go: go.clone(), peer_pkg: peer_pkg.clone() };
-        build_rows(&tools, [&contenders[0].name, &contenders[1].name], args.full, &wanted, &mut table)?;
+    if let (Some(witgo), Some(peer), Some(go), Some(peer_pkg)) =
+        (&args.witgo_cli, &args.peer_cli, &args.go, &args.peer_pkg)
+    {
+        let tools = build::Tools {
+            witgo: witgo.clone(),
+            peer: peer.clone(),
+            go: go.clone(),
+            peer_pkg: peer_pkg.clone(),
+        };
+        build_rows(
+            &tools,
+            [&contenders[0].name, &contenders[1].name],
+            args.full,
+            &wanted,
+            &mut table,
+        )?;
     }
 
     let linker = calls::linker()?;
     let mut components = Vec::new();
     for c in &contenders {
-        let bytes = std::fs::read(&c.path).with_context(|| format!("reading {}", c.path.display()))?;
-        table.set("component size", Unit::Bytes, &c.name, exact(bytes.len() as f64));
-        table.set("component size, gzip", Unit::Bytes, &c.name, exact(gzip_len(&bytes)? as f64));
+        let bytes =
+            std::fs::read(&c.path).with_context(|| format!("reading {}", c.path.display()))?;
+        table.set(
+            "component size",
+            Unit::Bytes,
+            &c.name,
+            exact(bytes.len() as f64),
+        );
+        table.set(
+            "component size, gzip",
+            Unit::Bytes,
+            &c.name,
+            exact(gzip_len(&bytes)? as f64),
+        );
         components.push(guest::load(&c.path)?);
     }
     if wanted("instantiate") {
         let linker = &linker;
         let runs = components
             .iter()
-            .map(|component| stats::run(move |n| (0..n).try_for_each(|_| calls::instantiate(linker, component).map(drop))))
+            .map(|component| {
+                stats::run(move |n| {
+                    (0..n).try_for_each(|_| calls::instantiate(linker, component).map(drop))
+                })
+            })
             .collect();
         for (c, m) in contenders.iter().zip(stats::interleaved(effort, runs)) {
             table.set("instantiate", Unit::Nanos, &c.name, m?);
         }
     }
-    let mut instances = components.iter().map(|component| calls::instantiate(&linker, component)).collect::<Result<Vec<_>>>()?;
+    let mut instances = components
+        .iter()
+        .map(|component| calls::instantiate(&linker, component))
+        .collect::<Result<Vec<_>>>()?;
 
     for shape in calls::Shape::all() {
-        for (kind, row) in [("export", format!("export: {}", shape.name())), ("import", format!("import: {}", shape.name()))] {
+        for (kind, row) in [
+            ("export", format!("export: {}", shape.name())),
+            ("import", format!("import: {}", shape.name())),
+        ] {
             if !wanted(&row) {
                 continue;
             }
@@ -145,16 +196,31 @@ fn main() -> Result<()> {
             }
             let runs = instances
                 .iter_mut()
-                .map(|inst| if kind == "export" { calls::export_run(inst, shape) } else { calls::import_run(inst, shape) })
+                .map(|inst| {
+                    if kind == "export" {
+                        calls::export_run(inst, shape)
+                    } else {
+                        calls::import_run(inst, shape)
+                    }
+                })
                 .collect();
             let results = stats::interleaved(effort, runs);
-            let unit = if shape.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
+            let unit = if shape.payload_bytes().is_some() {
+                Unit::BytesPerSec
+            } else {
+                Unit::Nanos
+            };
             for (i, (c, result)) in contenders.iter().zip(results).enumerate() {
                 match (result, shape.payload_bytes()) {
                     (Ok(m), Some(bytes)) => {
                         table.set(&row, unit, &c.name, throughput(m, bytes));
                         let peak = instances[i].peak_memory();
-                        table.set(&format!("peak memory, {row}"), Unit::Bytes, &c.name, exact(peak as f64));
+                        table.set(
+                            &format!("peak memory, {row}"),
+                            Unit::Bytes,
+                            &c.name,
+                            exact(peak as f64),
+                        );
                     }
                     (Ok(m), None) => table.set(&row, unit, &c.name, m),
                     (Err(e), _) => {
@@ -176,10 +242,16 @@ fn main() -> Result<()> {
     let out = table.markdown();
     std::io::stdout().write_all(out.as_bytes())?;
     if let Some(path) = &args.svg {
-        std::fs::write(path, plot::svg(&names, &table.rows().collect::<Vec<&Row>>()))?;
+        std::fs::write(
+            path,
+            plot::svg(&names, &table.rows().collect::<Vec<&Row>>()),
+        )?;
     }
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&table.rows().collect::<Vec<&Row>>())?)?;
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&table.rows().collect::<Vec<&Row>>())?,
+        )?;
     }
     Ok(())
 }
@@ -187,7 +259,10 @@ fn main() -> Result<()> {
 fn parse_contenders(args: &[String]) -> Result<Vec<Contender>> {
     args.iter()
         .map(|c| match c.split_once('=') {
-            Some((name, path)) => Ok(Contender { name: name.to_string(), path: PathBuf::from(path) }),
+            Some((name, path)) => Ok(Contender {
+                name: name.to_string(),
+                path: PathBuf::from(path),
+            }),
             None => bail!("a component wants NAME=PATH, got {c:?}"),
         })
         .collect()
@@ -195,12 +270,20 @@ fn parse_contenders(args: &[String]) -> Result<Vec<Contender>> {
 
 /// The async rows, each contender on a fresh instance per row (so that
 /// the peak memory of a throughput row is that row's).
-fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) -> bool, table: &mut Table) -> Result<()> {
+fn tasks_rows(
+    contenders: &[Contender],
+    effort: Effort,
+    wanted: &dyn Fn(&str) -> bool,
+    table: &mut Table,
+) -> Result<()> {
     if contenders.is_empty() {
         return Ok(());
     }
     let linker = tasks::linker()?;
-    let components = contenders.iter().map(|c| guest::load(&c.path)).collect::<Result<Vec<_>>>()?;
+    let components = contenders
+        .iter()
+        .map(|c| guest::load(&c.path))
+        .collect::<Result<Vec<_>>>()?;
     for row in tasks::Row::all() {
         let name = row.name();
         if !wanted(&name) {
@@ -208,15 +291,30 @@ fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) ->
         }
         eprint!("{name} ...");
         let t = Instant::now();
-        let mut instances = components.iter().map(|component| tasks::instantiate(&linker, component)).collect::<Result<Vec<_>>>()?;
-        let runs = instances.iter_mut().map(|inst| tasks::run(inst, row)).collect();
+        let mut instances = components
+            .iter()
+            .map(|component| tasks::instantiate(&linker, component))
+            .collect::<Result<Vec<_>>>()?;
+        let runs = instances
+            .iter_mut()
+            .map(|inst| tasks::run(inst, row))
+            .collect();
         let results = stats::interleaved(effort, runs);
-        let unit = if row.payload_bytes().is_some() { Unit::BytesPerSec } else { Unit::Nanos };
+        let unit = if row.payload_bytes().is_some() {
+            Unit::BytesPerSec
+        } else {
+            Unit::Nanos
+        };
         for ((c, inst), result) in contenders.iter().zip(&instances).zip(results) {
             match (result, row.payload_bytes()) {
                 (Ok(m), Some(bytes)) => {
                     table.set(&name, unit, &c.name, throughput(m, bytes));
-                    table.set(&format!("peak memory, {name}"), Unit::Bytes, &c.name, exact(inst.peak_memory() as f64));
+                    table.set(
+                        &format!("peak memory, {name}"),
+                        Unit::Bytes,
+                        &c.name,
+                        exact(inst.peak_memory() as f64),
+                    );
                 }
                 (Ok(m), None) => table.set(&name, unit, &c.name, m),
                 (Err(e), _) => {
@@ -238,12 +336,21 @@ fn tasks_rows(contenders: &[Contender], effort: Effort, wanted: &dyn Fn(&str) ->
 /// reads the toolchain from disk, and the first build of a round finds
 /// less of it in the page cache (with witgo's samples all taken first,
 /// the cold hello row moved between 0.90 and 1.10).
-fn build_rows(tools: &build::Tools, names: [&String; 2], full: bool, wanted: &dyn Fn(&str) -> bool, table: &mut Table) -> Result<()> {
+fn build_rows(
+    tools: &build::Tools,
+    names: [&String; 2],
+    full: bool,
+    wanted: &dyn Fn(&str) -> bool,
+    table: &mut Table,
+) -> Result<()> {
     let (cold_samples, warm_samples) = if full { (3, 5) } else { (1, 3) };
     let work = std::env::temp_dir().join(format!("witgo-bench-build-{}", std::process::id()));
     let contenders = [build::Contender::Witgo, build::Contender::Peer];
     for project in build::Project::all() {
-        let (cold_row, warm_row) = (format!("build, cold: {}", project.name()), format!("build, warm: {}", project.name()));
+        let (cold_row, warm_row) = (
+            format!("build, cold: {}", project.name()),
+            format!("build, warm: {}", project.name()),
+        );
         if !wanted(&cold_row) && !wanted(&warm_row) {
             continue;
         }
@@ -265,7 +372,12 @@ fn build_rows(tools: &build::Tools, names: [&String; 2], full: bool, wanted: &dy
         let mut warm = [Vec::new(), Vec::new()];
         for round in 0..warm_samples {
             for c in round_order(round) {
-                warm[c].push(tools.build(&prepared[c], &cache(c, cold_samples - 1))?.0.as_nanos() as f64);
+                warm[c].push(
+                    tools
+                        .build(&prepared[c], &cache(c, cold_samples - 1))?
+                        .0
+                        .as_nanos() as f64,
+                );
             }
         }
         for c in 0..contenders.len() {
@@ -273,9 +385,24 @@ fn build_rows(tools: &build::Tools, names: [&String; 2], full: bool, wanted: &dy
                 let _ = std::fs::remove_dir_all(cache(c, round));
             }
             let name = names[c];
-            table.set(&cold_row, Unit::Nanos, name, Measure::of(std::mem::take(&mut cold[c])));
-            table.set(&warm_row, Unit::Nanos, name, Measure::of(std::mem::take(&mut warm[c])));
-            table.set(&format!("component size, {}", project.name()), Unit::Bytes, name, exact(sizes[c] as f64));
+            table.set(
+                &cold_row,
+                Unit::Nanos,
+                name,
+                Measure::of(std::mem::take(&mut cold[c])),
+            );
+            table.set(
+                &warm_row,
+                Unit::Nanos,
+                name,
+                Measure::of(std::mem::take(&mut warm[c])),
+            );
+            table.set(
+                &format!("component size, {}", project.name()),
+                Unit::Bytes,
+                name,
+                exact(sizes[c] as f64),
+            );
         }
         eprintln!(" {:.1?}", t.elapsed());
     }
@@ -290,13 +417,23 @@ fn round_order(round: usize) -> [usize; 2] {
 }
 
 fn exact(v: f64) -> Measure {
-    Measure { median: v, min: v, max: v, samples: 1 }
+    Measure {
+        median: v,
+        min: v,
+        max: v,
+        samples: 1,
+    }
 }
 
 /// Bytes per second from ns per call of `bytes` each.
 fn throughput(m: Measure, bytes: u64) -> Measure {
     let rate = |ns: f64| bytes as f64 / (ns * 1e-9);
-    Measure { median: rate(m.median), min: rate(m.max), max: rate(m.min), samples: m.samples }
+    Measure {
+        median: rate(m.median),
+        min: rate(m.max),
+        max: rate(m.min),
+        samples: m.samples,
+    }
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<usize> {

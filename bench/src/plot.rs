@@ -12,7 +12,11 @@ const COLORS: [&str; 4] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
 /// throughput rows), with the contenders in `contenders` order; the first
 /// is the baseline.
 pub fn svg(contenders: &[String], rows: &[&Row]) -> String {
-    let charted = |name: &str| ["export:", "import:", "async", "stream<"].iter().any(|p| name.starts_with(p));
+    let charted = |name: &str| {
+        ["export:", "import:", "async", "stream<"]
+            .iter()
+            .any(|p| name.starts_with(p))
+    };
     let rows: Vec<&&Row> = rows.iter().filter(|r| charted(&r.name)).collect();
     let base = &contenders[0];
     // Relative cost of contender c on row r, if both figures exist.
@@ -46,7 +50,12 @@ pub fn svg(contenders: &[String], rows: &[&Row]) -> String {
     );
     for (i, c) in contenders.iter().enumerate() {
         let lx = 10.0 + 150.0 * i as f64;
-        let _ = writeln!(s, r#"<rect x="{lx}" y="28" width="10" height="10" fill="{}"/><text x="{}" y="37">{c}</text>"#, COLORS[i % 4], lx + 14.0);
+        let _ = writeln!(
+            s,
+            r#"<rect x="{lx}" y="28" width="10" height="10" fill="{}"/><text x="{}" y="37">{c}</text>"#,
+            COLORS[i % 4],
+            lx + 14.0
+        );
     }
     let top = 50.0;
     for t in 0..=max as u32 {
@@ -60,7 +69,13 @@ pub fn svg(contenders: &[String], rows: &[&Row]) -> String {
     }
     for (g, r) in rows.iter().enumerate() {
         let gy = top + group_h * g as f64;
-        let _ = writeln!(s, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, label_w - 6.0, gy + group_h / 2.0, escape(&r.name));
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+            label_w - 6.0,
+            gy + group_h / 2.0,
+            escape(&r.name)
+        );
         for (i, c) in contenders.iter().enumerate() {
             let y = gy + bar_h * i as f64;
             match cost(r, c) {
@@ -76,7 +91,13 @@ pub fn svg(contenders: &[String], rows: &[&Row]) -> String {
                     );
                 }
                 None if r.failures.iter().any(|(n, _)| n == c) => {
-                    let _ = writeln!(s, r#"<text x="{}" y="{}" fill="{}">trap</text>"#, label_w + 3.0, y + bar_h - 2.0, COLORS[i % 4]);
+                    let _ = writeln!(
+                        s,
+                        r#"<text x="{}" y="{}" fill="{}">trap</text>"#,
+                        label_w + 3.0,
+                        y + bar_h - 2.0,
+                        COLORS[i % 4]
+                    );
                 }
                 None => {}
             }
@@ -87,5 +108,7 @@ pub fn svg(contenders: &[String], rows: &[&Row]) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -61,14 +61,22 @@ pub struct Table {
 
 impl Table {
     pub fn new(contenders: Vec<String>) -> Self {
-        Table { contenders, rows: Vec::new() }
+        Table {
+            contenders,
+            rows: Vec::new(),
+        }
     }
 
     fn row(&mut self, row: &str, unit: Unit) -> &mut Row {
         let i = match self.rows.iter().position(|r| r.name == row) {
             Some(i) => i,
             None => {
-                self.rows.push(Row { name: row.to_string(), unit, values: Vec::new(), failures: Vec::new() });
+                self.rows.push(Row {
+                    name: row.to_string(),
+                    unit,
+                    values: Vec::new(),
+                    failures: Vec::new(),
+                });
                 self.rows.len() - 1
             }
         };
@@ -81,7 +89,9 @@ impl Table {
 
     /// Records that `contender` could not run `row` (it trapped, say).
     pub fn fail(&mut self, row: &str, unit: Unit, contender: &str, why: &str) {
-        self.row(row, unit).failures.push((contender.to_string(), why.to_string()));
+        self.row(row, unit)
+            .failures
+            .push((contender.to_string(), why.to_string()));
     }
 
     pub fn rows(&self) -> impl Iterator<Item = &Row> {
@@ -108,7 +118,9 @@ impl Table {
             out.push_str(&format!("| {} |", row.name));
             for c in &self.contenders {
                 let cell = match get(c) {
-                    Some(m) if m.samples > 1 => format!("{} ±{:.0}%", row.unit.format(m.median), m.spread_pct()),
+                    Some(m) if m.samples > 1 => {
+                        format!("{} ±{:.0}%", row.unit.format(m.median), m.spread_pct())
+                    }
                     Some(m) => row.unit.format(m.median),
                     None if row.failures.iter().any(|(n, _)| n == c) => "fails (trap)".into(),
                     None => "–".into(),
@@ -117,7 +129,9 @@ impl Table {
             }
             for c in others {
                 let cell = match (get(base), get(c)) {
-                    (Some(b), Some(m)) if row.unit.higher_is_better() => format!("{:.2}", b.median / m.median),
+                    (Some(b), Some(m)) if row.unit.higher_is_better() => {
+                        format!("{:.2}", b.median / m.median)
+                    }
                     (Some(b), Some(m)) => format!("{:.2}", m.median / b.median),
                     _ => "–".into(),
                 };

@@ -17,8 +17,16 @@ pub struct Effort {
 }
 
 impl Effort {
-    pub const QUICK: Effort = Effort { samples: 3, sample_time: Duration::from_millis(40), fixed: None };
-    pub const FULL: Effort = Effort { samples: 11, sample_time: Duration::from_millis(300), fixed: None };
+    pub const QUICK: Effort = Effort {
+        samples: 3,
+        sample_time: Duration::from_millis(40),
+        fixed: None,
+    };
+    pub const FULL: Effort = Effort {
+        samples: 11,
+        sample_time: Duration::from_millis(300),
+        fixed: None,
+    };
 }
 
 /// The median of several samples of one quantity, and how far the samples
@@ -34,12 +42,21 @@ pub struct Measure {
 impl Measure {
     pub fn of(mut values: Vec<f64>) -> Measure {
         values.sort_by(|a, b| a.total_cmp(b));
-        Measure { median: values[values.len() / 2], min: values[0], max: values[values.len() - 1], samples: values.len() }
+        Measure {
+            median: values[values.len() / 2],
+            min: values[0],
+            max: values[values.len() - 1],
+            samples: values.len(),
+        }
     }
 
     /// Half the min-max range, in percent of the median.
     pub fn spread_pct(&self) -> f64 {
-        if self.median == 0.0 { 0.0 } else { 50.0 * (self.max - self.min) / self.median }
+        if self.median == 0.0 {
+            0.0
+        } else {
+            50.0 * (self.max - self.min) / self.median
+        }
     }
 }
 
@@ -61,9 +78,15 @@ pub fn run<'a, E: Into<anyhow::Error>>(mut f: impl FnMut(u64) -> Result<(), E> +
 /// error back.
 pub fn interleaved(effort: Effort, mut runs: Vec<Run<'_>>) -> Vec<anyhow::Result<Measure>> {
     if let Some(iters) = effort.fixed {
-        return runs.iter_mut().map(|run| timed(run, iters).map(|ns| Measure::of(vec![ns]))).collect();
+        return runs
+            .iter_mut()
+            .map(|run| timed(run, iters).map(|ns| Measure::of(vec![ns])))
+            .collect();
     }
-    let mut iters: Vec<anyhow::Result<u64>> = runs.iter_mut().map(|run| calibrate(run, effort.sample_time)).collect();
+    let mut iters: Vec<anyhow::Result<u64>> = runs
+        .iter_mut()
+        .map(|run| calibrate(run, effort.sample_time))
+        .collect();
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(effort.samples); runs.len()];
     for _ in 0..effort.samples {
         for (i, run) in runs.iter_mut().enumerate() {
@@ -74,7 +97,11 @@ pub fn interleaved(effort: Effort, mut runs: Vec<Run<'_>>) -> Vec<anyhow::Result
             }
         }
     }
-    iters.into_iter().zip(values).map(|(n, v)| n.map(|_| Measure::of(v))).collect()
+    iters
+        .into_iter()
+        .zip(values)
+        .map(|(n, v)| n.map(|_| Measure::of(v)))
+        .collect()
 }
 
 /// Nanoseconds per iteration of one sample of `n` iterations.
@@ -105,15 +132,25 @@ mod tests {
 
     use super::*;
 
-    const TINY: Effort = Effort { samples: 3, sample_time: Duration::from_micros(1), fixed: None };
+    const TINY: Effort = Effort {
+        samples: 3,
+        sample_time: Duration::from_micros(1),
+        fixed: None,
+    };
 
     #[test]
     fn samples_alternate_between_contenders() {
         let log = RefCell::new(Vec::new());
         let log_ref = &log;
-        let runs = ["a", "b"].map(|name| run(move |_| -> anyhow::Result<()> { Ok(log_ref.borrow_mut().push(name)) }));
+        let runs = ["a", "b"].map(|name| {
+            run(move |_| -> anyhow::Result<()> { Ok(log_ref.borrow_mut().push(name)) })
+        });
         let results = interleaved(TINY, runs.into());
-        assert!(results.iter().all(|m| m.as_ref().is_ok_and(|m| m.samples == 3)));
+        assert!(
+            results
+                .iter()
+                .all(|m| m.as_ref().is_ok_and(|m| m.samples == 3))
+        );
         let log = log.borrow();
         assert_eq!(log[log.len() - 6..], ["a", "b", "a", "b", "a", "b"]);
     }
@@ -123,7 +160,11 @@ mod tests {
         let calls = RefCell::new(0);
         let fails_late = run(|_| {
             *calls.borrow_mut() += 1;
-            if *calls.borrow() > 2 { Err(anyhow::anyhow!("trap")) } else { Ok(()) }
+            if *calls.borrow() > 2 {
+                Err(anyhow::anyhow!("trap"))
+            } else {
+                Ok(())
+            }
         });
         let fine = run(|_| -> anyhow::Result<()> { Ok(()) });
         let results = interleaved(TINY, vec![fails_late, fine]);
@@ -137,10 +178,19 @@ mod tests {
     fn fixed_iterations_run_once_each() {
         let seen = RefCell::new(Vec::new());
         let seen_ref = &seen;
-        let runs = [1, 2].map(|id| run(move |n| -> anyhow::Result<()> { Ok(seen_ref.borrow_mut().push((id, n))) }));
-        let effort = Effort { fixed: Some(7), ..TINY };
+        let runs = [1, 2].map(|id| {
+            run(move |n| -> anyhow::Result<()> { Ok(seen_ref.borrow_mut().push((id, n))) })
+        });
+        let effort = Effort {
+            fixed: Some(7),
+            ..TINY
+        };
         let results = interleaved(effort, runs.into());
         assert_eq!(*seen.borrow(), [(1, 7), (2, 7)]);
-        assert!(results.iter().all(|m| m.as_ref().is_ok_and(|m| m.samples == 1)));
+        assert!(
+            results
+                .iter()
+                .all(|m| m.as_ref().is_ok_and(|m| m.samples == 1))
+        );
     }
 }

@@ -8,7 +8,10 @@ use std::task::{Context as TaskContext, Poll};
 
 use anyhow::{Result, anyhow};
 use tokio::sync::oneshot;
-use wasmtime::component::{Accessor, Component, HasData, Linker, StreamConsumer, StreamProducer, StreamReader, StreamResult};
+use wasmtime::component::{
+    Accessor, Component, HasData, Linker, StreamConsumer, StreamProducer, StreamReader,
+    StreamResult,
+};
 use wasmtime::{Store, StoreContextMut};
 use witgo_host::HostCtx;
 
@@ -58,12 +61,16 @@ pub struct Instance {
 
 pub fn linker() -> Result<Linker<Ctx>> {
     let mut linker = witgo_host::wasi_linker::<Data>(&witgo_host::engine()?)?;
-    bench::tasks::host::add_to_linker::<_, HostImports>(&mut linker, |ctx: &mut Ctx| &mut ctx.data)?;
+    bench::tasks::host::add_to_linker::<_, HostImports>(&mut linker, |ctx: &mut Ctx| {
+        &mut ctx.data
+    })?;
     Ok(linker)
 }
 
 pub fn instantiate(linker: &Linker<Ctx>, component: &Component) -> Result<Instance> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), Data::default());
     let mut store = Store::new(linker.engine(), ctx);
     store.limiter(|ctx| &mut ctx.data.memory);
@@ -117,8 +124,12 @@ impl Row {
             Row::Import { waits: false } => "async import: returns at once".into(),
             Row::Import { waits: true } => "async import: waits once".into(),
             Row::ConcurrentImports(n) => format!("async: {} concurrent imports", thousands(*n)),
-            Row::ConcurrentExports(n) => format!("async: {} concurrent export tasks", thousands(*n)),
-            Row::Echo(chunk) if *chunk >= 1 << 10 => format!("stream<u8> echo, {} KiB chunks", chunk >> 10),
+            Row::ConcurrentExports(n) => {
+                format!("async: {} concurrent export tasks", thousands(*n))
+            }
+            Row::Echo(chunk) if *chunk >= 1 << 10 => {
+                format!("stream<u8> echo, {} KiB chunks", chunk >> 10)
+            }
             Row::Echo(chunk) => format!("stream<u8> echo, {chunk} B chunks"),
         }
     }
@@ -133,7 +144,11 @@ impl Row {
 }
 
 fn thousands(n: u32) -> String {
-    if n >= 1000 && n % 1000 == 0 { format!("{},000", n / 1000) } else { n.to_string() }
+    if n >= 1000 && n % 1000 == 0 {
+        format!("{},000", n / 1000)
+    } else {
+        n.to_string()
+    }
 }
 
 /// The bytes one echo iteration sends: 256 chunks.
@@ -174,10 +189,26 @@ pub fn run(inst: &mut Instance, row: Row) -> Run<'_> {
                 Row::Echo(chunk) => {
                     for _ in 0..n {
                         let total = echo_total(chunk);
-                        let input = a.with(|mut s| StreamReader::new(&mut s, Pattern { left: total, chunk: chunk as usize }))?;
+                        let input = a.with(|mut s| {
+                            StreamReader::new(
+                                &mut s,
+                                Pattern {
+                                    left: total,
+                                    chunk: chunk as usize,
+                                },
+                            )
+                        })?;
                         let output = g.call_echo(a, input, chunk).await?;
                         let (tx, rx) = oneshot::channel();
-                        a.with(|mut s| output.pipe(&mut s, Count { bytes: 0, done: Some(tx) }))?;
+                        a.with(|mut s| {
+                            output.pipe(
+                                &mut s,
+                                Count {
+                                    bytes: 0,
+                                    done: Some(tx),
+                                },
+                            )
+                        })?;
                         check(rx.await?, total)?;
                     }
                 }
@@ -188,7 +219,11 @@ pub fn run(inst: &mut Instance, row: Row) -> Run<'_> {
 }
 
 fn check(got: u64, want: u64) -> Result<()> {
-    if got == want { Ok(()) } else { Err(anyhow!("the guest answered {got}, not {want}")) }
+    if got == want {
+        Ok(())
+    } else {
+        Err(anyhow!("the guest answered {got}, not {want}"))
+    }
 }
 
 /// Produces `left` bytes, at most `chunk` per write, straight into the
