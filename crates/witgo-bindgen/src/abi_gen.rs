@@ -1439,7 +1439,8 @@ impl Bindgen for FuncGen<'_, '_> {
                                     );
                                     let abi = self.abi();
                                     format!(
-                                        "panic(\"witgo: export {wit_name} returned error \\\"\" + {e}.Error() + \"\\\" (\" + {abi}.TypeName({e}) + \"), which has no {ty} to pass to the caller: return a {ty} or a {wit_pkg}.Error[{ty}]\")"
+                                        "panic(\"witgo: export {wit_name} returned error \\\"\" + {e}.Error() + \"\\\" (\" + {abi}.TypeName({e}) + \"), which has no {ty} to pass to the caller: return {} or {wit_pkg}.Error[{ty}]\")",
+                                        crate::names::with_article(&ty)
                                     )
                                 };
                                 // wit.ErrorValue walks the chain as errors.As

@@ -3,6 +3,7 @@
 use crate::format;
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
+use crate::names;
 use crate::plan::Derived;
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -250,7 +251,8 @@ impl DeclCx<'_> {
                         Some(s) => {
                             writeln!(
                                 out,
-                                "// {ctor} returns a {go_name} holding case {}.\nfunc {ctor}(v {}) {go_name} {{\nreturn {go_name}{{tag: {}, v{s}: v}}\n}}\n",
+                                "// {ctor} returns {} holding case {}.\nfunc {ctor}(v {}) {go_name} {{\nreturn {go_name}{{tag: {}, v{s}: v}}\n}}\n",
+                                names::with_article(go_name),
                                 c.name, slots[s], tags[i]
                             )
                             .unwrap();
@@ -258,7 +260,8 @@ impl DeclCx<'_> {
                         None => {
                             writeln!(
                                 out,
-                                "// {ctor} returns a {go_name} holding case {}.\nfunc {ctor}() {go_name} {{\nreturn {go_name}{{tag: {}}}\n}}\n",
+                                "// {ctor} returns {} holding case {}.\nfunc {ctor}() {go_name} {{\nreturn {go_name}{{tag: {}}}\n}}\n",
+                                names::with_article(go_name),
                                 c.name, tags[i]
                             )
                             .unwrap();

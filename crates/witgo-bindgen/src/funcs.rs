@@ -174,6 +174,31 @@ pub fn wasmexport(
     }
 }
 
+/// How WIT source names `func` of `owner` (`ns:pkg/iface` or a world),
+/// for comments and messages: the function `owner#name`, the method
+/// `owner#res.name`, the static function `owner#res.name`, or the
+/// constructor of `owner#res` (`func.name` spells these with the ABI's
+/// `[method]` prefixes, which users never write).
+pub fn wit_func_phrase(resolve: &Resolve, owner: &str, func: &Function) -> String {
+    let resource = |id: &TypeId| resolve.types[*id].name.clone().unwrap_or_default();
+    match &func.kind {
+        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => {
+            format!("function {owner}#{}", func.name)
+        }
+        FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => {
+            format!("method {owner}#{}.{}", resource(r), func.item_name())
+        }
+        FunctionKind::Static(r) | FunctionKind::AsyncStatic(r) => {
+            format!(
+                "static function {owner}#{}.{}",
+                resource(r),
+                func.item_name()
+            )
+        }
+        FunctionKind::Constructor(r) => format!("constructor of {owner}#{}", resource(r)),
+    }
+}
+
 /// Unique Go-identifier spelling of a WIT function name, for glue functions.
 pub fn mangle(func: &Function) -> String {
     let clean = |s: &str| s.replace('-', "_");
@@ -336,7 +361,7 @@ impl FuncCx<'_> {
         let callee = format!("wasmimport_{mangled}");
         let mut fg = FuncGen::new(self.tcx, file, self.sizes, Side::Import);
         fg.params = if is_method {
-            std::iter::once("self".to_string())
+            std::iter::once("r".to_string())
                 .chain(sig.params.iter().map(|(n, _)| n.clone()))
                 .collect()
         } else {
@@ -379,12 +404,12 @@ impl FuncCx<'_> {
             &mut out,
             &func.docs,
             &format!(
-                "{go_name} calls the imported WIT function {}#{}.",
-                self.wit_owner, func.name
+                "{go_name} calls the imported WIT {}.",
+                wit_func_phrase(resolve, &self.wit_owner, func)
             ),
         );
         let recv = match receiver {
-            Some(r) => format!("(self {r}) "),
+            Some(r) => format!("(r {r}) "),
             None => String::new(),
         };
         writeln!(
@@ -447,7 +472,7 @@ impl FuncCx<'_> {
         fg.release_after_lift = true;
         let mut wit_args: Vec<String> = Vec::new();
         if is_method {
-            wit_args.push("self".to_string());
+            wit_args.push("r".to_string());
         }
         wit_args.extend(sig.params.iter().skip(1).map(|(n, _)| n.clone()));
         let mut core_args = Vec::new();
@@ -537,12 +562,12 @@ impl FuncCx<'_> {
             &mut out,
             &func.docs,
             &format!(
-                "{go_name} calls the imported async WIT function {}#{}.",
-                self.wit_owner, func.name
+                "{go_name} calls the imported async WIT {}.",
+                wit_func_phrase(resolve, &self.wit_owner, func)
             ),
         );
         let recv = match receiver {
-            Some(r) => format!("(self {r}) "),
+            Some(r) => format!("(r {r}) "),
             None => String::new(),
         };
         let results_decl = match results.len() {
@@ -592,7 +617,7 @@ impl FuncCx<'_> {
         fg.export_call = Some(ExportCall {
             callee,
             is_method,
-            wit_name: format!("{}#{}", self.wit_owner, func.name),
+            wit_name: wit_func_phrase(self.resolve(), &self.wit_owner, func),
             recycle: None,
         });
         fg.release_after_lift =
@@ -1186,7 +1211,8 @@ impl FuncCx<'_> {
         );
         writeln!(
             out,
-            "//\n// Close it when done with it; a {go_name} that becomes unreachable without\n// being closed is dropped by a cleanup.\ntype {go_name} struct {{\nhandle {abi_pkg}.Handle\n}}\n"
+            "//\n// Close it when done with it; {} that becomes unreachable without\n// being closed is dropped by a cleanup.\ntype {go_name} struct {{\nhandle {abi_pkg}.Handle\n}}\n",
+            names::with_article(go_name)
         )
         .unwrap();
         let from_handle = &helpers["FromHandle"];
@@ -1250,7 +1276,8 @@ impl FuncCx<'_> {
         );
         writeln!(
             out,
-            "//\n// Any Go type with these methods can be handed out as a {go_name}; if it also\n// has a method Drop(), that runs when the last handle to it is dropped.\ntype {go_name} interface {{"
+            "//\n// Any Go type with these methods can be handed out as {}; if it also\n// has a method Drop(), that runs when the last handle to it is dropped.\ntype {go_name} interface {{",
+            names::with_article(go_name)
         )
         .unwrap();
         for f in funcs {

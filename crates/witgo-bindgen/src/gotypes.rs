@@ -132,7 +132,19 @@ impl TypeCx<'_> {
             }
             TypeDefKind::Tuple(t) => self.tuple(file, &t.types),
             TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
-                self.resource_ref(file, dealias(self.resolve, *r))
+                // Spelled by the name the handle's WIT uses (a world's
+                // `use` declares an alias in its package) when Go has one.
+                let declared = self
+                    .pkg_of(*r)
+                    .is_some_and(|p| self.plan.type_names.contains_key(&(*r, p)));
+                self.resource_ref(
+                    file,
+                    if declared {
+                        *r
+                    } else {
+                        dealias(self.resolve, *r)
+                    },
+                )
             }
             TypeDefKind::Future(t) => format!(
                 "*{}.FutureReader[{}]",

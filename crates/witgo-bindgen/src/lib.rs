@@ -101,7 +101,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     let error_types = error_types(resolve, world, &plan);
     let mut reserved: HashSet<String> = plan.pkgs.iter().map(|p| p.name.clone()).collect();
     for n in [
-        "abi", "wit", "unsafe", "runtime", "errors", "fmt", "strconv", "self",
+        "abi", "wit", "unsafe", "runtime", "errors", "fmt", "strconv", "self", "r",
     ] {
         reserved.insert(n.to_string());
     }

@@ -138,6 +138,12 @@ fn fix_initialisms(camel: &str, kebab: &str) -> String {
     out
 }
 
+/// `name` with its indefinite article, for comments: "a Blob", "an Item".
+pub fn with_article(name: &str) -> String {
+    let vowel = name.starts_with(|c: char| "AEIOUaeiou".contains(c));
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
 /// Exported Go name: `get-http-url` -> `GetHTTPURL`.
 pub fn exported(kebab: &str) -> String {
     let camel = kebab.to_upper_camel_case();

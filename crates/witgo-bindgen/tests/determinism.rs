@@ -99,7 +99,7 @@ fn stubs_read_like_a_users_file() {
     );
     assert!(stubs.contains("// Area implements area.\n"), "{stubs}");
     assert!(
-        stubs.contains("func (API) Keep(b *types.Blob) *types.Blob {\nreturn nil\n}"),
+        stubs.contains("func (API) Keep(b *api.Blob) *api.Blob {\nreturn nil\n}"),
         "{stubs}"
     );
     assert!(

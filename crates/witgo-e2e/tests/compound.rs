@@ -636,7 +636,7 @@ async fn go_export_error_without_the_wit_type_traps() {
     let stderr = s.stderr_text();
     assert!(
         stderr.contains(
-            "panic: witgo: export e2e:compound/api#validate-bad returned error \"no err-rec here\" (*errors.errorString), which has no api.ErrRec to pass to the caller: return a api.ErrRec or a wit.Error[api.ErrRec]"
+            "panic: witgo: export function e2e:compound/api#validate-bad returned error \"no err-rec here\" (*errors.errorString), which has no api.ErrRec to pass to the caller: return an api.ErrRec or wit.Error[api.ErrRec]"
         ),
         "{stderr}"
     );
