@@ -22,12 +22,12 @@ func ProgramMain(ctx context.Context, exit func(code int)) {
 
 // deadlocked reports whether t, a program's main, can never go on.
 func (t *task) deadlocked() bool {
-	if t.exitOnDeadlock == nil || t.returned || len(yielders) > 0 || idleDeadline() > 0 {
+	if t.exitOnDeadlock == nil || t.returned || idleDeadline() > 0 {
 		return false
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	return running == 1 && len(orphans) == 0 && !t.pumpingLocked()
+	return len(yielders) == 0 && running == 1 && len(orphans) == 0 && !t.pumpingLocked()
 }
 
 // reportDeadlock prints what Go prints for a deadlock and exits with its

@@ -120,10 +120,19 @@ type task struct {
 	exitOnDeadlock func(code int)
 }
 
-// mu guards the executor's maps. Go on wasm runs one goroutine at a time,
-// but a goroutine can still park in the middle of a map write (an
-// allocation that assists the collector), and another would then see the
-// map half-written.
+// The executor's state, and the one rule for touching it. Go on wasm runs
+// one goroutine at a time, but a goroutine can lose the thread in the
+// middle of an update: wherever it blocks, and wherever it allocates (the
+// allocation may park it to assist the collector). So:
+//
+//   - Driver state (current, timers, timerDeadline, idle) is written only
+//     by the host's call into the component (Start, Callback and what they
+//     call), never while drive waits for the goroutines to block: while it
+//     is written no other goroutine runs, and goroutines may read it
+//     without a lock.
+//   - Everything else (tasks, nextID, running, orphans, each task's
+//     members, yielders, idleWorkers, the spare waiters) is shared:
+//     read and written under mu, by the driver too.
 var mu sync.Mutex
 
 var (
@@ -182,12 +191,19 @@ func worker(t *task) {
 		t.run = nil
 		finish, err := run(&t.ctx)
 		t.done(finish, err)
-		if idleWorkers >= maxIdleWorkers {
+		mu.Lock()
+		enough := idleWorkers >= maxIdleWorkers
+		if !enough {
+			idleWorkers++
+		}
+		mu.Unlock()
+		if enough {
 			return
 		}
-		idleWorkers++
 		t = <-jobs
+		mu.Lock()
 		idleWorkers--
+		mu.Unlock()
 	}
 }
 
@@ -204,7 +220,7 @@ func Callback(code, handle, payload uint32) uint32 {
 	// Take the other events that are ready too (10,000 subtasks finishing
 	// at once, say): one callback per event would cost a scheduler round
 	// each. With one waitable in the set there is no other event to take.
-	for len(t.members) > 1 && t.pollOnce() {
+	for t.memberCount() > 1 && t.pollOnce() {
 	}
 	return t.drive()
 }
@@ -246,7 +262,7 @@ func (t *task) drive() uint32 {
 		<-idle
 		// A task about to exit first takes the events already waiting in
 		// its set (for goroutines that outlived earlier tasks, say).
-		if t.returned && len(yielders) == 0 && t.pollOnce() {
+		if t.returned && !yielding() && t.pollOnce() {
 			continue
 		}
 		break
@@ -260,7 +276,7 @@ func (t *task) drive() uint32 {
 	if abi.ExportEndsAllocated() {
 		runtime.Gosched()
 	}
-	leaving := t.returned && len(yielders) == 0
+	leaving := t.returned && !yielding()
 	pumping := false
 	if leaving {
 		mu.Lock()
@@ -287,7 +303,7 @@ func (t *task) drive() uint32 {
 	}
 	current = nil
 	switch {
-	case len(yielders) > 0:
+	case yielding():
 		return callbackYield
 	case leaving:
 		t.exit()
@@ -306,12 +322,16 @@ func (t *task) waitableSet() uint32 {
 	return t.set
 }
 
+// memberCount is the number of waitables joined to t's set.
+func (t *task) memberCount() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return len(t.members)
+}
+
 // pollOnce delivers one event already waiting in t's set, if any.
 func (t *task) pollOnce() bool {
-	mu.Lock()
-	empty := len(t.members) == 0
-	mu.Unlock()
-	if empty {
+	if t.memberCount() == 0 {
 		return false
 	}
 	var ev [2]uint32
@@ -384,10 +404,13 @@ func (t *task) deliver(code, handle, payload uint32) {
 	switch code {
 	case eventNone:
 		// Back from a yield.
-		for _, y := range yielders {
+		mu.Lock()
+		back := yielders
+		yielders = nil
+		mu.Unlock()
+		for _, y := range back {
 			y <- struct{}{}
 		}
-		yielders = nil
 	case eventTaskCancelled:
 		t.cancelRequested = true
 		t.ctx.cancel()
@@ -625,7 +648,10 @@ func (t *task) armTimer() {
 	state, h := status&0xf, status>>4
 	if state == subtaskReturned {
 		// Already due: run again at once.
-		yielders = append(yielders, make(chan struct{}, 1))
+		ch := make(chan struct{}, 1)
+		mu.Lock()
+		yielders = append(yielders, ch)
+		mu.Unlock()
 		return
 	}
 	timerDeadline = deadline
@@ -745,8 +771,17 @@ func pending(w *waiter) (event, bool) {
 // goroutine continues.
 func Yield() {
 	ch := make(chan struct{}, 1)
+	mu.Lock()
 	yielders = append(yielders, ch)
+	mu.Unlock()
 	<-ch
+}
+
+// yielding reports whether a goroutine waits in Yield.
+func yielding() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return len(yielders) > 0
 }
 
 // HoldCalls applies backpressure: until release is called, the host holds
