@@ -71,6 +71,34 @@ pub enum Lent {
     List { go_ty: String, elem: String },
 }
 
+/// A finished block of generated code (a variant case, an option's or a
+/// result's arm, a list's element loop): its Go statements, the values it
+/// leaves, and the name its case's payload is bound to.
+struct Block {
+    body: String,
+    results: Vec<String>,
+    payload: Option<String>,
+}
+
+impl Block {
+    /// The payload's name, if the block uses the payload.
+    fn used_payload(&self) -> Option<&str> {
+        let name = self.payload.as_deref()?;
+        (mentions(&self.body, name) || self.results.iter().any(|r| mentions(r, name)))
+            .then_some(name)
+    }
+}
+
+/// Whether Go code `code` mentions identifier `ident` (as a whole name:
+/// `base1_` does not mention `e1_`).
+fn mentions(code: &str, ident: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(ident).any(|(i, _)| {
+        !code[..i].chars().next_back().is_some_and(is_ident)
+            && !code[i + ident.len()..].chars().next().is_some_and(is_ident)
+    })
+}
+
 pub struct FuncGen<'a, 'b> {
     pub cx: &'a TypeCx<'a>,
     pub file: &'b mut GoFileBuilder,
@@ -116,7 +144,7 @@ pub struct FuncGen<'a, 'b> {
     payloads: Vec<Option<String>>,
     iters: Vec<usize>,
     next_block: usize,
-    finished: Vec<(String, Vec<String>, Option<String>)>,
+    finished: Vec<Block>,
     finished_iters: Vec<usize>,
     tmp: usize,
     areas: usize,
@@ -444,7 +472,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     }
 
     /// Go value of element `i` of a lowering/lifting block's results.
-    fn take_blocks(&mut self, n: usize) -> Vec<(String, Vec<String>, Option<String>)> {
+    fn take_blocks(&mut self, n: usize) -> Vec<Block> {
         let at = self.finished.len() - n;
         self.last_iter = self.finished_iters[at..].first().copied().unwrap_or(0);
         self.finished_iters.truncate(at);
@@ -456,7 +484,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     fn iter_names(&self, body: &str) -> (String, String, String) {
         let id = self.last_iter;
         let pick = |n: String| {
-            if body.contains(n.as_str()) {
+            if mentions(body, &n) {
                 n
             } else {
                 "_".to_string()
@@ -470,19 +498,10 @@ impl<'a, 'b> FuncGen<'a, 'b> {
     }
 
     /// Emits `name, _ := expr` (or `_, _ =` if the block does not use the payload).
-    fn bind_payload(
-        &mut self,
-        block: &(String, Vec<String>, Option<String>),
-        expr: &str,
-    ) -> String {
-        match &block.2 {
-            Some(name)
-                if block.0.contains(name.as_str())
-                    || block.1.iter().any(|r| r.contains(name.as_str())) =>
-            {
-                format!("{name}, _ := {expr}\n")
-            }
-            _ => String::new(),
+    fn bind_payload(&mut self, block: &Block, expr: &str) -> String {
+        match block.used_payload() {
+            Some(name) => format!("{name}, _ := {expr}\n"),
+            None => String::new(),
         }
     }
 
@@ -659,89 +678,16 @@ fn is_simple(e: &str) -> bool {
     e.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
-impl Bindgen for FuncGen<'_, '_> {
-    type Operand = String;
-
-    fn emit(
+impl FuncGen<'_, '_> {
+    /// `emit` for strings, lists, maps and fixed-length lists.
+    fn emit_lists(
         &mut self,
-        resolve: &Resolve,
         inst: &Instruction<'_>,
-        operands: &mut Vec<String>,
+        operands: &[String],
         results: &mut Vec<String>,
     ) {
         use Instruction as I;
         match inst {
-            I::GetArg { nth } => results.push(self.params[*nth].clone()),
-            I::I32Const { val } => results.push(format!("int32({val})")),
-            I::Bitcasts { casts } => {
-                for (c, op) in casts.iter().zip(operands.iter()) {
-                    let e = self.bitcast(c, op);
-                    results.push(e);
-                }
-            }
-            I::ConstZero { tys } => {
-                for t in tys.iter() {
-                    let z = self.zero(*t);
-                    results.push(z);
-                }
-            }
-
-            I::I32Load { offset } => results.push(self.load("LoadI32", operands, *offset, None)),
-            I::I32Load8U { offset } => {
-                results.push(self.load("LoadU8", operands, *offset, Some("int32")))
-            }
-            I::I32Load8S { offset } => {
-                results.push(self.load("LoadI8", operands, *offset, Some("int32")))
-            }
-            I::I32Load16U { offset } => {
-                results.push(self.load("LoadU16", operands, *offset, Some("int32")))
-            }
-            I::I32Load16S { offset } => {
-                results.push(self.load("LoadI16", operands, *offset, Some("int32")))
-            }
-            I::I64Load { offset } => results.push(self.load("LoadI64", operands, *offset, None)),
-            I::F32Load { offset } => results.push(self.load("LoadF32", operands, *offset, None)),
-            I::F64Load { offset } => results.push(self.load("LoadF64", operands, *offset, None)),
-            I::PointerLoad { offset } => {
-                results.push(self.load("LoadPtr", operands, *offset, None))
-            }
-            I::LengthLoad { offset } => results.push(self.load("LoadU32", operands, *offset, None)),
-
-            I::I32Store { offset } => self.store("StoreI32", operands, *offset, None),
-            I::I32Store8 { offset } => self.store("StoreU8", operands, *offset, Some("uint8")),
-            I::I32Store16 { offset } => self.store("StoreU16", operands, *offset, Some("uint16")),
-            I::I64Store { offset } => self.store("StoreI64", operands, *offset, None),
-            I::F32Store { offset } => self.store("StoreF32", operands, *offset, None),
-            I::F64Store { offset } => self.store("StoreF64", operands, *offset, None),
-            I::PointerStore { offset } => self.store("StorePtr", operands, *offset, None),
-            I::LengthStore { offset } => self.store("StoreU32", operands, *offset, None),
-
-            I::I32FromChar
-            | I::I32FromU32
-            | I::I32FromU16
-            | I::I32FromS16
-            | I::I32FromU8
-            | I::I32FromS8 => results.push(format!("int32({})", operands[0])),
-            I::I32FromS32 | I::I64FromS64 | I::CoreF32FromF32 | I::CoreF64FromF64 => {
-                results.push(operands[0].clone())
-            }
-            I::I64FromU64 => results.push(format!("int64({})", operands[0])),
-            I::S8FromI32 => results.push(format!("int8({})", operands[0])),
-            I::U8FromI32 => results.push(format!("uint8({})", operands[0])),
-            I::S16FromI32 => results.push(format!("int16({})", operands[0])),
-            I::U16FromI32 => results.push(format!("uint16({})", operands[0])),
-            I::S32FromI32 | I::S64FromI64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
-                results.push(operands[0].clone())
-            }
-            I::U32FromI32 => results.push(format!("uint32({})", operands[0])),
-            I::U64FromI64 => results.push(format!("uint64({})", operands[0])),
-            I::CharFromI32 => results.push(format!("rune({})", operands[0])),
-            I::BoolFromI32 => results.push(format!("({} != 0)", operands[0])),
-            I::I32FromBool => {
-                let abi = self.abi();
-                results.push(format!("{abi}.BoolI32({})", operands[0]))
-            }
-
             I::StringLower { realloc } => {
                 let s = self.bind(&operands[0]);
                 let abi = self.abi();
@@ -772,7 +718,7 @@ impl Bindgen for FuncGen<'_, '_> {
                 results.push(format!("uint32(len({l}))"));
             }
             I::ListLower { element, realloc } => {
-                let (body, _, _) = self.take_blocks(1).pop().unwrap();
+                let body = self.take_blocks(1).pop().unwrap().body;
                 let l = self.bind(&operands[0]);
                 let abi = self.abi();
                 let unsafe_ = self.unsafe_();
@@ -819,7 +765,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 results.push(format!("{abi}.LiftSlice[{t}]({p}, {})", operands[1]));
             }
             I::ListLift { element, .. } => {
-                let (body, res, _) = self.take_blocks(1).pop().unwrap();
+                let Block {
+                    body, results: res, ..
+                } = self.take_blocks(1).pop().unwrap();
                 let unsafe_ = self.unsafe_();
                 let t = self.ty(element);
                 let size = self.sizes.size(element).size_wasm32();
@@ -828,9 +776,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 let l = self.tmp("list");
                 let (_, base, _) = self.iter_names(&format!("{body}{}", res[0]));
                 self.push(&format!(
-                    "{l} := make([]{t}, {n})\nfor i_ := range {l} {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{l}[i_] = {}\n}}",
-                    res[0],
-                ));
+                        "{l} := make([]{t}, {n})\nfor i_ := range {l} {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{l}[i_] = {}\n}}",
+                        res[0],
+                    ));
                 // The elements are copied out: the host's block is garbage
                 // now, and the host's next allocation may reuse it.
                 if self.release_after_lift {
@@ -845,7 +793,7 @@ impl Bindgen for FuncGen<'_, '_> {
                 value,
                 realloc,
             } => {
-                let (body, _, _) = self.take_blocks(1).pop().unwrap();
+                let body = self.take_blocks(1).pop().unwrap().body;
                 let m = self.bind(&operands[0]);
                 let abi = self.abi();
                 let unsafe_ = self.unsafe_();
@@ -859,8 +807,8 @@ impl Bindgen for FuncGen<'_, '_> {
                     "{p} := {abi}.Alloc(uintptr(len({m}))*{size}, {align})\n{i} := 0"
                 ));
                 self.push(&format!(
-                    "for {k}, {e} := range {m} {{\n{base} := {unsafe_}.Add({p}, uintptr({i})*{size})\n{body}{i}++\n}}"
-                ));
+                        "for {k}, {e} := range {m} {{\n{base} := {unsafe_}.Add({p}, uintptr({i})*{size})\n{body}{i}++\n}}"
+                    ));
                 if realloc.is_some() {
                     self.pin_for_return(&p);
                 } else {
@@ -870,7 +818,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 results.push(format!("uint32(len({m}))"));
             }
             I::MapLift { key, value, .. } => {
-                let (body, res, _) = self.take_blocks(1).pop().unwrap();
+                let Block {
+                    body, results: res, ..
+                } = self.take_blocks(1).pop().unwrap();
                 let unsafe_ = self.unsafe_();
                 let kt = self.ty(key);
                 let vt = self.ty(value);
@@ -881,10 +831,10 @@ impl Bindgen for FuncGen<'_, '_> {
                 let m = self.tmp("map");
                 let (_, base, _) = self.iter_names(&format!("{body}{}{}", res[0], res[1]));
                 self.push(&format!(
-                    "{m} := make(map[{kt}]{vt}, {n})\nfor i_ := 0; i_ < int({n}); i_++ {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{m}[{}] = {}\n}}",
-                    res[0],
-                    res[1],
-                ));
+                        "{m} := make(map[{kt}]{vt}, {n})\nfor i_ := 0; i_ < int({n}); i_++ {{\n{base} := {unsafe_}.Add({p}, uintptr(i_)*{size})\n{body}{m}[{}] = {}\n}}",
+                        res[0],
+                        res[1],
+                    ));
                 results.push(m);
             }
             I::FixedLengthListLift { element, size, .. } => {
@@ -898,7 +848,7 @@ impl Bindgen for FuncGen<'_, '_> {
                 }
             }
             I::FixedLengthListLowerToMemory { element, size, .. } => {
-                let (body, _, _) = self.take_blocks(1).pop().unwrap();
+                let body = self.take_blocks(1).pop().unwrap().body;
                 let a = self.bind(&operands[0]);
                 let addr = self.bind(&operands[1]);
                 let unsafe_ = self.unsafe_();
@@ -919,7 +869,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 ));
             }
             I::FixedLengthListLiftFromMemory { element, size, .. } => {
-                let (body, res, _) = self.take_blocks(1).pop().unwrap();
+                let Block {
+                    body, results: res, ..
+                } = self.take_blocks(1).pop().unwrap();
                 let addr = self.bind(&operands[0]);
                 let unsafe_ = self.unsafe_();
                 let et = self.ty(element);
@@ -932,15 +884,26 @@ impl Bindgen for FuncGen<'_, '_> {
                     format!("{base} := {unsafe_}.Add({addr}, uintptr(i_)*{esize})\n")
                 };
                 self.push(&format!(
-                    "var {a} [{size}]{et}\nfor i_ := 0; i_ < {size}; i_++ {{\n{base_line}{body}{a}[i_] = {}\n}}",
-                    res[0]
-                ));
+                        "var {a} [{size}]{et}\nfor i_ := 0; i_ < {size}; i_++ {{\n{base_line}{body}{a}[i_] = {}\n}}",
+                        res[0]
+                    ));
                 results.push(a);
             }
 
-            I::RecordLower { record, ty, .. } if record.fields.is_empty() => {
-                let _ = ty;
-            }
+            _ => unreachable!("not a strings: {inst:?}"),
+        }
+    }
+
+    /// `emit` for records, tuples and flags.
+    fn emit_aggregates(
+        &mut self,
+        inst: &Instruction<'_>,
+        operands: &[String],
+        results: &mut Vec<String>,
+    ) {
+        use Instruction as I;
+        match inst {
+            I::RecordLower { record, .. } if record.fields.is_empty() => {}
             I::RecordLower { record, ty, .. } => {
                 let r = self.bind(&operands[0]);
                 let names = self.cx.field_names(*ty, record);
@@ -1026,6 +989,20 @@ impl Bindgen for FuncGen<'_, '_> {
                 }
             }
 
+            _ => unreachable!("not a records: {inst:?}"),
+        }
+    }
+
+    /// `emit` for resource handles, streams, futures and error contexts.
+    fn emit_handles(
+        &mut self,
+        resolve: &Resolve,
+        inst: &Instruction<'_>,
+        operands: &[String],
+        results: &mut Vec<String>,
+    ) {
+        use Instruction as I;
+        match inst {
             I::HandleLower { handle, .. } => {
                 let v = operands[0].clone();
                 let (Handle::Own(r) | Handle::Borrow(r)) = handle;
@@ -1108,6 +1085,19 @@ impl Bindgen for FuncGen<'_, '_> {
                 results.push(format!("{wit}.ErrorContextFromHandle({})", operands[0]));
             }
 
+            _ => unreachable!("not a resource handles: {inst:?}"),
+        }
+    }
+
+    /// `emit` for variants, enums, options and results.
+    fn emit_variants(
+        &mut self,
+        inst: &Instruction<'_>,
+        operands: &[String],
+        results: &mut Vec<String>,
+    ) {
+        use Instruction as I;
+        match inst {
             I::VariantPayloadName => {
                 let name = self.tmp("payload");
                 *self.payloads.last_mut().unwrap() = Some(name.clone());
@@ -1131,8 +1121,8 @@ impl Bindgen for FuncGen<'_, '_> {
                             &self.bind_payload(block, &format!("{v}.{}()", accessors[i])),
                         );
                     }
-                    code.push_str(&block.0);
-                    self.assign_slots(&mut code, &res, &block.1, rtys);
+                    code.push_str(&block.body);
+                    self.assign_slots(&mut code, &res, &block.results, rtys);
                 }
                 code.push('}');
                 self.push(&code);
@@ -1146,9 +1136,9 @@ impl Bindgen for FuncGen<'_, '_> {
                 let mut code = format!("var {v} {t}\nswitch {} {{\n", operands[0]);
                 for (i, block) in blocks.iter().enumerate() {
                     writeln!(code, "case {i}:").unwrap();
-                    code.push_str(&block.0);
+                    code.push_str(&block.body);
                     if variant.cases[i].ty.is_some() {
-                        writeln!(code, "{v} = {}({})", ctors[i], block.1[0]).unwrap();
+                        writeln!(code, "{v} = {}({})", ctors[i], block.results[0]).unwrap();
                     } else {
                         writeln!(code, "{v} = {}()", ctors[i]).unwrap();
                     }
@@ -1167,21 +1157,13 @@ impl Bindgen for FuncGen<'_, '_> {
                 let v = self.bind(&operands[0]);
                 let res = self.declare_slots(rtys);
                 let some = &blocks[1];
-                let payload = match &some.2 {
-                    Some(n)
-                        if some.0.contains(n.as_str())
-                            || some.1.iter().any(|r| r.contains(n.as_str())) =>
-                    {
-                        n.clone()
-                    }
-                    _ => "_".to_string(),
-                };
+                let payload = some.used_payload().unwrap_or("_").to_string();
                 let mut code = format!("if {payload}, ok_ := {v}.Get(); ok_ {{\n");
-                code.push_str(&some.0);
-                self.assign_slots(&mut code, &res, &some.1, rtys);
+                code.push_str(&some.body);
+                self.assign_slots(&mut code, &res, &some.results, rtys);
                 code.push_str("} else {\n");
-                code.push_str(&blocks[0].0);
-                self.assign_slots(&mut code, &res, &blocks[0].1, rtys);
+                code.push_str(&blocks[0].body);
+                self.assign_slots(&mut code, &res, &blocks[0].results, rtys);
                 code.push('}');
                 self.push(&code);
                 results.extend(self.slot_values(res, rtys));
@@ -1192,46 +1174,33 @@ impl Bindgen for FuncGen<'_, '_> {
                 let t = self.ty(payload);
                 let v = self.tmp("option");
                 let mut code = format!("var {v} {wit}.Option[{t}]\nif {} != 0 {{\n", operands[0]);
-                code.push_str(&blocks[1].0);
-                writeln!(code, "{v} = {wit}.Some({})", blocks[1].1[0]).unwrap();
+                code.push_str(&blocks[1].body);
+                writeln!(code, "{v} = {wit}.Some({})", blocks[1].results[0]).unwrap();
                 code.push('}');
                 self.push(&code);
                 results.push(v);
             }
-            I::ResultLower {
-                result,
-                results: rtys,
-                ..
-            } => {
+            I::ResultLower { results: rtys, .. } => {
                 let blocks = self.take_blocks(2);
                 let v = self.bind(&operands[0]);
                 let res = self.declare_slots(rtys);
                 let mut code = String::new();
-                let pay = |b: &(String, Vec<String>, Option<String>)| match &b.2 {
-                    Some(n)
-                        if b.0.contains(n.as_str())
-                            || b.1.iter().any(|r| r.contains(n.as_str())) =>
-                    {
-                        n.clone()
-                    }
-                    _ => "_".to_string(),
-                };
-                let _ = result;
+                let pay = |b: &Block| b.used_payload().unwrap_or("_").to_string();
                 writeln!(
                     code,
                     "if {}, isErr_ := {v}.Err(); isErr_ {{",
                     pay(&blocks[1])
                 )
                 .unwrap();
-                code.push_str(&blocks[1].0);
-                self.assign_slots(&mut code, &res, &blocks[1].1, rtys);
+                code.push_str(&blocks[1].body);
+                self.assign_slots(&mut code, &res, &blocks[1].results, rtys);
                 code.push_str("} else {\n");
                 let okp = pay(&blocks[0]);
                 if okp != "_" {
                     writeln!(code, "{okp}, _ := {v}.Ok()").unwrap();
                 }
-                code.push_str(&blocks[0].0);
-                self.assign_slots(&mut code, &res, &blocks[0].1, rtys);
+                code.push_str(&blocks[0].body);
+                self.assign_slots(&mut code, &res, &blocks[0].results, rtys);
                 code.push('}');
                 self.push(&code);
                 results.extend(self.slot_values(res, rtys));
@@ -1243,12 +1212,12 @@ impl Bindgen for FuncGen<'_, '_> {
                 let err = self.cx.opt_ty(self.file, result.err.as_ref());
                 let v = self.tmp("result");
                 let okv = if result.ok.is_some() {
-                    blocks[0].1[0].clone()
+                    blocks[0].results[0].clone()
                 } else {
                     "struct{}{}".into()
                 };
                 let errv = if result.err.is_some() {
-                    blocks[1].1[0].clone()
+                    blocks[1].results[0].clone()
                 } else {
                     "struct{}{}".into()
                 };
@@ -1256,16 +1225,30 @@ impl Bindgen for FuncGen<'_, '_> {
                     "var {v} {wit}.Result[{ok}, {err}]\nif {} == 0 {{\n",
                     operands[0]
                 );
-                code.push_str(&blocks[0].0);
+                code.push_str(&blocks[0].body);
                 writeln!(code, "{v} = {wit}.Ok[{ok}, {err}]({okv})").unwrap();
                 code.push_str("} else {\n");
-                code.push_str(&blocks[1].0);
+                code.push_str(&blocks[1].body);
                 writeln!(code, "{v} = {wit}.Err[{ok}, {err}]({errv})").unwrap();
                 code.push('}');
                 self.push(&code);
                 results.push(v);
             }
 
+            _ => unreachable!("not a variants: {inst:?}"),
+        }
+    }
+
+    /// `emit` for calls, returns, allocations and task.return.
+    fn emit_calls(
+        &mut self,
+        resolve: &Resolve,
+        inst: &Instruction<'_>,
+        operands: &[String],
+        results: &mut Vec<String>,
+    ) {
+        use Instruction as I;
+        match inst {
             I::CallWasm { sig, .. } => {
                 // Pointers cross as uint32 addresses (see core_param_type).
                 let args: Vec<String> = operands
@@ -1361,8 +1344,8 @@ impl Bindgen for FuncGen<'_, '_> {
                         let t = self.ty(func.result.as_ref().unwrap());
                         let (v, ok, o) = (self.tmp("v"), self.tmp("ok"), self.tmp("option"));
                         self.push(&format!(
-                            "{v}, {ok} := {call_expr}\nvar {o} {t}\nif {ok} {{\n{o} = {wit}.Some({v})\n}}"
-                        ));
+                                "{v}, {ok} := {call_expr}\nvar {o} {t}\nif {ok} {{\n{o} = {wit}.Some({v})\n}}"
+                            ));
                         results.push(o);
                     }
                     ResultShape::Tuple(n) => {
@@ -1383,7 +1366,6 @@ impl Bindgen for FuncGen<'_, '_> {
                     }
                     ResultShape::Result { has_ok, err } => {
                         let wit = self.wit();
-                        let rt = self.ty(func.result.as_ref().unwrap());
                         let (okt, errt) = match &resolve.types[match func.result.as_ref().unwrap() {
                             Type::Id(id) => dealias(resolve, *id),
                             _ => unreachable!(),
@@ -1396,7 +1378,6 @@ impl Bindgen for FuncGen<'_, '_> {
                             ),
                             _ => unreachable!(),
                         };
-                        let _ = rt;
                         let (v, e, out) = (self.tmp("v"), self.tmp("err"), self.tmp("result"));
                         self.async_err = Some(e.clone());
                         if has_ok {
@@ -1468,8 +1449,7 @@ impl Bindgen for FuncGen<'_, '_> {
                         self.push(&format!("if gcOff_ {{\n{abi}.GoRuns()\n}}"));
                     }
                     if *amt > 0 {
-                        let ops = operands.clone();
-                        self.go_return(&ops);
+                        self.go_return(operands);
                     }
                 }
                 Side::Export => {
@@ -1540,11 +1520,150 @@ impl Bindgen for FuncGen<'_, '_> {
                     results.push(v);
                 }
             }
+            _ => unreachable!("not a calls: {inst:?}"),
+        }
+    }
+}
+
+impl Bindgen for FuncGen<'_, '_> {
+    type Operand = String;
+
+    fn emit(
+        &mut self,
+        resolve: &Resolve,
+        inst: &Instruction<'_>,
+        operands: &mut Vec<String>,
+        results: &mut Vec<String>,
+    ) {
+        use Instruction as I;
+        match inst {
+            I::GetArg { nth } => results.push(self.params[*nth].clone()),
+            I::I32Const { val } => results.push(format!("int32({val})")),
+            I::Bitcasts { casts } => {
+                for (c, op) in casts.iter().zip(operands.iter()) {
+                    let e = self.bitcast(c, op);
+                    results.push(e);
+                }
+            }
+            I::ConstZero { tys } => {
+                for t in tys.iter() {
+                    let z = self.zero(*t);
+                    results.push(z);
+                }
+            }
+
+            I::I32Load { offset } => results.push(self.load("LoadI32", operands, *offset, None)),
+            I::I32Load8U { offset } => {
+                results.push(self.load("LoadU8", operands, *offset, Some("int32")))
+            }
+            I::I32Load8S { offset } => {
+                results.push(self.load("LoadI8", operands, *offset, Some("int32")))
+            }
+            I::I32Load16U { offset } => {
+                results.push(self.load("LoadU16", operands, *offset, Some("int32")))
+            }
+            I::I32Load16S { offset } => {
+                results.push(self.load("LoadI16", operands, *offset, Some("int32")))
+            }
+            I::I64Load { offset } => results.push(self.load("LoadI64", operands, *offset, None)),
+            I::F32Load { offset } => results.push(self.load("LoadF32", operands, *offset, None)),
+            I::F64Load { offset } => results.push(self.load("LoadF64", operands, *offset, None)),
+            I::PointerLoad { offset } => {
+                results.push(self.load("LoadPtr", operands, *offset, None))
+            }
+            I::LengthLoad { offset } => results.push(self.load("LoadU32", operands, *offset, None)),
+
+            I::I32Store { offset } => self.store("StoreI32", operands, *offset, None),
+            I::I32Store8 { offset } => self.store("StoreU8", operands, *offset, Some("uint8")),
+            I::I32Store16 { offset } => self.store("StoreU16", operands, *offset, Some("uint16")),
+            I::I64Store { offset } => self.store("StoreI64", operands, *offset, None),
+            I::F32Store { offset } => self.store("StoreF32", operands, *offset, None),
+            I::F64Store { offset } => self.store("StoreF64", operands, *offset, None),
+            I::PointerStore { offset } => self.store("StorePtr", operands, *offset, None),
+            I::LengthStore { offset } => self.store("StoreU32", operands, *offset, None),
+
+            I::I32FromChar
+            | I::I32FromU32
+            | I::I32FromU16
+            | I::I32FromS16
+            | I::I32FromU8
+            | I::I32FromS8 => results.push(format!("int32({})", operands[0])),
+            I::I32FromS32 | I::I64FromS64 | I::CoreF32FromF32 | I::CoreF64FromF64 => {
+                results.push(operands[0].clone())
+            }
+            I::I64FromU64 => results.push(format!("int64({})", operands[0])),
+            I::S8FromI32 => results.push(format!("int8({})", operands[0])),
+            I::U8FromI32 => results.push(format!("uint8({})", operands[0])),
+            I::S16FromI32 => results.push(format!("int16({})", operands[0])),
+            I::U16FromI32 => results.push(format!("uint16({})", operands[0])),
+            I::S32FromI32 | I::S64FromI64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
+                results.push(operands[0].clone())
+            }
+            I::U32FromI32 => results.push(format!("uint32({})", operands[0])),
+            I::U64FromI64 => results.push(format!("uint64({})", operands[0])),
+            I::CharFromI32 => results.push(format!("rune({})", operands[0])),
+            I::BoolFromI32 => results.push(format!("({} != 0)", operands[0])),
+            I::I32FromBool => {
+                let abi = self.abi();
+                results.push(format!("{abi}.BoolI32({})", operands[0]))
+            }
+
+            I::StringLower { .. }
+            | I::ListCanonLower { .. }
+            | I::ListLower { .. }
+            | I::IterElem { .. }
+            | I::IterMapValue { .. }
+            | I::IterBasePointer { .. }
+            | I::IterMapKey { .. }
+            | I::StringLift { .. }
+            | I::ListCanonLift { .. }
+            | I::ListLift { .. }
+            | I::MapLower { .. }
+            | I::MapLift { .. }
+            | I::FixedLengthListLift { .. }
+            | I::FixedLengthListLower { .. }
+            | I::FixedLengthListLowerToMemory { .. }
+            | I::FixedLengthListLiftFromMemory { .. } => self.emit_lists(inst, operands, results),
+            I::RecordLower { .. }
+            | I::RecordLift { .. }
+            | I::TupleLower { .. }
+            | I::TupleLift { .. }
+            | I::FlagsLower { .. }
+            | I::FlagsLift { .. } => self.emit_aggregates(inst, operands, results),
+            I::HandleLower { .. }
+            | I::HandleLift { .. }
+            | I::FutureLower { .. }
+            | I::StreamLower { .. }
+            | I::ErrorContextLower { .. }
+            | I::FutureLift { .. }
+            | I::StreamLift { .. }
+            | I::ErrorContextLift { .. } => self.emit_handles(resolve, inst, operands, results),
+            I::VariantPayloadName { .. }
+            | I::VariantLower { .. }
+            | I::VariantLift { .. }
+            | I::EnumLower { .. }
+            | I::EnumLift { .. }
+            | I::OptionLower { .. }
+            | I::OptionLift { .. }
+            | I::ResultLower { .. }
+            | I::ResultLift { .. } => self.emit_variants(inst, operands, results),
+            I::CallWasm { .. }
+            | I::CallInterface { .. }
+            | I::Return { .. }
+            | I::Malloc { .. }
+            | I::GuestDeallocate { .. }
+            | I::GuestDeallocateString { .. }
+            | I::GuestDeallocateList { .. }
+            | I::GuestDeallocateMap { .. }
+            | I::GuestDeallocateVariant { .. }
+            | I::AsyncTaskReturn { .. }
+            | I::DropHandle { .. }
+            | I::Flush { .. } => self.emit_calls(resolve, inst, operands, results),
         }
     }
 
-    fn return_pointer(&mut self, size: ArchitectureSize, align: Alignment) -> String {
-        let _ = align;
+    fn return_pointer(&mut self, size: ArchitectureSize, _align: Alignment) -> String {
+        // Areas are arrays of uint64: 8-byte aligned, enough for any type.
         let words = size.size_wasm32().div_ceil(8).max(1);
         self.areas += 1;
         let name = format!("{}area{}_", self.area_prefix, self.areas);
@@ -1564,8 +1683,11 @@ impl Bindgen for FuncGen<'_, '_> {
         let code = self.blocks.pop().unwrap();
         let payload = self.payloads.pop().unwrap();
         let iter = self.iters.pop().unwrap();
-        self.finished
-            .push((code, std::mem::take(operands), payload));
+        self.finished.push(Block {
+            body: code,
+            results: std::mem::take(operands),
+            payload,
+        });
         self.finished_iters.push(iter);
     }
 

@@ -70,6 +70,16 @@ impl GoSig {
     }
 }
 
+/// A stream or future type some function passes: its WIT type, payload,
+/// the payload's Go type, and the number of its built-ins variable.
+struct StreamType<'t> {
+    ty: TypeId,
+    is_stream: bool,
+    payload: Option<&'t Type>,
+    go_payload: String,
+    k: usize,
+}
+
 pub struct FuncCx<'a> {
     pub tcx: &'a TypeCx<'a>,
     pub sizes: &'a SizeAlign,
@@ -733,16 +743,14 @@ impl FuncCx<'_> {
                         continue;
                     }
                     let k = file.stream_ops_number(is_stream, &go_payload);
-                    let code = self.payload_ops(
-                        file,
-                        func,
+                    let st = StreamType {
                         ty,
                         is_stream,
-                        payload.as_ref(),
-                        &go_payload,
-                        exported,
+                        payload: payload.as_ref(),
+                        go_payload,
                         k,
-                    );
+                    };
+                    let code = self.payload_ops(file, func, exported, &st);
                     out.push_str(&code);
                 }
             }
@@ -750,18 +758,22 @@ impl FuncCx<'_> {
         out
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The built-ins and element codec of stream or future type `st`,
+    /// which `func` passes (`exported`: as an export).
     fn payload_ops(
         &self,
         file: &mut GoFileBuilder,
         func: &Function,
-        ty: TypeId,
-        is_stream: bool,
-        payload: Option<&Type>,
-        go_payload: &str,
         exported: bool,
-        k: usize,
+        st: &StreamType<'_>,
     ) -> String {
+        let StreamType {
+            ty,
+            is_stream,
+            payload,
+            ref go_payload,
+            k,
+        } = *st;
         let resolve = self.resolve();
         let exec = self.tcx.exec_pkg(file);
         let unsafe_ = file.std("unsafe");
