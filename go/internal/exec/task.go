@@ -118,6 +118,10 @@ type task struct {
 	// exitOnDeadlock ends the program if t, its main, deadlocks (see
 	// ProgramMain); nil for other tasks.
 	exitOnDeadlock func(code int)
+
+	// kept counts KeepTask holds: while any is held, t does not exit
+	// after it returned.
+	kept int
 }
 
 // The executor's state, and the one rule for touching it. Go on wasm runs
@@ -276,7 +280,7 @@ func (t *task) drive() uint32 {
 	if abi.ExportEndsAllocated() {
 		runtime.Gosched()
 	}
-	leaving := t.returned && !yielding()
+	leaving := t.returned && !yielding() && !t.isKept()
 	pumping := false
 	if leaving {
 		mu.Lock()
@@ -765,6 +769,45 @@ func pending(w *waiter) (event, bool) {
 			return event{}, false
 		}
 	}
+}
+
+// KeepTask keeps the task whose context ctx is (the context an async
+// export received) from exiting after it has returned, until release is
+// called: work a goroutine does for that call after its result went out
+// (an HTTP handler writing the body of a response already returned, say)
+// then runs inside the task, so that its sleeps and timers wake it. A task
+// otherwise exits once nothing it started is pending with the host, and
+// a sleeping goroutine would wait until the component is next entered.
+func KeepTask(ctx context.Context) (release func()) {
+	tc, ok := ctx.(*taskCtx)
+	if !ok {
+		return func() {}
+	}
+	// A taskCtx lives only inside its task.
+	t := (*task)(unsafe.Add(unsafe.Pointer(tc), -int(unsafe.Offsetof(task{}.ctx))))
+	mu.Lock()
+	t.kept++
+	mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			mu.Lock()
+			t.kept--
+			free := t.kept == 0 && t.returned
+			mu.Unlock()
+			// A task being driven sees it when its goroutines block; one
+			// waiting for the host must be woken to exit.
+			if free && current != t {
+				t.wake()
+			}
+		})
+	}
+}
+
+func (t *task) isKept() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return t.kept > 0
 }
 
 // Yield lets the host deliver events and run other tasks before the calling
