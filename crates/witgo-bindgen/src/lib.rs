@@ -9,6 +9,7 @@ mod funcs;
 mod gofile;
 mod gomerge;
 mod gotypes;
+mod http;
 mod names;
 mod plan;
 mod support;
@@ -22,7 +23,7 @@ use funcs::FuncCx;
 use gofile::GoFileBuilder;
 use gotypes::TypeCx;
 use plan::{Dir, PkgKey, Plan, dealias};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use wit_parser::{
     Function, FunctionKind, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId, WorldItem,
     WorldKey,
@@ -105,19 +106,21 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     ] {
         reserved.insert(n.to_string());
     }
+    let wcx = WorldCx {
+        resolve,
+        world,
+        plan,
+        sizes,
+        error_types,
+        reserved,
+        opts,
+    };
     let mut out = Bindings::default();
-    for (idx, pkg) in plan.pkgs.iter().enumerate() {
-        let contents = generate_package(
-            resolve,
-            world,
-            &plan,
-            idx,
-            &sizes,
-            &error_types,
-            &reserved,
-            opts,
-        );
+    let mut imports = BTreeSet::new();
+    for (idx, pkg) in wcx.plan.pkgs.iter().enumerate() {
+        let contents = generate_package(&wcx, idx);
         if let Some(file) = contents {
+            imports.extend(file.imported_paths());
             let base = format!("{}/{}", pkg.dir, pkg.name.trim_end_matches('_'));
             let (main, wasm) = file.finish_split();
             out.files
@@ -130,12 +133,14 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
             }
         }
     }
-    out.exports_files =
-        userpkg::generate(resolve, world, &plan, &sizes, &error_types, &reserved, opts);
-    let packages = support::used_packages(
-        &opts.import_path,
-        out.files.iter().chain(&out.exports_files),
-    );
+    out.exports_files = userpkg::generate(&wcx, &mut imports);
+    if let Some(service) = http::HttpService::find(resolve, world) {
+        let bindings = service.bindings(&wcx.plan, &opts.import_path);
+        let (files, uses) = support::wasihttp_files(&opts.import_path, &bindings);
+        out.files.extend(files);
+        imports.extend(uses);
+    }
+    let packages = support::used_packages(&opts.import_path, &imports);
     out.files.extend(support::files(
         &opts.import_path,
         &packages,
@@ -277,17 +282,29 @@ fn error_types(resolve: &Resolve, world: WorldId, _plan: &Plan) -> HashSet<TypeI
     set
 }
 
-#[allow(clippy::too_many_arguments)]
-fn generate_package(
-    resolve: &Resolve,
-    world: WorldId,
-    plan: &Plan,
-    idx: usize,
-    sizes: &SizeAlign,
-    error_types: &HashSet<TypeId>,
-    reserved: &HashSet<String>,
-    opts: &Options,
-) -> Option<GoFileBuilder> {
+/// What every part of the generator reads about the world it generates.
+pub(crate) struct WorldCx<'a> {
+    pub resolve: &'a Resolve,
+    pub world: WorldId,
+    pub plan: Plan,
+    pub sizes: SizeAlign,
+    /// Types that are the error payload of some `result` (their Go types
+    /// get an Error method).
+    pub error_types: HashSet<TypeId>,
+    /// Names a parameter may not take (package names used by generated code).
+    pub reserved: HashSet<String>,
+    pub opts: &'a Options,
+}
+
+fn generate_package(wcx: &WorldCx<'_>, idx: usize) -> Option<GoFileBuilder> {
+    let WorldCx {
+        resolve,
+        world,
+        opts,
+        ..
+    } = *wcx;
+    let (plan, sizes, error_types, reserved) =
+        (&wcx.plan, &wcx.sizes, &wcx.error_types, &wcx.reserved);
     let pkg = &plan.pkgs[idx];
     let tcx = TypeCx {
         resolve,

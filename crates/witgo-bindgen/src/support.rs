@@ -5,6 +5,7 @@
 //! import it and keeps it from the program's own packages.
 
 use crate::{GoFile, gomerge};
+use std::collections::BTreeSet;
 
 /// (path relative to go/, contents). A test checks that this list matches the directory.
 const SOURCES: &[(&str, &str)] = &[
@@ -128,6 +129,22 @@ const SOURCES: &[(&str, &str)] = &[
     ("wit/tuple.go", include_str!("../../../go/wit/tuple.go")),
 ];
 
+/// The net/http adapter for worlds that serve wasi:http 0.3 (see
+/// `crate::http`), vendored as `witgo/wasihttp`. It lives in a directory
+/// the go tool skips: it imports the generated bindings, which exist only
+/// in an output.
+const WASIHTTP_SOURCES: &[(&str, &str)] = &[
+    ("doc.go", include_str!("../../../go/_wasihttp/doc.go")),
+    (
+        "main_link.go",
+        include_str!("../../../go/_wasihttp/main_link.go"),
+    ),
+    (
+        "serve_p3.go",
+        include_str!("../../../go/_wasihttp/serve_p3.go"),
+    ),
+];
+
 /// Written only for worlds with floats (see go/abi/format.go, formatFloat).
 const FLOATS_ONLY: &str = "abi/format_float.go";
 
@@ -142,7 +159,8 @@ fn vendored_dir(pkg: &str) -> String {
     }
 }
 
-/// The support packages `generated` imports, and always `abi` (it holds
+/// The support packages among `imports` (the import paths of the
+/// generated files), and always `abi` (it holds
 /// `cabi_realloc`, which every component exports). `async` and the
 /// executor come together: async is defined on the executor, and a program
 /// whose bindings use only the executor (async functions without streams)
@@ -152,19 +170,13 @@ fn vendored_dir(pkg: &str) -> String {
 /// `witgo/async` nor the executor, one without options, results, tuples or
 /// error contexts no `witgo/wit` (fewer files to write, which on a slow
 /// disk was most of bindgen's time).
-pub fn used_packages<'a>(
-    import_path: &str,
-    generated: impl IntoIterator<Item = &'a GoFile>,
-) -> Vec<&'static str> {
-    let imports = PACKAGES.map(|pkg| format!("\"{import_path}/{}\"", vendored_dir(pkg)));
+pub fn used_packages(import_path: &str, imports: &BTreeSet<String>) -> Vec<&'static str> {
     let mut used = vec!["abi"];
-    for f in generated {
-        for (pkg, import) in PACKAGES.iter().zip(&imports) {
-            if !used.contains(pkg) && f.contents.contains(import.as_str()) {
-                used.push(pkg);
-            }
-        }
-    }
+    used.extend(
+        PACKAGES
+            .iter()
+            .filter(|pkg| imports.contains(&format!("{import_path}/{}", vendored_dir(pkg)))),
+    );
     if used.iter().any(|p| ["async", "internal/exec"].contains(p)) {
         used.extend(["async", "internal/exec"]);
     }
@@ -261,6 +273,37 @@ fn common_suffix<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str
     names.all(|n| suffix(n) == Some(first)).then_some(first)
 }
 
+/// The files of `witgo/wasihttp`, with its imports of the bindings
+/// pointed at `bindings` ((path as written, path in the output)) and of
+/// the support packages at theirs; and the import paths it uses, so that
+/// those support packages are vendored too.
+pub fn wasihttp_files(
+    import_path: &str,
+    bindings: &[(&str, String)],
+) -> (Vec<GoFile>, Vec<String>) {
+    let mut uses = Vec::new();
+    let files = WASIHTTP_SOURCES
+        .iter()
+        .map(|(name, contents)| {
+            let mut text = contents.to_string();
+            for (from, to) in bindings {
+                text = text.replace(&format!("\"{from}\""), &format!("\"{to}\""));
+            }
+            for pkg in PACKAGES {
+                if text.contains(&format!("\"witgo/{pkg}\"")) {
+                    uses.push(format!("{import_path}/{}", vendored_dir(pkg)));
+                }
+            }
+            // Rewritten paths sort differently: gofmt lays the imports out again.
+            GoFile::generated(
+                format!("witgo/wasihttp/{name}"),
+                rewrite_imports(&text, import_path),
+            )
+        })
+        .collect();
+    (files, uses)
+}
+
 /// Points the support packages' imports of each other (`"witgo/abi"`) at
 /// their vendored copies; error texts such as `"witgo/async: ..."` stay.
 fn rewrite_imports(contents: &str, import_path: &str) -> String {
@@ -287,20 +330,21 @@ mod tests {
 
     #[test]
     fn only_imported_packages_are_vendored() {
-        let file = |text: &str| crate::GoFile::generated("p/p.wit.go", text);
-        let used = |files: &[crate::GoFile]| super::used_packages("m/gen", files);
+        let used = |paths: &[&str]| {
+            super::used_packages("m/gen", &paths.iter().map(|p| p.to_string()).collect())
+        };
         assert_eq!(used(&[]), ["abi"]);
-        assert_eq!(used(&[file("import \"m/gen/witgo/wit\"")]), ["abi", "wit"]);
+        assert_eq!(used(&["m/gen/witgo/wit"]), ["abi", "wit"]);
         assert_eq!(
-            used(&[file("import \"m/gen/witgo/async\"")]),
+            used(&["m/gen/witgo/async"]),
             ["abi", "async", "internal/exec"]
         );
         assert_eq!(
-            used(&[file("import \"m/gen/internal/exec\"")]),
+            used(&["m/gen/internal/exec"]),
             ["abi", "async", "internal/exec"]
         );
         // Another module's witgo packages are not ours.
-        assert_eq!(used(&[file("import \"other/witgo/async\"")]), ["abi"]);
+        assert_eq!(used(&["other/witgo/async"]), ["abi"]);
         let vendored = super::files("m/gen", &["abi", "wit"], true);
         assert!(vendored.iter().any(|f| f.path.starts_with("witgo/wit/")));
         assert!(!vendored.iter().any(|f| f.path.starts_with("witgo/async/")));

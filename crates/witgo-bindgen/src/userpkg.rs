@@ -9,19 +9,19 @@
 //! or method is a compile error naming it. `wasi:cli/run` is special: it runs
 //! the package's `main`.
 
+use crate::WorldCx;
 use crate::abi_gen::ResultShape;
 use crate::decls::doc_comment;
 use crate::funcs::FuncCx;
 use crate::gofile::GoFileBuilder;
 use crate::gotypes::TypeCx;
 use crate::names::{self, Namespace};
-use crate::plan::{Dir, PkgKey, Plan, dealias};
+use crate::plan::{Dir, PkgKey, dealias};
 use crate::{GoFile, Options, exports_methods};
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use wit_parser::{
-    Function, FunctionKind, Handle, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId,
-    WorldItem, WorldKey,
+    Function, FunctionKind, Handle, Resolve, Type, TypeDefKind, TypeId, WorldItem, WorldKey,
 };
 
 struct ExportPkg<'a> {
@@ -33,15 +33,16 @@ struct ExportPkg<'a> {
     is_cli_run: bool,
 }
 
-pub fn generate(
-    resolve: &Resolve,
-    world: WorldId,
-    plan: &Plan,
-    sizes: &SizeAlign,
-    error_types: &HashSet<TypeId>,
-    reserved: &HashSet<String>,
-    opts: &Options,
-) -> Vec<GoFile> {
+/// The files of the exports package; the import paths they use go to `imports`.
+pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile> {
+    let WorldCx {
+        resolve,
+        world,
+        opts,
+        ..
+    } = *wcx;
+    let (plan, sizes, error_types, reserved) =
+        (&wcx.plan, &wcx.sizes, &wcx.error_types, &wcx.reserved);
     let w = &resolve.worlds[world];
     let mut user_ns = Namespace::default();
     for r in ["main", "init"] {
@@ -52,6 +53,10 @@ pub fn generate(
         if let WorldItem::Interface { id, .. } = item {
             let iface = &resolve.interfaces[*id];
             if iface.functions.is_empty() {
+                continue;
+            }
+            if crate::http::is_http_handler(resolve, *id) {
+                // witgo/wasihttp implements it with the program's http.Handler.
                 continue;
             }
             let idx = plan.by_key[&PkgKey::Interface(*id, Dir::Export)];
@@ -163,24 +168,24 @@ pub fn generate(
             }
         }
     }
-    if exports.is_empty() {
+    let serves_http = crate::http::HttpService::find(resolve, world).is_some();
+    if serves_http {
+        // Its init registers the handler export.
+        glue.blank_import(&format!("{}/witgo/wasihttp", opts.import_path));
+        body.push_str("// wasi:http/handler is implemented by witgo/wasihttp, imported above: it\n// serves with the http.Handler given to wasihttp.Handle (or ListenAndServe),\n// or with http.DefaultServeMux.\n\n");
+    }
+    if exports.is_empty() && !serves_http {
         return files;
     }
-    writeln!(body, "func init() {{\n{}\n}}", registrations.join("\n")).unwrap();
+    if !registrations.is_empty() {
+        writeln!(body, "func init() {{\n{}\n}}", registrations.join("\n")).unwrap();
+    }
     glue.body = body;
+    imports.extend(glue.imported_paths());
     files.push(GoFile::generated("witgo_exports.go", glue.finish()));
 
     if opts.stubs {
-        files.push(stubs(
-            resolve,
-            plan,
-            sizes,
-            error_types,
-            reserved,
-            opts,
-            &exports,
-            &mut user_ns,
-        ));
+        files.push(stubs(wcx, &exports, &mut user_ns, imports));
     }
     files
 }
@@ -200,17 +205,15 @@ pub(crate) fn is_wasi_cli_run(resolve: &Resolve, id: wit_parser::InterfaceId) ->
     n.namespace == "wasi" && n.name == "cli" && iface.name.as_deref() == Some("run")
 }
 
-#[allow(clippy::too_many_arguments)]
 fn stubs(
-    resolve: &Resolve,
-    plan: &Plan,
-    sizes: &SizeAlign,
-    error_types: &HashSet<TypeId>,
-    reserved: &HashSet<String>,
-    opts: &Options,
+    wcx: &WorldCx<'_>,
     exports: &[ExportPkg],
     user_ns: &mut Namespace,
+    imports: &mut BTreeSet<String>,
 ) -> GoFile {
+    let WorldCx { resolve, opts, .. } = *wcx;
+    let (plan, sizes, error_types, reserved) =
+        (&wcx.plan, &wcx.sizes, &wcx.error_types, &wcx.reserved);
     let header = "// witgo bindgen --stubs wrote this file as a starting point: every export,\n// returning zero values. It is yours to edit; witgo never writes it again\n// once it exists.";
     let mut file = GoFileBuilder::new(&opts.exports_package_name, header).user_file();
     let mut out = String::new();
@@ -305,6 +308,7 @@ fn stubs(
         out.push_str("func main() {}\n");
     }
     file.body = out;
+    imports.extend(file.imported_paths());
     GoFile::generated("witgo_stubs.go", file.finish())
 }
 

@@ -171,24 +171,45 @@ impl Server {
     /// One HTTP/1.1 request (the connection closes after it); returns the
     /// status and the body, de-chunked.
     fn request(&self, method: &str, target: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.exchange(method, target, "", body);
+        (status, body)
+    }
+
+    /// A request with extra header lines (`"name: value\r\n"` each);
+    /// returns the status, the response's header section (lowercased) and
+    /// its body, de-chunked.
+    fn exchange(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &str,
+        body: &[u8],
+    ) -> (u16, String, Vec<u8>) {
+        let mut conn = self.send(method, target, headers, body);
+        let mut response = Vec::new();
+        conn.read_to_end(&mut response).unwrap();
+        parse_response(&response)
+    }
+
+    /// Sends a request and returns the connection to read the response from.
+    fn send(&self, method: &str, target: &str, headers: &str, body: &[u8]) -> TcpStream {
         let mut conn = TcpStream::connect(self.addr).unwrap();
         conn.set_read_timeout(Some(Duration::from_secs(60)))
             .unwrap();
         let head = format!(
-            "{method} {target} HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            "{method} {target} HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\n{headers}connection: close\r\n\r\n",
             self.addr,
             body.len()
         );
         conn.write_all(head.as_bytes()).unwrap();
         conn.write_all(body).unwrap();
-        let mut response = Vec::new();
-        conn.read_to_end(&mut response).unwrap();
-        parse_response(&response)
+        conn
     }
 }
 
-/// Splits an HTTP/1.1 response into its status and its body (chunked or not).
-fn parse_response(response: &[u8]) -> (u16, Vec<u8>) {
+/// Splits an HTTP/1.1 response into its status, its header section
+/// (lowercased) and its body (chunked or not).
+fn parse_response(response: &[u8]) -> (u16, String, Vec<u8>) {
     let end = response
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -201,7 +222,7 @@ fn parse_response(response: &[u8]) -> (u16, Vec<u8>) {
         .expect("no status");
     let mut rest = &response[end + 4..];
     if !head.contains("transfer-encoding: chunked") {
-        return (status, rest.to_vec());
+        return (status, head, rest.to_vec());
     }
     let mut body = Vec::new();
     loop {
@@ -214,7 +235,7 @@ fn parse_response(response: &[u8]) -> (u16, Vec<u8>) {
             .expect("bad chunk size");
         rest = &rest[line_end + 2..];
         if size == 0 {
-            return (status, body);
+            return (status, head, body);
         }
         body.extend_from_slice(&rest[..size]);
         rest = &rest[size + 2..];
@@ -274,5 +295,115 @@ fn an_http_service_runs_on_wasmtime_serve() {
     assert_eq!(
         (status, String::from_utf8_lossy(&body).as_ref()),
         (404, "not found: /nope\n")
+    );
+}
+
+/// A net/http program (a ServeMux with Go 1.22 patterns behind a
+/// middleware, served by `wasihttp.ListenAndServe`) on `wasmtime serve`:
+/// routing, headers both ways, status codes, content sniffing and
+/// Content-Length, a panicking handler, a streamed echo and download,
+/// Flush, and concurrent requests that each sleep.
+#[test]
+fn a_net_http_program_runs_on_wasmtime_serve() {
+    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+        return;
+    };
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let component = common::guest("nethttp");
+    validate(&wasm_tools, &component);
+    let server = Server::start(&wasmtime, &component);
+
+    let (status, head, body) = server.exchange("GET", "/items/42?q=hi", "", b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, r#"{"id":"42","q":"hi"}"#)
+    );
+    assert!(head.contains("content-type: application/json"), "{head}");
+    assert!(
+        head.contains("content-length: 20"),
+        "a small body gets its length: {head}"
+    );
+    assert!(head.contains("x-served: "), "the middleware ran: {head}");
+
+    let (status, _, body) =
+        server.exchange("GET", "/request?a=b", "X-Multi: 1\r\nx-multi: 2\r\n", b"");
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200);
+    assert!(text.starts_with("method=GET "), "{text}");
+    assert!(
+        text.ends_with("uri=/request?a=b multi=1|2 length=0"),
+        "{text}"
+    );
+
+    let (status, head, body) = server.exchange("GET", "/teapot", "", b"");
+    assert_eq!(status, 418);
+    assert!(
+        head.contains("x-multi: a\r\nx-multi: b") || head.contains("x-multi: b\r\nx-multi: a"),
+        "{head}"
+    );
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "sniffed: {head}"
+    );
+    assert_eq!(body, b"<html><body>short and stout</body></html>");
+
+    // A panic answers 500, and the component goes on serving.
+    assert_eq!(server.request("GET", "/panic", b"").0, 500);
+    assert_eq!(
+        server.request("GET", "/items/7", b""),
+        (200, br#"{"id":"7","q":""}"#.to_vec())
+    );
+
+    let upload: Vec<u8> = (0..3_000_000u32)
+        .map(|i| (i * 13 + i / 509) as u8)
+        .collect();
+    let (status, echoed) = server.request("POST", "/echo", &upload);
+    assert_eq!(status, 200);
+    assert!(
+        echoed == upload,
+        "the echo differs: {} bytes back of {}",
+        echoed.len(),
+        upload.len()
+    );
+
+    let (status, big) = server.request("GET", "/big?n=20000", b"");
+    assert_eq!((status, big.len()), (200, 20_000 * 1001));
+
+    // Flush sends the first chunk while the handler still sleeps (400 ms).
+    let t = Instant::now();
+    let mut conn = server.send("GET", "/flush", "", b"");
+    let mut first = [0u8; 4096];
+    let n = conn.read(&mut first).unwrap();
+    let first_at = t.elapsed();
+    assert!(
+        String::from_utf8_lossy(&first[..n]).contains("first\n"),
+        "{}",
+        String::from_utf8_lossy(&first[..n])
+    );
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).unwrap();
+    let total = t.elapsed();
+    assert!(String::from_utf8_lossy(&rest).contains("second\n"));
+    assert!(
+        first_at < Duration::from_millis(300) && total >= Duration::from_millis(400),
+        "first chunk after {first_at:?}, all after {total:?}"
+    );
+
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..12)
+            .map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b"")))
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), (200, b"slept 300ms\n".to_vec()));
+        }
+    });
+    let took = t.elapsed();
+    assert!(
+        took < Duration::from_millis(1800),
+        "12 concurrent 300 ms requests took {took:?}"
     );
 }

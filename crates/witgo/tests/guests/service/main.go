@@ -11,13 +11,18 @@ import (
 	"strings"
 	"time"
 
+	"e2e/service/gen/wasi/http/handler"
 	"e2e/service/gen/wasi/http/types"
 	"e2e/service/gen/witgo/async"
 	"e2e/service/gen/witgo/wit"
 )
 
-// Handler implements wasi:http/handler@0.3.0.
+// Handler implements wasi:http/handler@0.3.0 on the raw bindings.
 type Handler struct{}
+
+// Registering it replaces witgo/wasihttp, which would otherwise serve the
+// export with net/http's http.DefaultServeMux.
+func init() { handler.Export(Handler{}) }
 
 type trailers = wit.Result[wit.Option[*types.Fields], types.ErrorCode]
 

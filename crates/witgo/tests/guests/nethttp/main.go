@@ -1,0 +1,70 @@
+// Command nethttp is a net/http program served as a wasi:http/service@0.3.0
+// component: routes on a ServeMux with Go 1.22 patterns behind a
+// middleware, served by wasihttp.ListenAndServe where a native program
+// calls http.ListenAndServe.
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"e2e/nethttp/gen/witgo/wasihttp"
+)
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%q,"q":%q}`, r.PathValue("id"), r.URL.Query().Get("q"))
+	})
+	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		io.Copy(w, r.Body)
+	})
+	mux.HandleFunc("GET /request", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "method=%s host=%s uri=%s multi=%s length=%d",
+			r.Method, r.Host, r.RequestURI, strings.Join(r.Header.Values("X-Multi"), "|"), r.ContentLength)
+	})
+	mux.HandleFunc("GET /sleep", func(w http.ResponseWriter, r *http.Request) {
+		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		fmt.Fprintf(w, "slept %dms\n", ms)
+	})
+	mux.HandleFunc("GET /teapot", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("X-Multi", "a")
+		w.Header().Add("X-Multi", "b")
+		w.WriteHeader(http.StatusTeapot)
+		io.WriteString(w, "<html><body>short and stout</body></html>")
+	})
+	mux.HandleFunc("GET /panic", func(w http.ResponseWriter, r *http.Request) {
+		panic("boom")
+	})
+	mux.HandleFunc("GET /flush", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "first\n")
+		w.(http.Flusher).Flush()
+		time.Sleep(400 * time.Millisecond)
+		io.WriteString(w, "second\n")
+	})
+	mux.HandleFunc("GET /big", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		chunk := strings.Repeat("x", 1000) + "\n"
+		for i := 0; i < n; i++ {
+			io.WriteString(w, chunk)
+		}
+	})
+	wasihttp.ListenAndServe(":8080", logged(mux))
+}
+
+// logged is a middleware: it counts requests in a response header.
+func logged(next http.Handler) http.Handler {
+	var served atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Served", strconv.FormatInt(served.Add(1), 10))
+		next.ServeHTTP(w, r)
+	})
+}
