@@ -1,5 +1,6 @@
 // Package wasihttp serves a component's wasi:http requests with net/http's
-// http.Handler.
+// http.Handler, and sends its outbound requests through the host with
+// net/http's http.Client.
 //
 // A component whose world exports wasi:http/handler@0.3.0 (for example by
 // including wasi:http/service@0.3.0) serves with the handler given to
@@ -27,6 +28,12 @@
 // when the handler returns. A handler that panics before the header was
 // sent answers 500; after, the body ends with an error. Either way the
 // panic is logged to stderr and the component goes on serving.
+//
+// A component whose world imports wasi:http/client@0.3.0 gets Transport,
+// an http.RoundTripper over it, as http.DefaultTransport (set by this
+// package's init): http.Get, http.DefaultClient and any http.Client
+// without a Transport of its own send through the host, redirects,
+// cookies and timeouts included. Only the calling goroutine waits.
 //
 // A program that implements wasi:http/handler on the generated bindings
 // instead registers its implementation with the handler package's Export

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,11 +26,6 @@ func init() { handler.Export(service{}) }
 // each request runs on a goroutine of its own, and the component answers
 // as soon as the handler has written its header (or returned).
 type service struct{}
-
-type (
-	trailersResult = wit.Result[wit.Option[*types.Fields], types.ErrorCode]
-	doneResult     = wit.Result[struct{}, types.ErrorCode]
-)
 
 func (service) Handle(ctx context.Context, req *types.Request) (*types.Response, error) {
 	h := registered()
@@ -95,11 +89,7 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 		// wasi:http does not pass them.
 		u.Scheme = "https"
 	}
-	headers := req.GetHeaders()
-	for _, kv := range headers.CopyAll() {
-		r.Header.Add(kv.F0, string(kv.F1))
-	}
-	headers.Close()
+	fieldsHeader(req.GetHeaders(), r.Header)
 	if host := r.Header.Get("Host"); host != "" && r.Host == "" {
 		r.Host = host
 	}
@@ -123,7 +113,7 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 
 	done, doneReader := async.NewFuture[doneResult]()
 	stream, trailers := types.RequestConsumeBody(req, doneReader)
-	body := &requestBody{ctx: ctx, r: stream, trailers: trailers, into: r}
+	body := &bodyReader{ctx: ctx, r: stream, trailers: trailers, trailer: &r.Trailer}
 	if r.ContentLength == 0 {
 		r.Body = http.NoBody
 	} else {
@@ -134,78 +124,6 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 		done.Write(context.Background(), wit.Ok[struct{}, types.ErrorCode](struct{}{}))
 	}
 	return r.WithContext(ctx), finish, nil
-}
-
-// requestBody is a request's body: io.ReadCloser over its stream<u8>; at
-// its end it reads the trailers into the request's Trailer.
-type requestBody struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	r        *async.StreamReader[uint8]
-	trailers *async.FutureReader[trailersResult]
-	into     *http.Request
-	eof      bool
-	closed   bool
-}
-
-func (b *requestBody) Read(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return 0, http.ErrBodyReadAfterClose
-	}
-	if b.eof {
-		return 0, io.EOF
-	}
-	n, err := b.r.Read(b.ctx, p)
-	if err == io.EOF {
-		b.eof = true
-		b.readTrailers()
-		if n > 0 {
-			err = nil
-		}
-	}
-	return n, err
-}
-
-// readTrailers fills the request's Trailer once the body has ended, as
-// net/http does.
-func (b *requestBody) readTrailers() {
-	res, err := b.trailers.Read(b.ctx)
-	b.trailers = nil
-	if err != nil {
-		return
-	}
-	fields, ok := res.Ok()
-	if !ok {
-		return
-	}
-	f, ok := fields.Get()
-	if !ok {
-		return
-	}
-	if b.into.Trailer == nil {
-		b.into.Trailer = http.Header{}
-	}
-	for _, kv := range f.CopyAll() {
-		b.into.Trailer.Add(kv.F0, string(kv.F1))
-	}
-	f.Close()
-}
-
-func (b *requestBody) Close() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return nil
-	}
-	b.closed = true
-	b.r.Close()
-	if b.trailers != nil {
-		b.trailers.Close()
-		b.trailers = nil
-	}
-	return nil
 }
 
 func methodName(m types.Method) string {
@@ -326,19 +244,9 @@ func (w *responseWriter) sendHeader(length int) {
 			}
 		}
 	}
-	fields := types.NewFields()
-	for name, values := range h {
-		if name == "Trailer" || strings.HasPrefix(name, http.TrailerPrefix) {
-			continue
-		}
-		vs := make([][]byte, len(values))
-		for i, v := range values {
-			vs[i] = []byte(v)
-		}
-		// A header the host refuses (a forbidden one, say) is left out, as
-		// net/http leaves out what it must not send.
-		fields.Set(strings.ToLower(name), vs)
-	}
+	fields := headerFields(h, func(name string) bool {
+		return name == "Trailer" || strings.HasPrefix(name, http.TrailerPrefix)
+	})
 	var contents wit.Option[*async.StreamReader[uint8]]
 	var bodyReader *async.StreamReader[uint8]
 	if bodyAllowed(w.status) && w.req.Method != "HEAD" {
@@ -379,29 +287,21 @@ func (w *responseWriter) finish() {
 // trailerFields are the trailers the handler set: the names it declared in
 // the Trailer header, and those with http.TrailerPrefix.
 func (w *responseWriter) trailerFields() *types.Fields {
-	var f *types.Fields
-	add := func(name string, values []string) {
-		if len(values) == 0 {
-			return
-		}
-		if f == nil {
-			f = types.NewFields()
-		}
-		vs := make([][]byte, len(values))
-		for i, v := range values {
-			vs[i] = []byte(v)
-		}
-		f.Set(strings.ToLower(name), vs)
-	}
+	trailers := http.Header{}
 	for _, name := range w.declared {
-		add(name, w.header[name])
+		if values := w.header[name]; len(values) > 0 {
+			trailers[name] = values
+		}
 	}
 	for name, values := range w.header {
-		if strings.HasPrefix(name, http.TrailerPrefix) {
-			add(strings.TrimPrefix(name, http.TrailerPrefix), values)
+		if strings.HasPrefix(name, http.TrailerPrefix) && len(values) > 0 {
+			trailers[strings.TrimPrefix(name, http.TrailerPrefix)] = values
 		}
 	}
-	return f
+	if len(trailers) == 0 {
+		return nil
+	}
+	return headerFields(trailers, nil)
 }
 
 // abort ends a response whose handler panicked after sending the header:

@@ -134,9 +134,10 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
         }
     }
     out.exports_files = userpkg::generate(&wcx, &mut imports);
-    if let Some(service) = http::HttpService::find(resolve, world) {
-        let bindings = service.bindings(&wcx.plan, &opts.import_path);
-        let (files, uses) = support::wasihttp_files(&opts.import_path, &bindings);
+    if let Some(http) = http::HttpWorld::find(resolve, world) {
+        let bindings = http.bindings(&wcx.plan, &opts.import_path);
+        let (files, uses) =
+            support::wasihttp_files(&opts.import_path, &bindings, |f| http.wants(f));
         out.files.extend(files);
         imports.extend(uses);
     }
@@ -147,6 +148,22 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
         world_has_floats(resolve, world),
     ));
     Ok(out)
+}
+
+/// The functions among a world's imports or exports.
+pub(crate) fn world_functions<'a>(
+    items: impl IntoIterator<Item = &'a WorldItem>,
+) -> Vec<&'a Function> {
+    items
+        .into_iter()
+        .filter_map(|i| {
+            if let WorldItem::Function(f) = i {
+                Some(f)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// `--async all` asks for every import to be lowered and every export lifted
@@ -347,28 +364,8 @@ fn generate_package(wcx: &WorldCx<'_>, idx: usize) -> Option<GoFileBuilder> {
                     _ => None,
                 })
                 .collect();
-            let fi = w
-                .imports
-                .values()
-                .filter_map(|i| {
-                    if let WorldItem::Function(f) = i {
-                        Some(f)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            let fe = w
-                .exports
-                .values()
-                .filter_map(|i| {
-                    if let WorldItem::Function(f) = i {
-                        Some(f)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
+            let fi = world_functions(w.imports.values());
+            let fe = world_functions(w.exports.values());
             (w.name.clone(), types, fi, fe, None)
         }
     };

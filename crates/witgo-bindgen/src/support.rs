@@ -134,6 +134,11 @@ const SOURCES: &[(&str, &str)] = &[
 /// the go tool skips: it imports the generated bindings, which exist only
 /// in an output.
 const WASIHTTP_SOURCES: &[(&str, &str)] = &[
+    (
+        "client_p3.go",
+        include_str!("../../../go/_wasihttp/client_p3.go"),
+    ),
+    ("common.go", include_str!("../../../go/_wasihttp/common.go")),
     ("doc.go", include_str!("../../../go/_wasihttp/doc.go")),
     (
         "main_link.go",
@@ -273,17 +278,19 @@ fn common_suffix<'a>(mut names: impl Iterator<Item = &'a str>) -> Option<&'a str
     names.all(|n| suffix(n) == Some(first)).then_some(first)
 }
 
-/// The files of `witgo/wasihttp`, with its imports of the bindings
+/// The files of `witgo/wasihttp` that `wants`, with its imports of the bindings
 /// pointed at `bindings` ((path as written, path in the output)) and of
 /// the support packages at theirs; and the import paths it uses, so that
 /// those support packages are vendored too.
 pub fn wasihttp_files(
     import_path: &str,
     bindings: &[(&str, String)],
+    wants: impl Fn(&str) -> bool,
 ) -> (Vec<GoFile>, Vec<String>) {
     let mut uses = Vec::new();
     let files = WASIHTTP_SOURCES
         .iter()
+        .filter(|(name, _)| wants(name))
         .map(|(name, contents)| {
             let mut text = contents.to_string();
             for (from, to) in bindings {

@@ -86,17 +86,7 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
             });
         }
     }
-    let world_funcs: Vec<&Function> = w
-        .exports
-        .values()
-        .filter_map(|i| {
-            if let WorldItem::Function(f) = i {
-                Some(f)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let world_funcs = crate::world_functions(w.exports.values());
     if !world_funcs.is_empty() {
         let impl_name = user_ns.claim(&names::exported(&w.name));
         exports.push(ExportPkg {
@@ -168,13 +158,18 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
             }
         }
     }
-    let serves_http = crate::http::HttpService::find(resolve, world).is_some();
-    if serves_http {
-        // Its init registers the handler export.
+    let http = crate::http::HttpWorld::find(resolve, world);
+    if let Some(http) = &http {
+        // Its init registers the handler export and installs the transport.
         glue.blank_import(&format!("{}/witgo/wasihttp", opts.import_path));
-        body.push_str("// wasi:http/handler is implemented by witgo/wasihttp, imported above: it\n// serves with the http.Handler given to wasihttp.Handle (or ListenAndServe),\n// or with http.DefaultServeMux.\n\n");
+        if http.handler.is_some() {
+            body.push_str("// wasi:http/handler is implemented by witgo/wasihttp, imported above: it\n// serves with the http.Handler given to wasihttp.Handle (or ListenAndServe),\n// or with http.DefaultServeMux.\n\n");
+        }
+        if http.client.is_some() {
+            body.push_str("// witgo/wasihttp, imported above, makes wasi:http/client the transport of\n// http.DefaultClient.\n\n");
+        }
     }
-    if exports.is_empty() && !serves_http {
+    if exports.is_empty() && http.is_none() {
         return files;
     }
     if !registrations.is_empty() {

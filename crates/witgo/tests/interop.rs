@@ -207,6 +207,26 @@ impl Server {
     }
 }
 
+/// 12 requests to `/sleep?ms=300`, which answers "slept 300ms": one
+/// instance serves them concurrently (Wasmtime reuses a WASI 0.3 instance
+/// for up to 16), so together they take about 300 ms, not 12 x 300.
+fn assert_sleeps_overlap(server: &Server) {
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..12)
+            .map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b"")))
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), (200, b"slept 300ms\n".to_vec()));
+        }
+    });
+    let took = t.elapsed();
+    assert!(
+        took < Duration::from_millis(1800),
+        "12 concurrent 300 ms requests took {took:?}"
+    );
+}
+
 /// Splits an HTTP/1.1 response into its status, its header section
 /// (lowercased) and its body (chunked or not).
 fn parse_response(response: &[u8]) -> (u16, String, Vec<u8>) {
@@ -273,23 +293,7 @@ fn an_http_service_runs_on_wasmtime_serve() {
         upload.len()
     );
 
-    // 12 requests that each sleep 300 ms: one instance serves them
-    // concurrently (Wasmtime reuses a WASI 0.3 instance for up to 16), so
-    // together they take about 300 ms, not 12 x 300.
-    let t = Instant::now();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..12)
-            .map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b"")))
-            .collect();
-        for h in handles {
-            assert_eq!(h.join().unwrap(), (200, b"slept 300ms\n".to_vec()));
-        }
-    });
-    let took = t.elapsed();
-    assert!(
-        took < Duration::from_millis(1800),
-        "12 concurrent 300 ms requests took {took:?}"
-    );
+    assert_sleeps_overlap(&server);
 
     let (status, body) = server.request("GET", "/nope", b"");
     assert_eq!(
@@ -302,7 +306,8 @@ fn an_http_service_runs_on_wasmtime_serve() {
 /// middleware, served by `wasihttp.ListenAndServe`) on `wasmtime serve`:
 /// routing, headers both ways, status codes, content sniffing and
 /// Content-Length, a panicking handler, a streamed echo and download,
-/// Flush, and concurrent requests that each sleep.
+/// Flush, concurrent requests that each sleep, and outbound calls through
+/// http.DefaultClient.
 #[test]
 fn a_net_http_program_runs_on_wasmtime_serve() {
     let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
@@ -392,18 +397,49 @@ fn a_net_http_program_runs_on_wasmtime_serve() {
         "first chunk after {first_at:?}, all after {total:?}"
     );
 
-    let t = Instant::now();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..12)
-            .map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b"")))
-            .collect();
-        for h in handles {
-            assert_eq!(h.join().unwrap(), (200, b"slept 300ms\n".to_vec()));
+    assert_sleeps_overlap(&server);
+
+    // Outbound calls through http.DefaultClient and the host's wasi:http
+    // client: a reply, a refused connection (the error-code reachable with
+    // errors.As through the *url.Error), and http.Client.Timeout cancelling
+    // a call to a server that never answers.
+    let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+    let up = upstream.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in upstream.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nx-upstream: rust\r\ncontent-length: 4\r\nconnection: close\r\n\r\npong");
         }
     });
-    let took = t.elapsed();
-    assert!(
-        took < Duration::from_millis(1800),
-        "12 concurrent 300 ms requests took {took:?}"
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let quiet = silent.local_addr().unwrap();
+    let (status, body) = server.request("GET", &format!("/fetch?url=http://{up}/ping"), b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, "200 rust pong")
     );
+    let (status, body) = server.request("GET", "/fetch?url=http://127.0.0.1:1/", b"");
+    assert_eq!(status, 502);
+    assert!(
+        String::from_utf8_lossy(&body).contains("connection-refused (error-code: true)"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let t = Instant::now();
+    let (status, body) = server.request(
+        "GET",
+        &format!("/fetch?url=http://{quiet}/&timeout=300"),
+        b"",
+    );
+    let took = t.elapsed();
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 502, "{text}");
+    assert!(text.contains("Client.Timeout exceeded"), "{text}");
+    assert!(took < Duration::from_secs(5), "the timeout took {took:?}");
+    drop(silent);
 }

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"e2e/nethttp/gen/wasi/http/types"
 	"e2e/nethttp/gen/witgo/wasihttp"
 )
 
@@ -56,6 +58,23 @@ func main() {
 		for i := 0; i < n; i++ {
 			io.WriteString(w, chunk)
 		}
+	})
+	mux.HandleFunc("GET /fetch", func(w http.ResponseWriter, r *http.Request) {
+		// An outbound call through http.DefaultClient, as a native program makes it.
+		client := http.DefaultClient
+		if ms, err := strconv.Atoi(r.URL.Query().Get("timeout")); err == nil {
+			client = &http.Client{Timeout: time.Duration(ms) * time.Millisecond}
+		}
+		resp, err := client.Get(r.URL.Query().Get("url"))
+		if err != nil {
+			var code types.ErrorCode
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprintf(w, "error: %v (error-code: %v)", err, errors.As(err, &code))
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Fprintf(w, "%d %s %s", resp.StatusCode, resp.Header.Get("X-Upstream"), body)
 	})
 	wasihttp.ListenAndServe(":8080", logged(mux))
 }

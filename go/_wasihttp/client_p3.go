@@ -1,0 +1,140 @@
+package wasihttp
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"witgo/async"
+	"witgo/bindings/wasi/http/client"
+	"witgo/bindings/wasi/http/types"
+	"witgo/wit"
+)
+
+// init makes the host's wasi:http client the transport of http.Get,
+// http.DefaultClient and every http.Client without a Transport of its own.
+func init() { http.DefaultTransport = &Transport{} }
+
+// Transport is an http.RoundTripper that sends requests through the host's
+// wasi:http/client@0.3.0. Only the calling goroutine waits for the
+// response; bodies stream both ways. Cancelling the request's context
+// (http.Client.Timeout does) cancels the call and stops reading the body.
+// An error from the host is a types.ErrorCode, which http.Client wraps in
+// a *url.Error: errors.As reaches it.
+type Transport struct{}
+
+// RoundTrip implements http.RoundTripper.
+func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	closeBody := func() {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+	}
+	var contents wit.Option[*async.StreamReader[uint8]]
+	var bodyWriter *async.StreamWriter[uint8]
+	if req.Body != nil && req.Body != http.NoBody {
+		var r *async.StreamReader[uint8]
+		bodyWriter, r = async.NewStream[uint8]()
+		contents = wit.Some(r)
+	}
+	trailersWriter, trailersReader := async.NewFuture[trailersResult]()
+	headers := headerFields(req.Header, nil)
+	if req.ContentLength > 0 && req.Header.Get("Content-Length") == "" {
+		headers.Set("content-length", [][]byte{[]byte(strconv.FormatInt(req.ContentLength, 10))})
+	}
+	request, sent := types.RequestNew(headers, contents, trailersReader, wit.None[*types.RequestOptions]())
+	request.SetMethod(method(req.Method))
+	scheme := types.SchemeHTTP()
+	switch req.URL.Scheme {
+	case "https":
+		scheme = types.SchemeHTTPS()
+	case "http", "":
+	default:
+		scheme = types.SchemeOther(req.URL.Scheme)
+	}
+	request.SetScheme(wit.Some(scheme))
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	request.SetAuthority(wit.Some(host))
+	request.SetPathWithQuery(wit.Some(req.URL.RequestURI()))
+
+	// The request body goes out while the host sends the request.
+	go func() {
+		if bodyWriter != nil {
+			w := async.Writer(bodyWriter)
+			w.Ctx = ctx
+			io.Copy(w, req.Body)
+			w.Close()
+		}
+		closeBody()
+		var trailers wit.Option[*types.Fields]
+		if len(req.Trailer) > 0 {
+			trailers = wit.Some(headerFields(req.Trailer, nil))
+		}
+		trailersWriter.Write(ctx, wit.Ok[wit.Option[*types.Fields], types.ErrorCode](trailers))
+		sent.Read(ctx)
+	}()
+
+	resp, err := client.Send(ctx, request)
+	if err != nil {
+		return nil, err
+	}
+	code := int(resp.GetStatusCode())
+	out := &http.Response{
+		Status:        strconv.Itoa(code) + " " + http.StatusText(code),
+		StatusCode:    code,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{},
+		ContentLength: -1,
+		Request:       req,
+	}
+	fieldsHeader(resp.GetHeaders(), out.Header)
+	if cl := out.Header.Get("Content-Length"); cl != "" {
+		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+			out.ContentLength = n
+		}
+	}
+	done, doneReader := async.NewFuture[doneResult]()
+	stream, trailers := types.ResponseConsumeBody(resp, doneReader)
+	out.Body = &bodyReader{
+		ctx:      ctx,
+		r:        stream,
+		trailers: trailers,
+		trailer:  &out.Trailer,
+		onClose: func() {
+			go done.Write(context.Background(), wit.Ok[struct{}, types.ErrorCode](struct{}{}))
+		},
+	}
+	return out, nil
+}
+
+func method(m string) types.Method {
+	switch strings.ToUpper(m) {
+	case "", "GET":
+		return types.MethodGet()
+	case "HEAD":
+		return types.MethodHead()
+	case "POST":
+		return types.MethodPost()
+	case "PUT":
+		return types.MethodPut()
+	case "DELETE":
+		return types.MethodDelete()
+	case "CONNECT":
+		return types.MethodConnect()
+	case "OPTIONS":
+		return types.MethodOptions()
+	case "TRACE":
+		return types.MethodTrace()
+	case "PATCH":
+		return types.MethodPatch()
+	}
+	return types.MethodOther(m)
+}

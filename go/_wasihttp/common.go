@@ -1,0 +1,118 @@
+package wasihttp
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"witgo/async"
+	"witgo/bindings/wasi/http/types"
+	"witgo/wit"
+)
+
+type (
+	trailersResult = wit.Result[wit.Option[*types.Fields], types.ErrorCode]
+	doneResult     = wit.Result[struct{}, types.ErrorCode]
+)
+
+// bodyReader is a request's or response's body: io.ReadCloser over its
+// stream<u8>; at its end it reads the trailers into *trailer (the
+// message's Trailer), as net/http does.
+type bodyReader struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	r        *async.StreamReader[uint8]
+	trailers *async.FutureReader[trailersResult]
+	trailer  *http.Header
+	eof      bool
+	closed   bool
+	onClose  func() // tells the host the body was consumed; may be nil
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	if b.eof {
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(b.ctx, p)
+	if err == io.EOF {
+		b.eof = true
+		b.readTrailers()
+		if n > 0 {
+			err = nil
+		}
+	}
+	return n, err
+}
+
+// readTrailers fills the message's Trailer once the body has ended.
+func (b *bodyReader) readTrailers() {
+	res, err := b.trailers.Read(b.ctx)
+	b.trailers = nil
+	if err != nil {
+		return
+	}
+	fields, ok := res.Ok()
+	if !ok {
+		return
+	}
+	f, ok := fields.Get()
+	if !ok {
+		return
+	}
+	if *b.trailer == nil {
+		*b.trailer = http.Header{}
+	}
+	fieldsHeader(f, *b.trailer)
+}
+
+func (b *bodyReader) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	b.r.Close()
+	if b.trailers != nil {
+		b.trailers.Close()
+		b.trailers = nil
+	}
+	if b.onClose != nil {
+		b.onClose()
+	}
+	return nil
+}
+
+// headerFields is h as wasi:http fields, names lowercased; skip leaves a
+// name out. A field the host refuses (a forbidden header such as Host, or
+// one it cannot carry) is left out, as net/http leaves out what it must
+// not send.
+func headerFields(h http.Header, skip func(name string) bool) *types.Fields {
+	f := types.NewFields()
+	for name, values := range h {
+		if skip != nil && skip(name) {
+			continue
+		}
+		vs := make([][]byte, len(values))
+		for i, v := range values {
+			vs[i] = []byte(v)
+		}
+		f.Set(strings.ToLower(name), vs)
+	}
+	return f
+}
+
+// fieldsHeader adds f's entries to h, keys canonical, and closes f.
+func fieldsHeader(f *types.Fields, h http.Header) {
+	for _, kv := range f.CopyAll() {
+		h.Add(kv.F0, string(kv.F1))
+	}
+	f.Close()
+}
