@@ -20,14 +20,17 @@ pub enum Template {
     /// A library: a custom exported interface with a resource and a
     /// function returning `result`.
     Library,
+    /// A WASI 0.3 HTTP service written with net/http.
+    Http,
 }
 
 impl Template {
     /// Every template, by the name `--template` takes.
-    pub const ALL: [(&'static str, Template); 3] = [
+    pub const ALL: [(&'static str, Template); 4] = [
         ("command", Template::Command),
         ("p3-command", Template::P3Command),
         ("library", Template::Library),
+        ("http", Template::Http),
     ];
 
     fn files(self) -> (&'static str, &'static str) {
@@ -44,17 +47,33 @@ impl Template {
                 include_str!("../templates/library/world.wit"),
                 include_str!("../templates/library/main.go"),
             ),
+            Template::Http => (
+                include_str!("../templates/http/world.wit"),
+                include_str!("../templates/http/main.go"),
+            ),
         }
     }
 
-    /// The arguments that try the built component, after `witgo run` (or
-    /// `wasmtime run`): (before the file, after it).
-    fn run_args(self) -> (&'static str, &'static str) {
-        match self {
+    /// The commands that try the built component `wasm`: with witgo, and
+    /// on the standard Wasmtime CLI.
+    fn run_commands(self, wasm: &str) -> (String, String) {
+        let (before, after) = match self {
             Template::Command => ("", " Gopher"),
             Template::P3Command => ("", ""),
             Template::Library => ("--invoke 'greet(\"Gopher\")' ", ""),
-        }
+            Template::Http => {
+                // -Scli: Go components import the WASI CLI interfaces,
+                // which `serve` links only when asked.
+                let serve = format!(
+                    "wasmtime serve -Scli --addr 127.0.0.1:8080 {wasm}   # then: curl http://127.0.0.1:8080/hello/Gopher"
+                );
+                return (serve.clone(), serve);
+            }
+        };
+        (
+            format!("witgo run {before}{wasm}{after}"),
+            format!("wasmtime run {before}{wasm}{after}"),
+        )
     }
 }
 
@@ -96,9 +115,7 @@ pub fn init(dir: &Path, template: Template, module: Option<&str>) -> Result<Init
             .replace("{{module}}", &module)
     };
     let build = format!("witgo build --wit wit -o {name}.wasm .");
-    let (before, after) = template.run_args();
-    let run = format!("witgo run {before}{name}.wasm{after}");
-    let wasmtime = format!("wasmtime run {before}{name}.wasm{after}");
+    let (run, wasmtime) = template.run_commands(&format!("{name}.wasm"));
     let files: Vec<(&str, String)> = vec![
         ("go.mod", format!("module {module}\n\ngo 1.25\n")),
         ("wit/world.wit", fill(world)),
@@ -143,10 +160,15 @@ fn readme(name: &str, build: &str, run: &str, wasmtime: &str) -> String {
         "# {name}\n\nA Go program built into a WebAssembly component with witgo.\n\n\
          ```sh\n{build}   # go build, embed wit/world.wit, componentize, validate\n{run}\n\
          go vet ./...   # after the first build, which writes the bindings into gen/\n```\n\n\
-         The component runs on the standard Wasmtime CLI too: `{wasmtime}`.\n\
+         {}\
          `gen/` and `witgo_exports.go` are written by `witgo build` from `wit/`; edit the WIT,\n\
          not them. `witgo bindgen --wit wit --out gen --stubs` writes `witgo_stubs.go`, a\n\
-         starting point for every export.\n"
+         starting point for every export.\n",
+        if run == wasmtime {
+            String::new()
+        } else {
+            format!("The component runs on the standard Wasmtime CLI too: `{wasmtime}`.\n")
+        }
     )
 }
 

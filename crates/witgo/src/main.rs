@@ -70,6 +70,9 @@ enum TemplateArg {
     /// A library: an exported interface with a resource and a function
     /// returning result.
     Library,
+    /// A WASI 0.3 HTTP service written with net/http (runs on `wasmtime
+    /// serve -Scli`).
+    Http,
 }
 
 #[derive(Args, Debug)]
@@ -302,6 +305,7 @@ fn init(a: InitArgs) -> Result<ExitCode> {
         TemplateArg::Command => Template::Command,
         TemplateArg::P3Command => Template::P3Command,
         TemplateArg::Library => Template::Library,
+        TemplateArg::Http => Template::Http,
     };
     let r = witgo_build::init::init(&a.dir, template, a.module.as_deref())?;
     for f in &r.files {

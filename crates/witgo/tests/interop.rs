@@ -443,3 +443,41 @@ fn a_net_http_program_runs_on_wasmtime_serve() {
     assert!(took < Duration::from_secs(5), "the timeout took {took:?}");
     drop(silent);
 }
+
+/// `witgo init --template http` writes a net/http service that builds and
+/// answers on `wasmtime serve` as its README says.
+#[test]
+fn the_http_template_serves_on_wasmtime_serve() {
+    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+        return;
+    };
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("my-svc");
+    let report =
+        witgo_build::init::init(&project, witgo_build::init::Template::Http, None).unwrap();
+    assert!(
+        report.run.starts_with("wasmtime serve -Scli "),
+        "{}",
+        report.run
+    );
+    let component = project.join("my-svc.wasm");
+    let req = witgo_build::BuildRequest {
+        wit: project.join("wit"),
+        package_dir: project.clone(),
+        output: Some(component.clone()),
+        ..Default::default()
+    };
+    witgo_build::build(&req).unwrap_or_else(|e| panic!("building the http template: {e:#}"));
+    validate(&wasm_tools, &component);
+    let server = Server::start(&wasmtime, &component);
+    let (status, head, body) = server.exchange("GET", "/hello/Gopher", "", b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, "{\"greeting\":\"Hello, Gopher!\"}\n")
+    );
+    assert!(head.contains("content-type: application/json"), "{head}");
+}
