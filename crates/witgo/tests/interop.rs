@@ -399,6 +399,27 @@ fn a_net_http_program_runs_on_wasmtime_serve() {
 
     assert_sleeps_overlap(&server);
 
+    // A client that goes away cancels the request's context: the handler's
+    // next write finds the host's reader gone.
+    let mut conn = server.send("GET", "/ticks", "", b"");
+    let mut buf = [0u8; 512];
+    let n = conn.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("tick"));
+    drop(conn);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, ended) = server.request("GET", "/ticks-ended", b"");
+        if ended == b"1" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the handler's context was not cancelled: {}",
+            String::from_utf8_lossy(&ended)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     // Outbound calls through http.DefaultClient and the host's wasi:http
     // client: a reply, a refused connection (the error-code reachable with
     // errors.As through the *url.Error), and http.Client.Timeout cancelling

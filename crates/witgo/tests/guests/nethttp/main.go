@@ -76,6 +76,25 @@ func main() {
 		body, _ := io.ReadAll(resp.Body)
 		fmt.Fprintf(w, "%d %s %s", resp.StatusCode, resp.Header.Get("X-Upstream"), body)
 	})
+	// /ticks writes a line every 20 ms until its request's context ends;
+	// /ticks-ended says how many such requests saw that happen (a client
+	// that goes away cancels the context).
+	var ticksEnded atomic.Int64
+	mux.HandleFunc("GET /ticks", func(w http.ResponseWriter, r *http.Request) {
+		for {
+			select {
+			case <-r.Context().Done():
+				ticksEnded.Add(1)
+				return
+			case <-time.After(20 * time.Millisecond):
+				io.WriteString(w, "tick\n")
+				w.(http.Flusher).Flush()
+			}
+		}
+	})
+	mux.HandleFunc("GET /ticks-ended", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, ticksEnded.Load())
+	})
 	wasihttp.ListenAndServe(":8080", logged(mux))
 }
 
