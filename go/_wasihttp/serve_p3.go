@@ -181,10 +181,10 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if !bodyAllowed(w.status) || w.req.Method == "HEAD" {
-		if !bodyAllowed(w.status) {
-			return 0, http.ErrBodyNotAllowed
-		}
+	if !bodyAllowed(w.status) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	if w.req.Method == "HEAD" {
 		return len(p), nil
 	}
 	if w.writeErr != nil {

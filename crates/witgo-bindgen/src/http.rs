@@ -74,11 +74,7 @@ fn find_wasi_http<'a>(
     })
 }
 
-/// Whether interface `id` is wasi:http/handler of WASI 0.3.
-pub fn is_http_handler(resolve: &Resolve, id: InterfaceId) -> bool {
-    is_wasi_http(resolve, id, "handler")
-}
-
+/// Whether interface `id` is wasi:http's `interface` of WASI 0.3.
 fn is_wasi_http(resolve: &Resolve, id: InterfaceId, interface: &str) -> bool {
     let iface = &resolve.interfaces[id];
     let Some(pkg) = iface.package else {

@@ -106,6 +106,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
     ] {
         reserved.insert(n.to_string());
     }
+    let http = http::HttpWorld::find(resolve, world);
     let wcx = WorldCx {
         resolve,
         world,
@@ -113,6 +114,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
         sizes,
         error_types,
         reserved,
+        http,
         opts,
     };
     let mut out = Bindings::default();
@@ -134,7 +136,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
         }
     }
     out.exports_files = userpkg::generate(&wcx, &mut imports);
-    if let Some(http) = http::HttpWorld::find(resolve, world) {
+    if let Some(http) = &wcx.http {
         let bindings = http.bindings(&wcx.plan, &opts.import_path);
         let (files, uses) =
             support::wasihttp_files(&opts.import_path, &bindings, |f| http.wants(f));
@@ -310,6 +312,8 @@ pub(crate) struct WorldCx<'a> {
     pub error_types: HashSet<TypeId>,
     /// Names a parameter may not take (package names used by generated code).
     pub reserved: HashSet<String>,
+    /// What the world uses of wasi:http 0.3 (served by witgo/wasihttp).
+    pub http: Option<http::HttpWorld>,
     pub opts: &'a Options,
 }
 

@@ -33,6 +33,41 @@ struct ExportPkg<'a> {
     is_cli_run: bool,
 }
 
+impl<'a> ExportPkg<'a> {
+    /// Types as the user's package spells them, from this export's package.
+    fn type_cx(&self, wcx: &'a WorldCx<'_>) -> TypeCx<'a> {
+        TypeCx {
+            resolve: wcx.resolve,
+            plan: &wcx.plan,
+            import_path: &wcx.opts.import_path,
+            pkg: None,
+            from: self.idx,
+        }
+    }
+
+    /// Functions of this export as the user's package writes them; the
+    /// names of its package-level glue start with `glue_prefix`.
+    fn func_cx<'c>(
+        &self,
+        wcx: &'c WorldCx<'_>,
+        tcx: &'c TypeCx<'c>,
+        glue_prefix: String,
+    ) -> FuncCx<'c>
+    where
+        'a: 'c,
+    {
+        FuncCx {
+            tcx,
+            sizes: &wcx.sizes,
+            error_types: &wcx.error_types,
+            reserved: &wcx.reserved,
+            key: self.key,
+            wit_owner: self.wit_owner.clone(),
+            glue_prefix,
+        }
+    }
+}
+
 /// The files of the exports package; the import paths they use go to `imports`.
 pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile> {
     let WorldCx {
@@ -41,8 +76,7 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
         opts,
         ..
     } = *wcx;
-    let (plan, sizes, error_types, reserved) =
-        (&wcx.plan, &wcx.sizes, &wcx.error_types, &wcx.reserved);
+    let plan = &wcx.plan;
     let w = &resolve.worlds[world];
     let mut user_ns = Namespace::default();
     for r in ["main", "init"] {
@@ -55,7 +89,7 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
             if iface.functions.is_empty() {
                 continue;
             }
-            if crate::http::is_http_handler(resolve, *id) {
+            if wcx.http.as_ref().is_some_and(|h| h.handler == Some(*id)) {
                 // witgo/wasihttp implements it with the program's http.Handler.
                 continue;
             }
@@ -108,13 +142,7 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
     let mut body = String::new();
     let mut registrations = Vec::new();
     for e in &exports {
-        let tcx = TypeCx {
-            resolve,
-            plan,
-            import_path: &opts.import_path,
-            pkg: None,
-            from: e.idx,
-        };
+        let tcx = e.type_cx(wcx);
         let q = tcx.qual(&mut glue, e.idx);
         if e.is_cli_run {
             // wasi:cli/run@0.3 declares `run` async: it takes a context
@@ -142,15 +170,7 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
             .unwrap();
             registrations.push(format!("{q}Export(&{value})"));
             let glue_prefix = format!("{}_", e.impl_name);
-            let fcx = FuncCx {
-                tcx: &tcx,
-                sizes,
-                error_types,
-                reserved,
-                key: e.key,
-                wit_owner: e.wit_owner.clone(),
-                glue_prefix,
-            };
+            let fcx = e.func_cx(wcx, &tcx, glue_prefix);
             for (f, name) in exports_methods(plan, e.idx, &e.funcs) {
                 if crate::funcs::glue_in_user_package(resolve, f) {
                     body.push_str(&fcx.export_func_direct(&mut glue, f, format!("{value}.{name}")));
@@ -158,8 +178,8 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
             }
         }
     }
-    let http = crate::http::HttpWorld::find(resolve, world);
-    if let Some(http) = &http {
+    let http = wcx.http.as_ref();
+    if let Some(http) = http {
         // Its init registers the handler export and installs the transport.
         glue.blank_import(&format!("{}/witgo/wasihttp", opts.import_path));
         if http.handler.is_some() {
@@ -207,28 +227,13 @@ fn stubs(
     imports: &mut BTreeSet<String>,
 ) -> GoFile {
     let WorldCx { resolve, opts, .. } = *wcx;
-    let (plan, sizes, error_types, reserved) =
-        (&wcx.plan, &wcx.sizes, &wcx.error_types, &wcx.reserved);
+    let plan = &wcx.plan;
     let header = "// witgo bindgen --stubs wrote this file as a starting point: every export,\n// returning zero values. It is yours to edit; witgo never writes it again\n// once it exists.";
     let mut file = GoFileBuilder::new(&opts.exports_package_name, header).user_file();
     let mut out = String::new();
     for e in exports.iter().filter(|e| !e.is_cli_run) {
-        let tcx = TypeCx {
-            resolve,
-            plan,
-            import_path: &opts.import_path,
-            pkg: None,
-            from: e.idx,
-        };
-        let fcx = FuncCx {
-            tcx: &tcx,
-            sizes,
-            error_types,
-            reserved,
-            key: e.key,
-            wit_owner: e.wit_owner.clone(),
-            glue_prefix: String::new(),
-        };
+        let tcx = e.type_cx(wcx);
+        let fcx = e.func_cx(wcx, &tcx, String::new());
         // A stub Go type for each exported resource of this interface.
         let mut resource_stubs: Vec<(TypeId, String)> = Vec::new();
         if let PkgKey::Interface(id, _) = plan.pkgs[e.idx].key {

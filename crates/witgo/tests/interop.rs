@@ -45,8 +45,15 @@ fn wasm_tools() -> Option<PathBuf> {
     tool("WITGO_WASM_TOOLS", "wasm-tools")
 }
 
-fn have_go() -> bool {
-    witgo_build::GoToolchain::discover(None).is_ok()
+/// The Wasmtime CLI and wasm-tools, if they and Go are here (else the
+/// test passes, having said what is missing).
+fn tools() -> Option<(PathBuf, PathBuf)> {
+    let (wasmtime, wasm_tools) = (wasmtime()?, wasm_tools()?);
+    if witgo_build::GoToolchain::discover(None).is_err() {
+        eprintln!("skipping: no Go");
+        return None;
+    }
+    Some((wasmtime, wasm_tools))
 }
 
 fn text(o: &Output) -> String {
@@ -76,13 +83,9 @@ fn validate(wasm_tools: &Path, component: &Path) {
 /// on `wasmtime run` with no options.
 #[test]
 fn commands_run_on_the_wasmtime_cli() {
-    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+    let Some((wasmtime, wasm_tools)) = tools() else {
         return;
     };
-    if !have_go() {
-        eprintln!("skipping: no Go");
-        return;
-    }
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello");
     let hello = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-hello.wasm");
     let req = witgo_build::BuildRequest {
@@ -267,13 +270,9 @@ fn parse_response(response: &[u8]) -> (u16, String, Vec<u8>) {
 /// 300 KB echo, concurrent requests that each sleep, and a 404.
 #[test]
 fn an_http_service_runs_on_wasmtime_serve() {
-    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+    let Some((wasmtime, wasm_tools)) = tools() else {
         return;
     };
-    if !have_go() {
-        eprintln!("skipping: no Go");
-        return;
-    }
     let component = common::guest("service");
     validate(&wasm_tools, &component);
     let server = Server::start(&wasmtime, &component);
@@ -310,13 +309,9 @@ fn an_http_service_runs_on_wasmtime_serve() {
 /// http.DefaultClient.
 #[test]
 fn a_net_http_program_runs_on_wasmtime_serve() {
-    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+    let Some((wasmtime, wasm_tools)) = tools() else {
         return;
     };
-    if !have_go() {
-        eprintln!("skipping: no Go");
-        return;
-    }
     let component = common::guest("nethttp");
     validate(&wasm_tools, &component);
     let server = Server::start(&wasmtime, &component);
@@ -469,13 +464,9 @@ fn a_net_http_program_runs_on_wasmtime_serve() {
 /// answers on `wasmtime serve` as its README says.
 #[test]
 fn the_http_template_serves_on_wasmtime_serve() {
-    let (Some(wasmtime), Some(wasm_tools)) = (wasmtime(), wasm_tools()) else {
+    let Some((wasmtime, wasm_tools)) = tools() else {
         return;
     };
-    if !have_go() {
-        eprintln!("skipping: no Go");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("my-svc");
     let report =
