@@ -22,6 +22,7 @@ pub struct HostCtx<T = ()> {
     http: WasiHttpCtx,
     table: ResourceTable,
     stderr: crate::stderr_tail::StderrTail,
+    outbound_http: crate::outbound::OutboundHttp,
     /// Extra state for the embedder's own host functions.
     pub data: T,
 }
@@ -35,6 +36,7 @@ impl<T> HostCtx<T> {
         builder.stderr(crate::stderr_tail::TeeStderr(tail.clone()));
         let mut ctx = Self::from_wasi(builder.build(), data);
         ctx.stderr = tail;
+        ctx.outbound_http.deny = opts.deny_outbound_http;
         Ok(ctx)
     }
 
@@ -53,6 +55,7 @@ impl<T> HostCtx<T> {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             stderr: Default::default(),
+            outbound_http: Default::default(),
             data,
         }
     }
@@ -67,6 +70,12 @@ impl<T> HostCtx<T> {
     /// is 0 (or unchanged) after a guest has dropped everything it was given.
     pub fn live_resources(&mut self) -> usize {
         self.table.iter_mut().count()
+    }
+
+    /// Makes the guest's outgoing HTTP requests fail with
+    /// `error-code.http-request-denied` (or lets them through again).
+    pub fn deny_outbound_http(&mut self, deny: bool) {
+        self.outbound_http.deny = deny;
     }
 
     /// The WASI context, e.g. to inspect or change it between calls.
@@ -126,7 +135,7 @@ impl<T: Send> WasiHttpView for HostCtx<T> {
         WasiHttpCtxView {
             ctx: &mut self.http,
             table: &mut self.table,
-            hooks: Default::default(),
+            hooks: &mut self.outbound_http,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`HostCtx`], [`add_wasi_to_linker`]: the store state and linker setup.
 //! - [`run`] / [`run_component`]: call `wasi:cli/run` and get an exit code.
 //! - [`invoke`] / [`invoke_component`]: call any export from WAVE text.
+//! - [`serve`] / [`HttpServer`]: serve a `wasi:http` handler component.
 //!
 //! This crate knows nothing of Go: any component works.
 
@@ -19,8 +20,10 @@ mod exports;
 mod invoke;
 mod linker;
 mod options;
+mod outbound;
 mod run;
 mod runtime;
+mod serve;
 mod stderr_tail;
 
 pub use cache::{cache_key, default_cache_dir, load_component};
@@ -31,6 +34,7 @@ pub use invoke::{Call, invoke, invoke_async, invoke_component, parse_call};
 pub use linker::{add_wasi_to_linker, define_world_imports_as_traps, wasi_linker};
 pub use options::RunOptions;
 pub use run::{find_cli_run, run, run_async, run_component};
+pub use serve::{HttpServer, ServeOptions, serve};
 pub use stderr_tail::{StderrTail, TeeStderr, go_panic_from_stderr};
 
 /// Puts the Go panic from the guest's stderr, if there is one, in front of a

@@ -27,4 +27,7 @@ pub struct RunOptions {
     /// when called, naming the import, instead of failing instantiation:
     /// `witgo test` runs the tests that never call them.
     pub trap_unknown_imports: bool,
+    /// The guest's outgoing HTTP requests fail with
+    /// `error-code.http-request-denied` instead of being sent.
+    pub deny_outbound_http: bool,
 }

@@ -44,6 +44,10 @@ enum Command {
     Build(BuildArgs),
     /// Run a component's `wasi:cli/run` export, or call one export with --invoke.
     Run(RunArgs),
+    /// Serve HTTP with a component that exports wasi:http/handler@0.3.0 or
+    /// wasi:http/incoming-handler@0.2.x (e.g. a Go net/http program built
+    /// with witgo/wasihttp), as `wasmtime serve` does.
+    Serve(ServeArgs),
     /// Run Go tests inside components: each package's tests are built for
     /// wasip1 with the world's bindings and run as a WASI 0.3 command on the
     /// embedded Wasmtime (async imports, goroutines and timers work).
@@ -232,6 +236,22 @@ struct BuildArgs {
 
 #[derive(Args, Debug)]
 struct RunArgs {
+    #[command(flatten)]
+    guest: GuestArgs,
+    /// Call one export instead of `wasi:cli/run`, e.g. 'add(1, 2)' or
+    /// 'ns:pkg/iface#f("x")'; arguments are WAVE values. Prints the result.
+    #[arg(long, value_name = "CALL")]
+    invoke: Option<String>,
+    /// The component.
+    component: PathBuf,
+    /// Arguments for the program (after argv[0]).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// What the guest may see and do; shared by `run` and `serve`.
+#[derive(Args, Debug)]
+struct GuestArgs {
     /// Give the component a host directory: HOST::GUEST, or DIR for the same
     /// path in both.
     #[arg(long = "dir", value_name = "HOST::GUEST")]
@@ -239,16 +259,68 @@ struct RunArgs {
     /// Set an environment variable: K=V, or K to copy this process's value.
     #[arg(long = "env", value_name = "K=V")]
     envs: Vec<String>,
-    /// Call one export instead of `wasi:cli/run`, e.g. 'add(1, 2)' or
-    /// 'ns:pkg/iface#f("x")'; arguments are WAVE values. Prints the result.
-    #[arg(long, value_name = "CALL")]
-    invoke: Option<String>,
     /// Turn on an optional component-model feature, as `wasmtime -W` does:
     /// component-model-error-context, -map, -fixed-length-lists,
     /// -more-async-builtins or -async-stackful (`NAME=n` turns it off again).
     /// By default witgo enables what a default Wasmtime CLI enables.
     #[arg(short = 'W', value_name = "FEATURE[=y|n]")]
     wasm_features: Vec<String>,
+    /// Refuse the guest's outgoing HTTP requests: they fail with
+    /// `error-code.http-request-denied` (by default they are sent).
+    #[arg(long)]
+    deny_outbound_http: bool,
+}
+
+impl GuestArgs {
+    fn run_options(&self, args: Vec<String>) -> Result<witgo_host::RunOptions> {
+        let mut opts = witgo_host::RunOptions {
+            args,
+            deny_outbound_http: self.deny_outbound_http,
+            ..Default::default()
+        };
+        for e in &self.envs {
+            opts.env.push(parse_env(e)?);
+        }
+        for d in &self.dirs {
+            opts.preopens.push(parse_dir(d)?);
+        }
+        for w in &self.wasm_features {
+            opts.features.apply(w)?;
+        }
+        Ok(opts)
+    }
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    guest: GuestArgs,
+    /// The address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Requests in flight at once, across all instances.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_concurrent_requests: usize,
+    /// Client connections open at once.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_concurrent_connections: usize,
+    /// Requests one instance serves before it is replaced [default: 128 for
+    /// WASI 0.3 handlers, 1 for 0.2].
+    #[arg(long, value_name = "N")]
+    max_instance_reuse_count: Option<usize>,
+    /// Requests one WASI 0.3 instance serves at once (0.2 handlers take one) [default: 100].
+    #[arg(long, value_name = "N")]
+    max_instance_concurrent_reuse_count: Option<usize>,
+    /// How long an idle instance is kept for the next request (e.g. 1s, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    idle_instance_timeout: Duration,
+    /// The longest a request may take to produce its response; an instance
+    /// with a late request is dropped once its other requests finish.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    request_timeout: Option<Duration>,
+    /// Don't prefix guest output lines with `[request N]` / `[instance N]`.
+    #[arg(long)]
+    no_logging_prefix: bool,
     /// The component.
     component: PathBuf,
     /// Arguments for the program (after argv[0]).
@@ -280,6 +352,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bindgen(a) => bindgen(a),
         Command::Build(a) => build(a),
         Command::Run(a) => run(a),
+        Command::Serve(a) => serve(a),
         Command::Test(a) => test(a),
         Command::Wit(a) => write_wasi_wit(a),
         Command::Componentize(a) => componentize(a),
@@ -434,19 +507,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
 }
 
 fn run(a: RunArgs) -> Result<ExitCode> {
-    let mut opts = witgo_host::RunOptions {
-        args: a.args,
-        ..Default::default()
-    };
-    for e in &a.envs {
-        opts.env.push(parse_env(e)?);
-    }
-    for d in &a.dirs {
-        opts.preopens.push(parse_dir(d)?);
-    }
-    for w in &a.wasm_features {
-        opts.features.apply(w)?;
-    }
+    let opts = a.guest.run_options(a.args)?;
     if !a.component.is_file() {
         bail!("{}: no such file", a.component.display());
     }
@@ -466,6 +527,25 @@ fn run(a: RunArgs) -> Result<ExitCode> {
             Ok(ExitCode::from(exit_byte(code)))
         }
     }
+}
+
+fn serve(a: ServeArgs) -> Result<ExitCode> {
+    if !a.component.is_file() {
+        bail!("{}: no such file", a.component.display());
+    }
+    let opts = witgo_host::ServeOptions {
+        addr: a.addr,
+        run: a.guest.run_options(a.args)?,
+        max_concurrent_requests: a.max_concurrent_requests.max(1),
+        max_concurrent_connections: a.max_concurrent_connections.max(1),
+        max_instance_reuse_count: a.max_instance_reuse_count,
+        max_instance_concurrent_reuse_count: a.max_instance_concurrent_reuse_count,
+        idle_instance_timeout: a.idle_instance_timeout,
+        request_timeout: a.request_timeout,
+        logging_prefix: !a.no_logging_prefix,
+    };
+    witgo_host::serve(&a.component, &opts)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Builds each package's tests into a component and runs it, printing go
@@ -600,6 +680,33 @@ fn parse_dir(s: &str) -> Result<(PathBuf, String)> {
     Ok((host_path.to_path_buf(), guest.to_string()))
 }
 
+/// A duration as `wasmtime serve` takes one: a number with an optional unit
+/// (`s` is assumed): `1.5s`, `500ms`, `2m`, `100us`, `10ns`.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 1s, 500ms, 2m)"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1e3,
+        "us" | "µs" | "μs" => value / 1e6,
+        "ns" => value / 1e9,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "{s:?}: unknown unit {other:?} (use ns, us, ms, s, m or h)"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{s:?}: {e}"))
+}
+
 fn size(bytes: u64) -> String {
     const KIB: f64 = 1024.0;
     let b = bytes as f64;
@@ -644,6 +751,25 @@ mod tests {
         assert_eq!(parse_dir(&ds).unwrap(), (d, ds.clone()));
         assert!(parse_dir("/nonexistent/dir::/x").is_err());
         assert!(parse_dir("::/x").is_err());
+    }
+
+    #[test]
+    fn durations_as_wasmtime_spells_them() {
+        assert_eq!(parse_duration("1"), Ok(Duration::from_secs(1)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("100us"), Ok(Duration::from_micros(100)));
+        assert!(
+            parse_duration("soon")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(
+            parse_duration("3 weeks")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
     }
 
     #[test]

@@ -95,6 +95,21 @@ func main() {
 	mux.HandleFunc("GET /ticks-ended", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, ticksEnded.Load())
 	})
+	// /log writes a line to stdout (hosts prefix it with the request);
+	// /crash panics on a goroutine of its own, which ends the program: the
+	// host sees a trap, not a response.
+	mux.HandleFunc("GET /log", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("log:", r.URL.Query().Get("msg"))
+		io.WriteString(w, "logged\n")
+	})
+	mux.HandleFunc("GET /crash", func(w http.ResponseWriter, r *http.Request) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			panic("crash on a goroutine")
+		}()
+		<-done
+	})
 	wasihttp.ListenAndServe(":8080", logged(mux))
 }
 

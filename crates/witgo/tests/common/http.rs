@@ -1,0 +1,344 @@
+//! HTTP servers under test (`wasmtime serve`, `witgo serve`) and a small
+//! HTTP/1.1 client for them: requests are written by hand so that tests
+//! control exactly what goes on the wire.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A `wasmtime serve` or `witgo serve` process, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub addr: SocketAddr,
+    stdout: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// `wasmtime serve` (the CLI at `wasmtime`) serving `component`.
+    pub fn wasmtime(wasmtime: &Path, component: &Path) -> Server {
+        // -Scli: the WASI p1 adapter inside every Go component imports the
+        // 0.2 CLI interfaces, which `serve` links only when asked.
+        let mut cmd = Command::new(wasmtime);
+        cmd.args(["serve", "-Scli"]);
+        Server::start(cmd, component, &[])
+    }
+
+    /// `witgo serve` serving `component`, with more `witgo serve` flags.
+    pub fn witgo(component: &Path, flags: &[&str]) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_witgo"));
+        cmd.arg("serve");
+        Server::start(cmd, component, flags)
+    }
+
+    /// Runs `cmd --addr <a free loopback port> flags... component` and waits
+    /// until it accepts. The server's stdout is kept (see
+    /// [`Server::stdout`]); stderr passes through.
+    fn start(mut cmd: Command, component: &Path, flags: &[&str]) -> Server {
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let mut child = cmd
+            .args(["--addr", &addr.to_string()])
+            .args(flags)
+            .arg(component)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let mut pipe = child.stdout.take().unwrap();
+        let sink = stdout.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let mut server = Server {
+            child,
+            addr,
+            stdout,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(addr).is_err() {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!("the server exited with {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not start listening on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// What the server (and so the guest) has written to stdout so far.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    /// One HTTP/1.1 request (the connection closes after it); returns the
+    /// status and the body, de-chunked.
+    pub fn request(&self, method: &str, target: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.exchange(method, target, "", body);
+        (status, body)
+    }
+
+    /// A request with extra header lines (`"name: value\r\n"` each);
+    /// returns the status, the response's header section (lowercased) and
+    /// its body, de-chunked.
+    pub fn exchange(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &str,
+        body: &[u8],
+    ) -> (u16, String, Vec<u8>) {
+        let mut conn = self.send(method, target, headers, body);
+        let mut response = Vec::new();
+        conn.read_to_end(&mut response).unwrap();
+        parse_response(&response)
+    }
+
+    /// Sends a request and returns the connection to read the response from.
+    pub fn send(&self, method: &str, target: &str, headers: &str, body: &[u8]) -> TcpStream {
+        let mut conn = TcpStream::connect(self.addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let head = format!(
+            "{method} {target} HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\n{headers}connection: close\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        conn.write_all(head.as_bytes()).unwrap();
+        conn.write_all(body).unwrap();
+        conn
+    }
+}
+
+/// 12 requests to `/sleep?ms=300`, which answers "slept 300ms": one
+/// instance serves them concurrently (Wasmtime reuses a WASI 0.3 instance
+/// for up to 16), so together they take about 300 ms, not 12 x 300.
+pub fn assert_sleeps_overlap(server: &Server) {
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..12)
+            .map(|_| s.spawn(|| server.request("GET", "/sleep?ms=300", b"")))
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), (200, b"slept 300ms\n".to_vec()));
+        }
+    });
+    let took = t.elapsed();
+    assert!(
+        took < Duration::from_millis(1800),
+        "12 concurrent 300 ms requests took {took:?}"
+    );
+}
+
+/// Splits an HTTP/1.1 response into its status, its header section
+/// (lowercased) and its body (chunked or not).
+pub fn parse_response(response: &[u8]) -> (u16, String, Vec<u8>) {
+    let end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no end of headers");
+    let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
+    let status: u16 = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("no status");
+    let mut rest = &response[end + 4..];
+    if !head.contains("transfer-encoding: chunked") {
+        return (status, head, rest.to_vec());
+    }
+    let mut body = Vec::new();
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("bad chunk header");
+        let size_text = String::from_utf8_lossy(&rest[..line_end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("bad chunk size");
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return (status, head, body);
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+/// The net/http guest (tests/guests/nethttp: a ServeMux with Go 1.22
+/// patterns behind a middleware, served by `wasihttp.ListenAndServe`)
+/// through `server`: routing, headers both ways, status codes, content
+/// sniffing and Content-Length, a panicking handler, a streamed echo and
+/// download, Flush, concurrent requests that each sleep, a client that goes
+/// away, and outbound calls through http.DefaultClient.
+pub fn check_net_http_guest(server: &Server) {
+    let (status, head, body) = server.exchange("GET", "/items/42?q=hi", "", b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, r#"{"id":"42","q":"hi"}"#)
+    );
+    assert!(head.contains("content-type: application/json"), "{head}");
+    assert!(
+        head.contains("content-length: 20"),
+        "a small body gets its length: {head}"
+    );
+    assert!(head.contains("x-served: "), "the middleware ran: {head}");
+
+    let (status, _, body) =
+        server.exchange("GET", "/request?a=b", "X-Multi: 1\r\nx-multi: 2\r\n", b"");
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200);
+    assert!(text.starts_with("method=GET "), "{text}");
+    assert!(
+        text.ends_with("uri=/request?a=b multi=1|2 length=0"),
+        "{text}"
+    );
+
+    let (status, head, body) = server.exchange("GET", "/teapot", "", b"");
+    assert_eq!(status, 418);
+    assert!(
+        head.contains("x-multi: a\r\nx-multi: b") || head.contains("x-multi: b\r\nx-multi: a"),
+        "{head}"
+    );
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "sniffed: {head}"
+    );
+    assert_eq!(body, b"<html><body>short and stout</body></html>");
+
+    // A panic answers 500, and the component goes on serving.
+    assert_eq!(server.request("GET", "/panic", b"").0, 500);
+    assert_eq!(
+        server.request("GET", "/items/7", b""),
+        (200, br#"{"id":"7","q":""}"#.to_vec())
+    );
+
+    let upload: Vec<u8> = (0..3_000_000u32)
+        .map(|i| (i * 13 + i / 509) as u8)
+        .collect();
+    let (status, echoed) = server.request("POST", "/echo", &upload);
+    assert_eq!(status, 200);
+    assert!(
+        echoed == upload,
+        "the echo differs: {} bytes back of {}",
+        echoed.len(),
+        upload.len()
+    );
+
+    let (status, big) = server.request("GET", "/big?n=20000", b"");
+    assert_eq!((status, big.len()), (200, 20_000 * 1001));
+
+    // Flush sends the first chunk while the handler still sleeps (400 ms).
+    let t = Instant::now();
+    let mut conn = server.send("GET", "/flush", "", b"");
+    let mut first = [0u8; 4096];
+    let n = conn.read(&mut first).unwrap();
+    let first_at = t.elapsed();
+    assert!(
+        String::from_utf8_lossy(&first[..n]).contains("first\n"),
+        "{}",
+        String::from_utf8_lossy(&first[..n])
+    );
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).unwrap();
+    let total = t.elapsed();
+    assert!(String::from_utf8_lossy(&rest).contains("second\n"));
+    assert!(
+        first_at < Duration::from_millis(300) && total >= Duration::from_millis(400),
+        "first chunk after {first_at:?}, all after {total:?}"
+    );
+
+    assert_sleeps_overlap(server);
+
+    // A client that goes away cancels the request's context: the handler's
+    // next write finds the host's reader gone.
+    let mut conn = server.send("GET", "/ticks", "", b"");
+    // The header and the first chunk may arrive in separate reads.
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 512];
+    while !String::from_utf8_lossy(&seen).contains("tick") {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the response ended before a tick: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    drop(conn);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, ended) = server.request("GET", "/ticks-ended", b"");
+        if ended == b"1" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the handler's context was not cancelled: {}",
+            String::from_utf8_lossy(&ended)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Outbound calls through http.DefaultClient and the host's wasi:http
+    // client: a reply, a refused connection (the error-code reachable with
+    // errors.As through the *url.Error), and http.Client.Timeout cancelling
+    // a call to a server that never answers.
+    let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+    let up = upstream.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in upstream.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nx-upstream: rust\r\ncontent-length: 4\r\nconnection: close\r\n\r\npong");
+        }
+    });
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let quiet = silent.local_addr().unwrap();
+    let (status, body) = server.request("GET", &format!("/fetch?url=http://{up}/ping"), b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, "200 rust pong")
+    );
+    let (status, body) = server.request("GET", "/fetch?url=http://127.0.0.1:1/", b"");
+    assert_eq!(status, 502);
+    assert!(
+        String::from_utf8_lossy(&body).contains("connection-refused (error-code: true)"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let t = Instant::now();
+    let (status, body) = server.request(
+        "GET",
+        &format!("/fetch?url=http://{quiet}/&timeout=300"),
+        b"",
+    );
+    let took = t.elapsed();
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 502, "{text}");
+    assert!(text.contains("Client.Timeout exceeded"), "{text}");
+    assert!(took < Duration::from_secs(5), "the timeout took {took:?}");
+    drop(silent);
+}
