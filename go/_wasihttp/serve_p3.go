@@ -279,9 +279,6 @@ func (w *responseWriter) finish() {
 		trailers = wit.Some(t)
 	}
 	w.trailers.Write(context.Background(), wit.Ok[wit.Option[*types.Fields], types.ErrorCode](trailers))
-	if w.result != nil {
-		w.result.Read(context.Background())
-	}
 }
 
 // trailerFields are the trailers the handler set: the names it declared in
@@ -312,6 +309,12 @@ func (w *responseWriter) abort() {
 	}
 	w.trailers.Write(context.Background(), wit.Err[wit.Option[*types.Fields], types.ErrorCode](
 		types.ErrorCodeInternalError(wit.Some("handler panicked"))))
+}
+
+// awaitResult waits for the host to say how sending the response went.
+// The host's answer waits for the request's own end (finishBody), so that
+// must come first, or neither ever completes.
+func (w *responseWriter) awaitResult() {
 	if w.result != nil {
 		w.result.Read(context.Background())
 	}
@@ -322,7 +325,10 @@ func (w *responseWriter) abort() {
 // it, and the component goes on serving.
 func (w *responseWriter) serve(h http.Handler, r *http.Request, finishBody func()) {
 	defer w.cancel()
-	defer finishBody()
+	defer func() {
+		finishBody()
+		w.awaitResult()
+	}()
 	defer func() {
 		if v := recover(); v != nil {
 			if v != http.ErrAbortHandler {

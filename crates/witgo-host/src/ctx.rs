@@ -23,6 +23,7 @@ pub struct HostCtx<T = ()> {
     table: ResourceTable,
     stderr: crate::stderr_tail::StderrTail,
     outbound_http: crate::outbound::OutboundHttp,
+    memory: MemoryCounter,
     /// Extra state for the embedder's own host functions.
     pub data: T,
 }
@@ -56,6 +57,7 @@ impl<T> HostCtx<T> {
             table: ResourceTable::new(),
             stderr: Default::default(),
             outbound_http: Default::default(),
+            memory: Default::default(),
             data,
         }
     }
@@ -70,6 +72,20 @@ impl<T> HostCtx<T> {
     /// is 0 (or unchanged) after a guest has dropped everything it was given.
     pub fn live_resources(&mut self) -> usize {
         self.table.iter_mut().count()
+    }
+
+    /// Counts the instance's linear memory from now on: install with
+    /// `store.limiter(|ctx| ctx.memory_counter())` before instantiating, then
+    /// read [`HostCtx::linear_memory`]. Growth is never refused.
+    pub fn memory_counter(&mut self) -> &mut dyn wasmtime::ResourceLimiter {
+        &mut self.memory
+    }
+
+    /// Bytes of linear memory the guest has grown to, over all its memories,
+    /// when [`HostCtx::memory_counter`] is installed (0 otherwise). Linear
+    /// memory never shrinks, so this is also the peak.
+    pub fn linear_memory(&self) -> usize {
+        self.memory.bytes
     }
 
     /// Makes the guest's outgoing HTTP requests fail with
@@ -137,5 +153,32 @@ impl<T: Send> WasiHttpView for HostCtx<T> {
             table: &mut self.table,
             hooks: &mut self.outbound_http,
         }
+    }
+}
+
+/// A `ResourceLimiter` that limits nothing and adds up memory growth.
+#[derive(Default)]
+struct MemoryCounter {
+    bytes: usize,
+}
+
+impl wasmtime::ResourceLimiter for MemoryCounter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.bytes += desired.saturating_sub(current);
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
     }
 }

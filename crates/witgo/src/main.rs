@@ -321,6 +321,9 @@ struct ServeArgs {
     /// Don't prefix guest output lines with `[request N]` / `[instance N]`.
     #[arg(long)]
     no_logging_prefix: bool,
+    /// Log each instance's start and end (requests served, peak linear memory).
+    #[arg(long)]
+    log_instances: bool,
     /// The component.
     component: PathBuf,
     /// Arguments for the program (after argv[0]).
@@ -543,6 +546,7 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
         idle_instance_timeout: a.idle_instance_timeout,
         request_timeout: a.request_timeout,
         logging_prefix: !a.no_logging_prefix,
+        log_instances: a.log_instances,
     };
     witgo_host::serve(&a.component, &opts)?;
     Ok(ExitCode::SUCCESS)

@@ -175,6 +175,25 @@ fn a_net_http_program_runs_on_wasmtime_serve() {
     check_net_http_guest(&server);
 }
 
+/// 1 GiB up and 1 GiB down through the net/http guest on `wasmtime serve`:
+/// streamed, so the Go runtime's memory stays small.
+#[test]
+fn a_gibibyte_streams_both_ways_on_wasmtime_serve() {
+    let Some((wasmtime, _)) = tools() else {
+        return;
+    };
+    let server = Server::wasmtime(&wasmtime, &common::guest("nethttp"));
+    let t = Instant::now();
+    let (after_upload, after_download) = common::http::check_gibibyte_both_ways(&server);
+    eprintln!(
+        "wasmtime serve: 1 GiB up and 1 GiB down in {:?}; Go's MemStats.Sys {} MiB after the upload, {} MiB after the download",
+        t.elapsed(),
+        after_upload >> 20,
+        after_download >> 20
+    );
+    assert!(after_download < 64 << 20, "{after_download} bytes");
+}
+
 /// `witgo init --template http` writes a net/http service that builds and
 /// answers on `wasmtime serve` as its README says.
 #[test]

@@ -63,6 +63,9 @@ pub struct ServeOptions {
     /// Prefix guest output lines with `[request N]` (or `[instance N]` for an
     /// instance serving several requests at once).
     pub logging_prefix: bool,
+    /// Log each instance's start and end to stderr, with the requests it
+    /// served and its peak linear memory.
+    pub log_instances: bool,
 }
 
 impl Default for ServeOptions {
@@ -77,6 +80,7 @@ impl Default for ServeOptions {
             idle_instance_timeout: Duration::from_secs(1),
             request_timeout: None,
             logging_prefix: true,
+            log_instances: false,
         }
     }
 }

@@ -74,7 +74,9 @@ impl Workers {
         });
         let mut ctx = HostCtx::from_wasi(builder.build(), ());
         ctx.deny_outbound_http(self.opts.run.deny_outbound_http);
-        Ok(Store::new(self.pre_engine(), ctx))
+        let mut store = Store::new(self.pre_engine(), ctx);
+        store.limiter(|ctx| ctx.memory_counter());
+        Ok(store)
     }
 
     fn pre_engine(&self) -> &wasmtime::Engine {
@@ -106,6 +108,12 @@ impl HandlerState for Workers {
             .new_store(prefix.clone())
             .map_err(wasmtime::Error::from_anyhow)?;
         let proxy = self.pre.instantiate_async(&mut store).await?;
+        if self.opts.log_instances {
+            eprintln!(
+                "witgo serve: instance {id} started ({} MiB of linear memory)",
+                mebibytes(store.data().linear_memory())
+            );
+        }
         let request_timeout = self.opts.request_timeout.unwrap_or(Duration::MAX);
         Ok(Instance {
             store,
@@ -124,6 +132,8 @@ impl HandlerState for Workers {
                 concurrent: self.concurrent,
                 request_timeout,
                 stopping: self.stopping.clone(),
+                log: self.opts.log_instances,
+                served: AtomicU64::new(0),
             },
         })
     }
@@ -138,6 +148,8 @@ pub(crate) struct Worker {
     concurrent: usize,
     request_timeout: Duration,
     stopping: Arc<AtomicBool>,
+    log: bool,
+    served: AtomicU64,
 }
 
 impl WorkerState for Worker {
@@ -161,6 +173,7 @@ impl WorkerState for Worker {
         request: u64,
         _task: GuestTaskId,
     ) -> Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
+        self.served.fetch_add(1, Ordering::Relaxed);
         if self.labels {
             // An instance that serves one request at a time speaks for that
             // request; one that serves several can only be named itself.
@@ -180,6 +193,14 @@ impl WorkerState for Worker {
             eprintln!(
                 "witgo serve: instance {} stopped: {err:?}; later requests get a fresh instance",
                 self.id
+            );
+        }
+        if self.log {
+            eprintln!(
+                "witgo serve: instance {} done: {} requests, peak linear memory {} MiB",
+                self.id,
+                self.served.load(Ordering::Relaxed),
+                mebibytes(store.data().linear_memory())
             );
         }
         drop(store);
@@ -213,4 +234,8 @@ impl WorkerExpiration for Expiration {
         }
         self.sleep.as_mut().poll(cx)
     }
+}
+
+fn mebibytes(bytes: usize) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }

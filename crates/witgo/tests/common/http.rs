@@ -14,6 +14,7 @@ pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
     stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Drop for Server {
@@ -21,6 +22,23 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Collects what `pipe` yields (also copying it to this process's stderr
+/// when `echo`), on a thread of its own.
+fn keep(mut pipe: impl Read + Send + 'static, echo: bool) -> Arc<Mutex<Vec<u8>>> {
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let sink = kept.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = pipe.read(&mut buf) {
+            if echo {
+                let _ = std::io::stderr().write_all(&buf[..n]);
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    kept
 }
 
 impl Server {
@@ -53,22 +71,16 @@ impl Server {
             .args(flags)
             .arg(component)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let mut pipe = child.stdout.take().unwrap();
-        let sink = stdout.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut buf) {
-                sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
+        let stdout = keep(child.stdout.take().unwrap(), false);
+        let stderr = keep(child.stderr.take().unwrap(), true);
         let mut server = Server {
             child,
             addr,
             stdout,
+            stderr,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while TcpStream::connect(addr).is_err() {
@@ -87,6 +99,28 @@ impl Server {
     /// What the server (and so the guest) has written to stdout so far.
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    /// What the server has written to stderr so far (it is also passed on).
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Waits up to `timeout` for a line containing `needle` on stdout or
+    /// stderr, and returns it.
+    pub fn wait_for_line(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.stdout() + &self.stderr();
+            if let Some(line) = text.lines().find(|l| l.contains(needle)) {
+                return line.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no line with {needle:?} in:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// One HTTP/1.1 request (the connection closes after it); returns the
@@ -230,6 +264,7 @@ pub fn check_net_http_guest(server: &Server) {
         server.request("GET", "/items/7", b""),
         (200, br#"{"id":"7","q":""}"#.to_vec())
     );
+    assert_settles(server);
 
     let upload: Vec<u8> = (0..3_000_000u32)
         .map(|i| (i * 13 + i / 509) as u8)
@@ -249,14 +284,19 @@ pub fn check_net_http_guest(server: &Server) {
     // Flush sends the first chunk while the handler still sleeps (400 ms).
     let t = Instant::now();
     let mut conn = server.send("GET", "/flush", "", b"");
-    let mut first = [0u8; 4096];
-    let n = conn.read(&mut first).unwrap();
+    // The header and the first chunk may arrive in separate reads.
+    let mut first = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&first).contains("first\n") {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the response ended before its first chunk: {}",
+            String::from_utf8_lossy(&first)
+        );
+        first.extend_from_slice(&buf[..n]);
+    }
     let first_at = t.elapsed();
-    assert!(
-        String::from_utf8_lossy(&first[..n]).contains("first\n"),
-        "{}",
-        String::from_utf8_lossy(&first[..n])
-    );
     let mut rest = Vec::new();
     conn.read_to_end(&mut rest).unwrap();
     let total = t.elapsed();
@@ -341,4 +381,164 @@ pub fn check_net_http_guest(server: &Server) {
     assert!(text.contains("Client.Timeout exceeded"), "{text}");
     assert!(took < Duration::from_secs(5), "the timeout took {took:?}");
     drop(silent);
+    assert_settles(server);
+}
+
+/// Waits until the guest's executor has no task but the one asking
+/// (`/stats`) and nothing pending with the host: every finished request's
+/// task has exited. A task left waiting would keep its instance alive for
+/// ever (hosts retire an instance only once no task is left).
+pub fn assert_settles(server: &Server) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, body) = server.request("GET", "/stats", b"");
+        let stats = String::from_utf8_lossy(&body).into_owned();
+        assert_eq!(status, 200, "{stats}");
+        if stats.starts_with("{Tasks:1 Waitables:0 ") {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "finished requests left tasks behind: {stats}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// FNV-1a (64-bit), as Go's `hash/fnv.New64a` computes it.
+pub struct Fnv64a(pub u64);
+
+impl Default for Fnv64a {
+    fn default() -> Self {
+        Fnv64a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64a {
+    pub fn update(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The pattern `/bytes` streams: `i % 251` within each 64 KiB chunk.
+pub fn pattern_chunk() -> Vec<u8> {
+    (0..64 * 1024).map(|i| (i % 251) as u8).collect()
+}
+
+/// POSTs `total` bytes of [`pattern_chunk`]s to `target` (with a
+/// Content-Length, written as the server reads) and returns the status and
+/// body of the answer, plus the FNV-1a of what was sent.
+pub fn upload(server: &Server, target: &str, total: u64) -> (u16, String, u64) {
+    let mut conn = TcpStream::connect(server.addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(300)))
+        .unwrap();
+    let head = format!(
+        "POST {target} HTTP/1.1\r\nhost: {}\r\ncontent-length: {total}\r\nconnection: close\r\n\r\n",
+        server.addr
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    let chunk = pattern_chunk();
+    let mut hash = Fnv64a::default();
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        conn.write_all(&chunk[..n]).unwrap();
+        hash.update(&chunk[..n]);
+        left -= n as u64;
+    }
+    let mut response = Vec::new();
+    conn.read_to_end(&mut response).unwrap();
+    let (status, _, body) = parse_response(&response);
+    (status, String::from_utf8_lossy(&body).into_owned(), hash.0)
+}
+
+/// GETs `target` and reads the (chunked) body as it streams, keeping only
+/// its length and FNV-1a; returns the status, the length and the hash.
+pub fn download(server: &Server, target: &str) -> (u16, u64, u64) {
+    let conn = server.send("GET", target, "", b"");
+    conn.set_read_timeout(Some(Duration::from_secs(300)))
+        .unwrap();
+    let mut reader = std::io::BufReader::with_capacity(256 * 1024, conn);
+    let mut line = String::new();
+    let mut read_line = |reader: &mut std::io::BufReader<TcpStream>| {
+        line.clear();
+        std::io::BufRead::read_line(reader, &mut line).unwrap();
+        line.trim_end().to_ascii_lowercase()
+    };
+    let status_line = read_line(&mut reader);
+    let status: u16 = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut chunked = false;
+    let mut length = None;
+    loop {
+        let header = read_line(&mut reader);
+        if header.is_empty() {
+            break;
+        }
+        chunked |= header == "transfer-encoding: chunked";
+        if let Some(v) = header.strip_prefix("content-length: ") {
+            length = v.parse::<u64>().ok();
+        }
+    }
+    let mut hash = Fnv64a::default();
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut take = |reader: &mut std::io::BufReader<TcpStream>, mut n: u64| {
+        while n > 0 {
+            let want = n.min(buf.len() as u64) as usize;
+            reader.read_exact(&mut buf[..want]).unwrap();
+            hash.update(&buf[..want]);
+            n -= want as u64;
+        }
+    };
+    if chunked {
+        loop {
+            let size_line = read_line(&mut reader);
+            let size = u64::from_str_radix(size_line.split(';').next().unwrap(), 16).unwrap();
+            if size == 0 {
+                break;
+            }
+            take(&mut reader, size);
+            total += size;
+            read_line(&mut reader);
+        }
+    } else {
+        let n = length.expect("neither chunked nor a content-length");
+        take(&mut reader, n);
+        total = n;
+    }
+    (status, total, hash.0)
+}
+
+/// 1 GiB up (`/count`) and 1 GiB down (`/bytes`) through the net/http guest,
+/// checked byte for byte by hash; returns the Go runtime's mapped memory
+/// after each (`/mem`, which on wasm only grows: the peak so far).
+pub fn check_gibibyte_both_ways(server: &Server) -> (u64, u64) {
+    const GIB: u64 = 1 << 30;
+    let (status, body, sent) = upload(server, "/count", GIB);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        format!("{GIB} {sent:x}"),
+        "the guest read other bytes"
+    );
+    let after_upload = memory(server);
+
+    let (status, total, hash) = download(server, &format!("/bytes?n={GIB}"));
+    assert_eq!((status, total), (200, GIB));
+    let mut expected = Fnv64a::default();
+    let chunk = pattern_chunk();
+    for _ in 0..GIB / chunk.len() as u64 {
+        expected.update(&chunk);
+    }
+    assert_eq!(hash, expected.0, "the download differs");
+    (after_upload, memory(server))
+}
+
+fn memory(server: &Server) -> u64 {
+    let (status, body) = server.request("GET", "/mem", b"");
+    assert_eq!(status, 200);
+    String::from_utf8_lossy(&body).parse().unwrap()
 }

@@ -7,14 +7,17 @@ package main
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"e2e/nethttp/gen/wasi/http/types"
+	"e2e/nethttp/gen/witgo/async"
 	"e2e/nethttp/gen/witgo/wasihttp"
 )
 
@@ -94,6 +97,41 @@ func main() {
 	})
 	mux.HandleFunc("GET /ticks-ended", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, ticksEnded.Load())
+	})
+	// /count reads the request body and says how many bytes came and
+	// their FNV-1a hash; /bytes?n=N streams N bytes of a fixed pattern;
+	// /mem says how much memory the Go runtime has obtained (MemStats.Sys:
+	// on wasm it only grows, so this is its peak).
+	mux.HandleFunc("POST /count", func(w http.ResponseWriter, r *http.Request) {
+		h := fnv.New64a()
+		n, err := io.Copy(h, r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "%d %x", n, h.Sum64())
+	})
+	mux.HandleFunc("GET /bytes", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.ParseInt(r.URL.Query().Get("n"), 10, 64)
+		chunk := make([]byte, 64<<10)
+		for i := range chunk {
+			chunk[i] = byte(i % 251)
+		}
+		for n > 0 {
+			m := min(n, int64(len(chunk)))
+			if _, err := w.Write(chunk[:m]); err != nil {
+				return
+			}
+			n -= m
+		}
+	})
+	mux.HandleFunc("GET /mem", func(w http.ResponseWriter, r *http.Request) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Fprint(w, ms.Sys)
+	})
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%+v", async.ReadStats())
 	})
 	// /log writes a line to stdout (hosts prefix it with the request);
 	// /crash panics on a goroutine of its own, which ends the program: the
