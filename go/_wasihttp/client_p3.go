@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"witgo/async"
 	"witgo/bindings/wasi/http/client"
@@ -113,28 +112,4 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		},
 	}
 	return out, nil
-}
-
-func method(m string) types.Method {
-	switch strings.ToUpper(m) {
-	case "", "GET":
-		return types.MethodGet()
-	case "HEAD":
-		return types.MethodHead()
-	case "POST":
-		return types.MethodPost()
-	case "PUT":
-		return types.MethodPut()
-	case "DELETE":
-		return types.MethodDelete()
-	case "CONNECT":
-		return types.MethodConnect()
-	case "OPTIONS":
-		return types.MethodOptions()
-	case "TRACE":
-		return types.MethodTrace()
-	case "PATCH":
-		return types.MethodPatch()
-	}
-	return types.MethodOther(m)
 }

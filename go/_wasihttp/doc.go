@@ -3,7 +3,8 @@
 // net/http's http.Client.
 //
 // A component whose world exports wasi:http/handler@0.3.0 (for example by
-// including wasi:http/service@0.3.0) serves with the handler given to
+// including wasi:http/service@0.3.0) or wasi:http/incoming-handler@0.2.x
+// (including wasi:http/proxy@0.2.12) serves with the handler given to
 // Handle, or, if the program never calls it, with http.DefaultServeMux:
 //
 //	func main() {
@@ -29,7 +30,14 @@
 // sent answers 500; after, the body ends with an error. Either way the
 // panic is logged to stderr and the component goes on serving.
 //
-// A component whose world imports wasi:http/client@0.3.0 gets Transport,
+// On WASI 0.2 a host makes an instance per request, the handler runs on
+// the export's goroutine and the call returns once the whole response has
+// gone; bodies are wasi:io streams, and goroutines that wait for the host
+// wait on pollables, which one goroutine polls in 2 ms slices while the
+// others run between them.
+//
+// A component whose world imports wasi:http/client@0.3.0 (or
+// wasi:http/outgoing-handler@0.2.x) gets Transport,
 // an http.RoundTripper over it, as http.DefaultTransport (set by this
 // package's init): http.Get, http.DefaultClient and any http.Client
 // without a Transport of its own send through the host, redirects,

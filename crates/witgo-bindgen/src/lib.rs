@@ -438,10 +438,14 @@ fn generate_package(wcx: &WorldCx<'_>, idx: usize) -> Option<GoFileBuilder> {
     }
 
     if !exports.is_empty() {
-        // wasi:cli/run runs `main` through the Exports interface: its glue
-        // stays here.
+        // wasi:cli/run runs `main` through the Exports interface, and
+        // witgo/wasihttp implements the wasi:http handler: their glue stays
+        // here.
         let glue_in_user_pkg = match pkg.key {
-            PkgKey::Interface(id, _) => !userpkg::runs_main(resolve, id, opts),
+            PkgKey::Interface(id, _) => {
+                !userpkg::runs_main(resolve, id, opts)
+                    && wcx.http.as_ref().is_none_or(|h| h.handler != Some(id))
+            }
             PkgKey::World => true,
         };
         let contract = export_contract(

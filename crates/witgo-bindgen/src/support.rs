@@ -129,20 +129,49 @@ const SOURCES: &[(&str, &str)] = &[
     ("wit/tuple.go", include_str!("../../../go/wit/tuple.go")),
 ];
 
-/// The net/http adapter for worlds that serve wasi:http 0.3 (see
+/// The net/http adapter for worlds that use wasi:http 0.3 or 0.2 (see
 /// `crate::http`), vendored as `witgo/wasihttp`. It lives in a directory
 /// the go tool skips: it imports the generated bindings, which exist only
 /// in an output.
 const WASIHTTP_SOURCES: &[(&str, &str)] = &[
     (
+        "body_p2.go",
+        include_str!("../../../go/_wasihttp/body_p2.go"),
+    ),
+    (
+        "body_p3.go",
+        include_str!("../../../go/_wasihttp/body_p3.go"),
+    ),
+    (
+        "client_p2.go",
+        include_str!("../../../go/_wasihttp/client_p2.go"),
+    ),
+    (
         "client_p3.go",
         include_str!("../../../go/_wasihttp/client_p3.go"),
     ),
-    ("common.go", include_str!("../../../go/_wasihttp/common.go")),
     ("doc.go", include_str!("../../../go/_wasihttp/doc.go")),
+    ("fields.go", include_str!("../../../go/_wasihttp/fields.go")),
+    ("handle.go", include_str!("../../../go/_wasihttp/handle.go")),
     (
         "main_link.go",
         include_str!("../../../go/_wasihttp/main_link.go"),
+    ),
+    (
+        "poll_p2.go",
+        include_str!("../../../go/_wasihttp/poll_p2.go"),
+    ),
+    (
+        "request.go",
+        include_str!("../../../go/_wasihttp/request.go"),
+    ),
+    (
+        "response.go",
+        include_str!("../../../go/_wasihttp/response.go"),
+    ),
+    (
+        "serve_p2.go",
+        include_str!("../../../go/_wasihttp/serve_p2.go"),
     ),
     (
         "serve_p3.go",

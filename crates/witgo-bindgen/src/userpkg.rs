@@ -182,11 +182,16 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
     if let Some(http) = http {
         // Its init registers the handler export and installs the transport.
         glue.blank_import(&format!("{}/witgo/wasihttp", opts.import_path));
+        let (handler, client) = if http.p2 {
+            ("incoming-handler", "outgoing-handler")
+        } else {
+            ("handler", "client")
+        };
         if http.handler.is_some() {
-            body.push_str("// wasi:http/handler is implemented by witgo/wasihttp, imported above: it\n// serves with the http.Handler given to wasihttp.Handle (or ListenAndServe),\n// or with http.DefaultServeMux.\n\n");
+            writeln!(body, "// wasi:http/{handler} is implemented by witgo/wasihttp, imported above: it\n// serves with the http.Handler given to wasihttp.Handle (or ListenAndServe),\n// or with http.DefaultServeMux.\n").unwrap();
         }
         if http.client.is_some() {
-            body.push_str("// witgo/wasihttp, imported above, makes wasi:http/client the transport of\n// http.DefaultClient.\n\n");
+            writeln!(body, "// witgo/wasihttp, imported above, makes wasi:http/{client} the transport of\n// http.DefaultClient.\n").unwrap();
         }
     }
     if exports.is_empty() && http.is_none() {

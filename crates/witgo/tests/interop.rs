@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::http::{Server, assert_sleeps_overlap, check_net_http_guest};
+use common::http::{Server, Wasi, assert_sleeps_overlap, check_net_http_guest};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -172,7 +172,21 @@ fn a_net_http_program_runs_on_wasmtime_serve() {
     let component = common::guest("nethttp");
     validate(&wasm_tools, &component);
     let server = Server::wasmtime(&wasmtime, &component);
-    check_net_http_guest(&server);
+    check_net_http_guest(&server, Wasi::P3);
+}
+
+/// The same net/http program as a WASI 0.2 proxy (`include
+/// wasi:http/proxy@0.2.12`, guest nethttp2) on `wasmtime serve`: an instance
+/// per request, bodies through wasi:io streams and pollables.
+#[test]
+fn a_wasi_0_2_net_http_program_runs_on_wasmtime_serve() {
+    let Some((wasmtime, wasm_tools)) = tools() else {
+        return;
+    };
+    let component = common::guest("nethttp2");
+    validate(&wasm_tools, &component);
+    let server = Server::wasmtime(&wasmtime, &component);
+    check_net_http_guest(&server, Wasi::P2);
 }
 
 /// 1 GiB up and 1 GiB down through the net/http guest on `wasmtime serve`:
@@ -184,7 +198,10 @@ fn a_gibibyte_streams_both_ways_on_wasmtime_serve() {
     };
     let server = Server::wasmtime(&wasmtime, &common::guest("nethttp"));
     let t = Instant::now();
-    let (after_upload, after_download) = common::http::check_gibibyte_both_ways(&server);
+    common::http::check_gibibyte_upload(&server);
+    let after_upload = common::http::memory(&server);
+    common::http::check_gibibyte_download(&server);
+    let after_download = common::http::memory(&server);
     eprintln!(
         "wasmtime serve: 1 GiB up and 1 GiB down in {:?}; Go's MemStats.Sys {} MiB after the upload, {} MiB after the download",
         t.elapsed(),
@@ -192,6 +209,35 @@ fn a_gibibyte_streams_both_ways_on_wasmtime_serve() {
         after_download >> 20
     );
     assert!(after_download < 64 << 20, "{after_download} bytes");
+}
+
+/// examples/http on `wasmtime serve -Scli`, as its README says it runs.
+#[test]
+fn the_http_example_serves_on_wasmtime_serve() {
+    let Some((wasmtime, wasm_tools)) = tools() else {
+        return;
+    };
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/http");
+    let component = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-httpapi.wasm");
+    let req = witgo_build::BuildRequest {
+        wit: example.join("wit"),
+        package_dir: example.clone(),
+        output: Some(component.clone()),
+        ..Default::default()
+    };
+    witgo_build::build(&req).unwrap_or_else(|e| panic!("building examples/http: {e:#}"));
+    validate(&wasm_tools, &component);
+    let server = Server::wasmtime(&wasmtime, &component);
+    let (status, body) = server.request("POST", "/items", br#"{"name":"pen"}"#);
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (201, "{\"id\":1,\"name\":\"pen\"}\n")
+    );
+    let (status, body) = server.request("GET", "/count?from=2", b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, "2\n1\nliftoff\n")
+    );
 }
 
 /// `witgo init --template http` writes a net/http service that builds and

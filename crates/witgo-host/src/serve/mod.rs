@@ -315,7 +315,7 @@ async fn respond(
             } else {
                 (StatusCode::INTERNAL_SERVER_ERROR, "the component failed")
             };
-            eprintln!("witgo serve: request {id}: {what}: {err:?}");
+            eprintln!("witgo serve: request {id}: {what}: {err:#}");
             error_page(status, what)
         }
     }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strings"
 	"sync"
 
 	"witgo/async"
@@ -88,25 +87,6 @@ func (b *bodyReader) Close() error {
 		b.onClose()
 	}
 	return nil
-}
-
-// headerFields is h as wasi:http fields, names lowercased; skip leaves a
-// name out. A field the host refuses (a forbidden header such as Host, or
-// one it cannot carry) is left out, as net/http leaves out what it must
-// not send.
-func headerFields(h http.Header, skip func(name string) bool) *types.Fields {
-	f := types.NewFields()
-	for name, values := range h {
-		if skip != nil && skip(name) {
-			continue
-		}
-		vs := make([][]byte, len(values))
-		for i, v := range values {
-			vs[i] = []byte(v)
-		}
-		f.Set(strings.ToLower(name), vs)
-	}
-	return f
 }
 
 // fieldsHeader adds f's entries to h, keys canonical, and closes f.

@@ -1,0 +1,3 @@
+module example.com/httpapi
+
+go 1.25

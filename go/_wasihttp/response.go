@@ -1,0 +1,228 @@
+package wasihttp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// A sink is where a response goes: a wasi:http 0.3 response (sink_p3) or
+// a 0.2 response-outparam (sink_p2). The responseWriter calls open once,
+// then write and flush, then close or abort.
+type sink interface {
+	// open hands the status and header to the host; withBody says whether
+	// a body follows.
+	open(status int, header http.Header, withBody bool)
+	// write sends p on, waiting for the host to take it; errPeerGone means
+	// the client went away.
+	write(ctx context.Context, p []byte) (int, error)
+	// flush pushes what was written out now.
+	flush(ctx context.Context)
+	// close ends the body, with trailers if any.
+	close(trailers http.Header)
+	// abort ends the body with an error: the client sees it cut short.
+	abort()
+	// done waits until the host has finished with the response.
+	done()
+}
+
+// errPeerGone is what a sink's write returns when the host's reader is
+// gone (the client went away).
+var errPeerGone = errors.New("wasihttp: the client went away")
+
+// bufferSize is how much of a body the writer holds before it sends the
+// header: a handler that writes less and returns gets a Content-Length, as
+// from net/http's server.
+const bufferSize = 4 << 10
+
+// responseWriter is http.ResponseWriter over a sink; the body goes to the
+// host as the handler writes it.
+type responseWriter struct {
+	req      *http.Request
+	out      sink
+	header   http.Header
+	status   int
+	buf      bytes.Buffer
+	sent     bool
+	withBody bool
+	writeErr error
+	cancel   context.CancelFunc // cancels the request's context
+	declared []string           // trailer names the handler declared before the header went
+}
+
+func newResponseWriter(r *http.Request, out sink, cancel context.CancelFunc) *responseWriter {
+	return &responseWriter{req: r, out: out, header: http.Header{}, cancel: cancel}
+}
+
+func (w *responseWriter) Header() http.Header { return w.header }
+
+func (w *responseWriter) WriteHeader(code int) {
+	if w.status != 0 {
+		return
+	}
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	if code < 200 {
+		// Informational responses have no wasi:http form; net/http sends
+		// them and waits for the real one, which is what the handler does
+		// next.
+		return
+	}
+	w.status = code
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !bodyAllowed(w.status) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	if w.req.Method == "HEAD" {
+		return len(p), nil
+	}
+	if w.writeErr != nil {
+		return 0, w.writeErr
+	}
+	if !w.sent {
+		if w.buf.Len()+len(p) <= bufferSize {
+			return w.buf.Write(p)
+		}
+		w.sendHeader(-1)
+	}
+	return w.writeBody(p)
+}
+
+// Flush sends the header and what was written so far now (http.Flusher).
+func (w *responseWriter) Flush() {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !w.sent {
+		w.sendHeader(-1)
+	}
+	if w.withBody && w.writeErr == nil {
+		w.out.flush(w.req.Context())
+	}
+}
+
+func (w *responseWriter) writeBody(p []byte) (int, error) {
+	n, err := w.out.write(w.req.Context(), p)
+	if err != nil {
+		w.writeErr = err
+		if errors.Is(err, errPeerGone) {
+			w.cancel()
+		}
+	}
+	return n, err
+}
+
+// sendHeader hands the status and header to the host and writes what the
+// buffer holds; length is the Content-Length to set if the handler did
+// not (-1: none).
+func (w *responseWriter) sendHeader(length int) {
+	w.sent = true
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	h := w.header
+	if bodyAllowed(w.status) && h.Get("Content-Type") == "" && w.buf.Len() > 0 && h.Get("Content-Encoding") == "" {
+		if _, set := h["Content-Type"]; !set {
+			h.Set("Content-Type", http.DetectContentType(w.buf.Bytes()))
+		}
+	}
+	if length >= 0 && h.Get("Content-Length") == "" && h.Get("Transfer-Encoding") == "" && bodyAllowed(w.status) {
+		h.Set("Content-Length", strconv.Itoa(length))
+	}
+	for _, v := range h["Trailer"] {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				w.declared = append(w.declared, http.CanonicalHeaderKey(name))
+			}
+		}
+	}
+	sent := http.Header{}
+	for name, values := range h {
+		if name != "Trailer" && !strings.HasPrefix(name, http.TrailerPrefix) {
+			sent[name] = values
+		}
+	}
+	w.withBody = bodyAllowed(w.status) && w.req.Method != "HEAD"
+	w.out.open(w.status, sent, w.withBody)
+	if w.buf.Len() > 0 && w.withBody {
+		w.writeBody(w.buf.Bytes())
+	}
+	w.buf = bytes.Buffer{}
+}
+
+// finish ends the response after the handler returned: the header if it
+// was not sent yet, the body's end, and the trailers.
+func (w *responseWriter) finish() {
+	if !w.sent {
+		w.sendHeader(w.buf.Len())
+	}
+	w.out.close(w.trailers())
+}
+
+// trailers are the trailers the handler set: the names it declared in the
+// Trailer header, and those with http.TrailerPrefix.
+func (w *responseWriter) trailers() http.Header {
+	trailers := http.Header{}
+	for _, name := range w.declared {
+		if values := w.header[name]; len(values) > 0 {
+			trailers[name] = values
+		}
+	}
+	for name, values := range w.header {
+		if strings.HasPrefix(name, http.TrailerPrefix) && len(values) > 0 {
+			trailers[strings.TrimPrefix(name, http.TrailerPrefix)] = values
+		}
+	}
+	if len(trailers) == 0 {
+		return nil
+	}
+	return trailers
+}
+
+// serve runs h for r. A panic answers 500 if the header was not sent yet
+// (and cuts the body short if it was), is logged as net/http's server logs
+// it, and the component goes on serving. finishBody tells the host the
+// request body is done with; it comes before waiting for the host to
+// finish with the response, whose end may wait for the request's.
+func (w *responseWriter) serve(h http.Handler, r *http.Request, finishBody func()) {
+	defer w.cancel()
+	defer func() {
+		finishBody()
+		w.out.done()
+	}()
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				fmt.Fprintf(os.Stderr, "http: panic serving %s: %v\n%s", r.URL.Path, v, debug.Stack())
+			}
+			if w.sent {
+				w.out.abort()
+				return
+			}
+			w.header = http.Header{}
+			w.status = http.StatusInternalServerError
+			w.buf.Reset()
+			w.declared = nil
+			w.finish()
+			return
+		}
+		w.finish()
+	}()
+	h.ServeHTTP(w, r)
+}
+
+func bodyAllowed(status int) bool {
+	return !(status >= 100 && status <= 199) && status != http.StatusNoContent && status != http.StatusNotModified
+}
