@@ -148,9 +148,12 @@ func (w *responseWriter) sendHeader(length int) {
 			}
 		}
 	}
+	// The Trailer header goes out as net/http's server sends it (hosts built
+	// on hyper send only the trailers it declares); TrailerPrefix keys are
+	// trailers, not header fields.
 	sent := http.Header{}
 	for name, values := range h {
-		if name != "Trailer" && !strings.HasPrefix(name, http.TrailerPrefix) {
+		if !strings.HasPrefix(name, http.TrailerPrefix) {
 			sent[name] = values
 		}
 	}

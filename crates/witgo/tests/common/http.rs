@@ -397,9 +397,74 @@ pub fn check_net_http_guest(server: &Server, wasi: Wasi) {
     assert!(text.contains("Client.Timeout exceeded"), "{text}");
     assert!(took < Duration::from_secs(5), "the timeout took {took:?}");
     drop(silent);
+
+    check_trailers(server);
+    check_fanout(server);
     if wasi == Wasi::P3 {
         assert_settles(server);
     }
+}
+
+/// Trailers both ways: a chunked request with an `X-Sum` trailer, whose
+/// handler answers with an `X-Count` trailer (sent because the client says
+/// `TE: trailers`).
+fn check_trailers(server: &Server) {
+    let mut conn = TcpStream::connect(server.addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let request = format!(
+        "POST /trailers HTTP/1.1\r\nhost: {}\r\ntransfer-encoding: chunked\r\ntrailer: X-Sum\r\nte: trailers\r\nconnection: close\r\n\r\n\
+         5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\n\r\n",
+        server.addr
+    );
+    conn.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    conn.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).to_ascii_lowercase();
+    let (status, _, body) = parse_response(&response);
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, "got 11 bytes, X-Sum=\"42\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("0\r\nx-count: 11\r\n\r\n"),
+        "no X-Count trailer: {text:?}"
+    );
+}
+
+/// 100 outbound requests from 100 goroutines of one handler, to a server
+/// that takes 200 ms over each: they run at once, so all take about 200 ms,
+/// not 100 x 200.
+fn check_fanout(server: &Server) {
+    let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+    let up = upstream.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in upstream.incoming() {
+            let Ok(mut conn) = conn else { return };
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                std::thread::sleep(Duration::from_millis(200));
+                let _ = conn.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                );
+            });
+        }
+    });
+    let (status, body) = server.request("GET", &format!("/fanout?n=100&url=http://{up}/"), b"");
+    let text = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(status, 200, "{text}");
+    let ms: u64 = text
+        .strip_prefix("100 ok in ")
+        .and_then(|t| t.strip_suffix(" ms"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    eprintln!("100 concurrent outbound requests of 200 ms each took {ms} ms");
+    assert!(ms < 2000, "they did not overlap: {text}");
 }
 
 /// Waits until the guest's executor has no task but the one asking

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -139,6 +140,42 @@ func Mux(isErrorCode func(error) bool) *http.ServeMux {
 			panic("crash on a goroutine")
 		}()
 		<-done
+	})
+	// /trailers reads the request body to its end, then answers with what
+	// came (its length and the request's X-Sum trailer) and sends a
+	// trailer of its own, X-Count, declared before the body.
+	mux.HandleFunc("POST /trailers", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		w.Header().Set("Trailer", "X-Count")
+		fmt.Fprintf(w, "got %d bytes, X-Sum=%q\n", n, r.Trailer.Get("X-Sum"))
+		w.(http.Flusher).Flush()
+		w.Header().Set("X-Count", strconv.FormatInt(n, 10))
+	})
+	// /fanout sends n GETs of url at once, each from its own goroutine,
+	// and says how many answered 200 and how long all took.
+	mux.HandleFunc("GET /fanout", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		url := r.URL.Query().Get("url")
+		start := time.Now()
+		var ok atomic.Int64
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := http.Get(url)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					ok.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		fmt.Fprintf(w, "%d ok in %d ms", ok.Load(), time.Since(start).Milliseconds())
 	})
 	return mux
 }
