@@ -7,6 +7,7 @@ mod bindgen;
 mod build;
 mod calls;
 mod guest;
+mod http;
 mod plot;
 mod report;
 mod stats;
@@ -63,6 +64,14 @@ struct Args {
     /// counts: run twice under callgrind with N and 2N and subtract).
     #[arg(long, value_name = "N")]
     iterations: Option<u64>,
+    /// A contender of the HTTP rows: NAME=PATH of a component that serves
+    /// `GET /hello` and `POST /echo` (wasi:http 0.3 or 0.2). Repeat.
+    #[arg(long = "http-component", value_name = "NAME=PATH")]
+    http_components: Vec<String>,
+    /// The HTTP rows' reference line: a native server binary that listens
+    /// on the address given as its argument and prints it (column go-native).
+    #[arg(long, value_name = "FILE")]
+    http_native: Option<PathBuf>,
     /// Rows whose name contains this text only.
     #[arg(long)]
     only: Option<String>,
@@ -239,7 +248,13 @@ fn main() -> Result<()> {
 
     tasks_rows(&tasks_contenders, effort, &wanted, &mut table)?;
 
-    let out = table.markdown();
+    let http_table = http_rows(&args, effort, &wanted)?;
+
+    let mut out = table.markdown();
+    if let Some(t) = &http_table {
+        out.push('\n');
+        out.push_str(&t.markdown());
+    }
     std::io::stdout().write_all(out.as_bytes())?;
     if let Some(path) = &args.svg {
         std::fs::write(
@@ -250,10 +265,69 @@ fn main() -> Result<()> {
     if let Some(path) = &args.json {
         std::fs::write(
             path,
-            serde_json::to_string_pretty(&table.rows().collect::<Vec<&Row>>())?,
+            serde_json::to_string_pretty(
+                &table
+                    .rows()
+                    .chain(http_table.iter().flat_map(|t| t.rows()))
+                    .collect::<Vec<&Row>>(),
+            )?,
         )?;
     }
     Ok(())
+}
+
+/// The HTTP rows, a table of their own (its contenders are the
+/// `--http-component`s and the native reference): requests/s and p50/p99
+/// latency per route. `None` when no HTTP contender was given.
+fn http_rows(args: &Args, effort: Effort, wanted: &dyn Fn(&str) -> bool) -> Result<Option<Table>> {
+    let mut contenders: Vec<http::Contender> = parse_contenders(&args.http_components)?
+        .into_iter()
+        .map(|c| http::Contender {
+            name: c.name,
+            target: http::Target::Component(c.path),
+        })
+        .collect();
+    if contenders.is_empty() || !http::Route::all().iter().any(|r| wanted(r.name())) {
+        return Ok(None);
+    }
+    if let Some(native) = &args.http_native {
+        contenders.push(http::Contender {
+            name: "go-native".into(),
+            target: http::Target::Native(native.clone()),
+        });
+    }
+    let mut table = Table::new(contenders.iter().map(|c| c.name.clone()).collect());
+    let duration = if args.full {
+        std::time::Duration::from_secs(3)
+    } else {
+        std::time::Duration::from_secs(1)
+    };
+    eprint!("http rows ({} connections) ...", http::CONNECTIONS);
+    let t = Instant::now();
+    for (route, results) in http::measure(&contenders, effort.samples, duration)? {
+        let rows = [
+            (format!("{}: requests/s", route.name()), Unit::PerSec),
+            (format!("{}: p50 latency", route.name()), Unit::Nanos),
+            (format!("{}: p99 latency", route.name()), Unit::Nanos),
+        ];
+        for (c, result) in contenders.iter().zip(results) {
+            match result {
+                Ok(measures) => {
+                    for ((row, unit), m) in rows.iter().zip(measures) {
+                        table.set(row, *unit, &c.name, m);
+                    }
+                }
+                Err(e) => {
+                    eprint!(" [{}: {e:#}]", c.name);
+                    for (row, unit) in &rows {
+                        table.fail(row, *unit, &c.name, &format!("{e:#}"));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(" {:.1?}", t.elapsed());
+    Ok(Some(table))
 }
 
 fn parse_contenders(args: &[String]) -> Result<Vec<Contender>> {

@@ -10,13 +10,15 @@ pub enum Unit {
     Nanos,
     Bytes,
     BytesPerSec,
+    /// Events (requests) per second.
+    PerSec,
 }
 
 impl Unit {
     /// Whether a larger figure is better (the ratio is then inverted so
     /// that "x times slower/bigger" always reads the same way).
     fn higher_is_better(self) -> bool {
-        matches!(self, Unit::BytesPerSec)
+        matches!(self, Unit::BytesPerSec | Unit::PerSec)
     }
 
     fn format(self, v: f64) -> String {
@@ -27,6 +29,7 @@ impl Unit {
             Unit::Bytes => group(v as u64),
             Unit::BytesPerSec if v >= 1e9 => format!("{:.2} GB/s", v / 1e9),
             Unit::BytesPerSec => format!("{:.0} MB/s", v / 1e6),
+            Unit::PerSec => format!("{} /s", group(v.round() as u64)),
         }
     }
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	outgoinghandler "witgo/bindings/wasi/http/outgoing-handler"
 	"witgo/bindings/wasi/http/types"
@@ -32,27 +31,12 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close()
 		}
 	}
-	headers := headerFields(req.Header, nil)
-	if req.ContentLength > 0 && req.Header.Get("Content-Length") == "" {
-		headers.Set("content-length", [][]byte{[]byte(strconv.FormatInt(req.ContentLength, 10))})
-	}
-	request := types.NewOutgoingRequest(headers)
-	request.SetMethod(method(req.Method))
-	scheme := types.SchemeHTTP()
-	switch req.URL.Scheme {
-	case "https":
-		scheme = types.SchemeHTTPS()
-	case "http", "":
-	default:
-		scheme = types.SchemeOther(req.URL.Scheme)
-	}
-	request.SetScheme(wit.Some(scheme))
-	host := req.Host
-	if host == "" {
-		host = req.URL.Host
-	}
-	request.SetAuthority(wit.Some(host))
-	request.SetPathWithQuery(wit.Some(req.URL.RequestURI()))
+	parts := outgoingParts(req)
+	request := types.NewOutgoingRequest(parts.headers)
+	request.SetMethod(parts.method)
+	request.SetScheme(wit.Some(parts.scheme))
+	request.SetAuthority(wit.Some(parts.authority))
+	request.SetPathWithQuery(wit.Some(parts.path))
 	body, err := request.Body()
 	if err != nil {
 		request.Close()
@@ -74,23 +58,9 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	code := int(resp.Status())
-	out := &http.Response{
-		Status:        strconv.Itoa(code) + " " + http.StatusText(code),
-		StatusCode:    code,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        http.Header{},
-		ContentLength: -1,
-		Request:       req,
-	}
+	out := clientResponse(req, int(resp.Status()))
 	fieldsHeader(resp.Headers(), out.Header)
-	if cl := out.Header.Get("Content-Length"); cl != "" {
-		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
-			out.ContentLength = n
-		}
-	}
+	out.ContentLength = contentLength(out.Header)
 	incoming, err := resp.Consume()
 	if err != nil {
 		resp.Close()

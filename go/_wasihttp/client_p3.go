@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strconv"
 
 	"witgo/async"
 	"witgo/bindings/wasi/http/client"
@@ -40,27 +39,12 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		contents = wit.Some(r)
 	}
 	trailersWriter, trailersReader := async.NewFuture[trailersResult]()
-	headers := headerFields(req.Header, nil)
-	if req.ContentLength > 0 && req.Header.Get("Content-Length") == "" {
-		headers.Set("content-length", [][]byte{[]byte(strconv.FormatInt(req.ContentLength, 10))})
-	}
-	request, sent := types.RequestNew(headers, contents, trailersReader, wit.None[*types.RequestOptions]())
-	request.SetMethod(method(req.Method))
-	scheme := types.SchemeHTTP()
-	switch req.URL.Scheme {
-	case "https":
-		scheme = types.SchemeHTTPS()
-	case "http", "":
-	default:
-		scheme = types.SchemeOther(req.URL.Scheme)
-	}
-	request.SetScheme(wit.Some(scheme))
-	host := req.Host
-	if host == "" {
-		host = req.URL.Host
-	}
-	request.SetAuthority(wit.Some(host))
-	request.SetPathWithQuery(wit.Some(req.URL.RequestURI()))
+	parts := outgoingParts(req)
+	request, sent := types.RequestNew(parts.headers, contents, trailersReader, wit.None[*types.RequestOptions]())
+	request.SetMethod(parts.method)
+	request.SetScheme(wit.Some(parts.scheme))
+	request.SetAuthority(wit.Some(parts.authority))
+	request.SetPathWithQuery(wit.Some(parts.path))
 
 	// The request body goes out while the host sends the request.
 	go func() {
@@ -83,23 +67,9 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	code := int(resp.GetStatusCode())
-	out := &http.Response{
-		Status:        strconv.Itoa(code) + " " + http.StatusText(code),
-		StatusCode:    code,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        http.Header{},
-		ContentLength: -1,
-		Request:       req,
-	}
+	out := clientResponse(req, int(resp.GetStatusCode()))
 	fieldsHeader(resp.GetHeaders(), out.Header)
-	if cl := out.Header.Get("Content-Length"); cl != "" {
-		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
-			out.ContentLength = n
-		}
-	}
+	out.ContentLength = contentLength(out.Header)
 	done, doneReader := async.NewFuture[doneResult]()
 	stream, trailers := types.ResponseConsumeBody(resp, doneReader)
 	out.Body = &bodyReader{

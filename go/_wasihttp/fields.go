@@ -2,6 +2,7 @@ package wasihttp
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"witgo/bindings/wasi/http/types"
@@ -59,4 +60,60 @@ func method(m string) types.Method {
 		return types.MethodPatch()
 	}
 	return types.MethodOther(m)
+}
+
+// outgoing is what a wasi:http request sent for req carries besides its
+// body: headers (with Content-Length when req knows it), method, scheme,
+// authority and path with query.
+type outgoing struct {
+	headers   *types.Fields
+	method    types.Method
+	scheme    types.Scheme
+	authority string
+	path      string
+}
+
+func outgoingParts(req *http.Request) outgoing {
+	headers := headerFields(req.Header, nil)
+	if req.ContentLength > 0 && req.Header.Get("Content-Length") == "" {
+		headers.Set("content-length", [][]byte{[]byte(strconv.FormatInt(req.ContentLength, 10))})
+	}
+	scheme := types.SchemeHTTP()
+	switch req.URL.Scheme {
+	case "https":
+		scheme = types.SchemeHTTPS()
+	case "http", "":
+	default:
+		scheme = types.SchemeOther(req.URL.Scheme)
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	return outgoing{headers, method(req.Method), scheme, host, req.URL.RequestURI()}
+}
+
+// clientResponse is the *http.Response to req that a Transport returns,
+// before its header and body are filled in.
+func clientResponse(req *http.Request, code int) *http.Response {
+	return &http.Response{
+		Status:        strconv.Itoa(code) + " " + http.StatusText(code),
+		StatusCode:    code,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{},
+		ContentLength: -1,
+		Request:       req,
+	}
+}
+
+// contentLength is h's Content-Length, or -1 when it has none that parses.
+func contentLength(h http.Header) int64 {
+	if cl := h.Get("Content-Length"); cl != "" {
+		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+			return n
+		}
+	}
+	return -1
 }

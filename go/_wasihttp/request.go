@@ -3,7 +3,6 @@ package wasihttp
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -37,12 +36,9 @@ func serverRequest(method, target, authority string, https bool, header http.Hea
 		r.Host = host
 	}
 	r.Header.Del("Host")
-	r.ContentLength = -1
-	if cl := r.Header.Get("Content-Length"); cl != "" {
-		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
-			r.ContentLength = n
-		}
-	} else if r.Header.Get("Transfer-Encoding") == "" && (r.Method == "GET" || r.Method == "HEAD") {
+	r.ContentLength = contentLength(r.Header)
+	if r.ContentLength < 0 && r.Header.Get("Content-Length") == "" && r.Header.Get("Transfer-Encoding") == "" &&
+		(r.Method == "GET" || r.Method == "HEAD") {
 		r.ContentLength = 0
 	}
 	for _, name := range strings.Split(r.Header.Get("Trailer"), ",") {

@@ -86,15 +86,7 @@ fn commands_run_on_the_wasmtime_cli() {
     let Some((wasmtime, wasm_tools)) = tools() else {
         return;
     };
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello");
-    let hello = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-hello.wasm");
-    let req = witgo_build::BuildRequest {
-        wit: examples.join("wit"),
-        package_dir: examples.clone(),
-        output: Some(hello.clone()),
-        ..Default::default()
-    };
-    witgo_build::build(&req).unwrap();
+    let hello = common::example("hello");
     validate(&wasm_tools, &hello);
     let o = Command::new(&wasmtime)
         .arg("run")
@@ -144,15 +136,7 @@ fn an_http_service_runs_on_wasmtime_serve() {
         (200, b"hello from Go\n".to_vec())
     );
 
-    let upload: Vec<u8> = (0..300_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
-    let (status, echoed) = server.request("POST", "/echo", &upload);
-    assert_eq!(status, 200);
-    assert!(
-        echoed == upload,
-        "the echo differs: {} bytes back of {}",
-        echoed.len(),
-        upload.len()
-    );
+    common::http::assert_echoes(&server, 300_000);
 
     assert_sleeps_overlap(&server);
 
@@ -217,15 +201,7 @@ fn the_http_example_serves_on_wasmtime_serve() {
     let Some((wasmtime, wasm_tools)) = tools() else {
         return;
     };
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/http");
-    let component = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-httpapi.wasm");
-    let req = witgo_build::BuildRequest {
-        wit: example.join("wit"),
-        package_dir: example.clone(),
-        output: Some(component.clone()),
-        ..Default::default()
-    };
-    witgo_build::build(&req).unwrap_or_else(|e| panic!("building examples/http: {e:#}"));
+    let component = common::example("http");
     validate(&wasm_tools, &component);
     let server = Server::wasmtime(&wasmtime, &component);
     let (status, body) = server.request("POST", "/items", br#"{"name":"pen"}"#);

@@ -86,15 +86,7 @@ fn the_http_example_works_as_its_readme_says() {
     if !have_go() {
         return;
     }
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/http");
-    let component = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("example-httpapi.wasm");
-    let req = witgo_build::BuildRequest {
-        wit: example.join("wit"),
-        package_dir: example.clone(),
-        output: Some(component.clone()),
-        ..Default::default()
-    };
-    witgo_build::build(&req).unwrap_or_else(|e| panic!("building examples/http: {e:#}"));
+    let component = common::example("http");
     let server = Server::witgo(&component, &[]);
     let text =
         |(status, body): (u16, Vec<u8>)| (status, String::from_utf8_lossy(&body).into_owned());

@@ -280,17 +280,7 @@ pub fn check_net_http_guest(server: &Server, wasi: Wasi) {
         assert_settles(server);
     }
 
-    let upload: Vec<u8> = (0..3_000_000u32)
-        .map(|i| (i * 13 + i / 509) as u8)
-        .collect();
-    let (status, echoed) = server.request("POST", "/echo", &upload);
-    assert_eq!(status, 200);
-    assert!(
-        echoed == upload,
-        "the echo differs: {} bytes back of {}",
-        echoed.len(),
-        upload.len()
-    );
+    assert_echoes(server, 3_000_000);
 
     let (status, big) = server.request("GET", "/big?n=20000", b"");
     assert_eq!((status, big.len()), (200, 20_000 * 1001));
@@ -465,6 +455,19 @@ fn check_fanout(server: &Server) {
         .unwrap_or_else(|| panic!("{text}"));
     eprintln!("100 concurrent outbound requests of 200 ms each took {ms} ms");
     assert!(ms < 2000, "they did not overlap: {text}");
+}
+
+/// POSTs `len` patterned bytes to `/echo` and checks they come back.
+pub fn assert_echoes(server: &Server, len: u32) {
+    let upload: Vec<u8> = (0..len).map(|i| (i * 13 + i / 509) as u8).collect();
+    let (status, echoed) = server.request("POST", "/echo", &upload);
+    assert_eq!(status, 200);
+    assert!(
+        echoed == upload,
+        "the echo differs: {} bytes back of {}",
+        echoed.len(),
+        upload.len()
+    );
 }
 
 /// Waits until the guest's executor has no task but the one asking

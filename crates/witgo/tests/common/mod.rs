@@ -36,6 +36,32 @@ pub fn guest(name: &str) -> PathBuf {
     out
 }
 
+/// Builds `examples/<name>` (its wit/ directory, its main package) once per
+/// test process and returns the component path.
+pub fn example(name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<std::collections::HashMap<String, PathBuf>>> = OnceLock::new();
+    let mut map = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = map.get(name) {
+        return p.clone();
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("example-{name}.wasm"));
+    let req = witgo_build::BuildRequest {
+        wit: dir.join("wit"),
+        package_dir: dir.clone(),
+        output: Some(out.clone()),
+        ..Default::default()
+    };
+    witgo_build::build(&req).unwrap_or_else(|e| panic!("building examples/{name}: {e:#}"));
+    map.insert(name.to_string(), out.clone());
+    out
+}
+
 /// Loads a built guest (compiled once, then from witgo's cache).
 pub fn load(name: &str) -> Component {
     let engine = witgo_host::engine().unwrap();

@@ -1,0 +1,3 @@
+module bench/nativehttp
+
+go 1.25

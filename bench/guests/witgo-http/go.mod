@@ -1,0 +1,3 @@
+module bench/witgohttp
+
+go 1.25
