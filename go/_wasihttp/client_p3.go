@@ -11,18 +11,6 @@ import (
 	"witgo/wit"
 )
 
-// init makes the host's wasi:http client the transport of http.Get,
-// http.DefaultClient and every http.Client without a Transport of its own.
-func init() { http.DefaultTransport = &Transport{} }
-
-// Transport is an http.RoundTripper that sends requests through the host's
-// wasi:http/client@0.3.0. Only the calling goroutine waits for the
-// response; bodies stream both ways. Cancelling the request's context
-// (http.Client.Timeout does) cancels the call and stops reading the body.
-// An error from the host is a types.ErrorCode, which http.Client wraps in
-// a *url.Error: errors.As reaches it.
-type Transport struct{}
-
 // RoundTrip implements http.RoundTripper.
 func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()

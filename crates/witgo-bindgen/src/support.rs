@@ -150,6 +150,10 @@ const WASIHTTP_SOURCES: &[(&str, &str)] = &[
         "client_p3.go",
         include_str!("../../../go/_wasihttp/client_p3.go"),
     ),
+    (
+        "client_transport.go",
+        include_str!("../../../go/_wasihttp/client_transport.go"),
+    ),
     ("doc.go", include_str!("../../../go/_wasihttp/doc.go")),
     ("fields.go", include_str!("../../../go/_wasihttp/fields.go")),
     ("handle.go", include_str!("../../../go/_wasihttp/handle.go")),
