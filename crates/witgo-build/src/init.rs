@@ -63,11 +63,13 @@ impl Template {
             Template::Library => ("--invoke 'greet(\"Gopher\")' ", ""),
             Template::Http => {
                 // -Scli: Go components import the WASI CLI interfaces,
-                // which `serve` links only when asked.
-                let serve = format!(
-                    "wasmtime serve -Scli --addr 127.0.0.1:8080 {wasm}   # then: curl http://127.0.0.1:8080/hello/Gopher"
+                // which `wasmtime serve` links only when asked.
+                return (
+                    format!(
+                        "witgo serve --addr 127.0.0.1:8080 {wasm}   # then: curl http://127.0.0.1:8080/hello/Gopher"
+                    ),
+                    format!("wasmtime serve -Scli --addr 127.0.0.1:8080 {wasm}"),
                 );
-                return (serve.clone(), serve);
             }
         };
         (

@@ -227,10 +227,10 @@ fn the_http_template_serves_on_wasmtime_serve() {
     let project = dir.path().join("my-svc");
     let report =
         witgo_build::init::init(&project, witgo_build::init::Template::Http, None).unwrap();
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
     assert!(
-        report.run.starts_with("wasmtime serve -Scli "),
-        "{}",
-        report.run
+        readme.contains("`wasmtime serve -Scli --addr 127.0.0.1:8080 my-svc.wasm`"),
+        "{readme}"
     );
     let component = project.join("my-svc.wasm");
     let req = witgo_build::BuildRequest {

@@ -121,6 +121,40 @@ fn the_http_example_works_as_its_readme_says() {
     server.wait_for_line("GET /items/1 200", Duration::from_secs(5));
 }
 
+/// `witgo init --template http` prints (and its README says) `witgo
+/// serve`; the project it writes answers there.
+#[test]
+fn the_http_template_serves_on_witgo_serve() {
+    if !have_go() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("my-svc");
+    let report =
+        witgo_build::init::init(&project, witgo_build::init::Template::Http, None).unwrap();
+    assert!(
+        report
+            .run
+            .starts_with("witgo serve --addr 127.0.0.1:8080 my-svc.wasm"),
+        "{}",
+        report.run
+    );
+    let component = project.join("my-svc.wasm");
+    let req = witgo_build::BuildRequest {
+        wit: project.join("wit"),
+        package_dir: project.clone(),
+        output: Some(component.clone()),
+        ..Default::default()
+    };
+    witgo_build::build(&req).unwrap_or_else(|e| panic!("building the http template: {e:#}"));
+    let server = Server::witgo(&component, &[]);
+    let (status, body) = server.request("GET", "/hello/Gopher", b"");
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (200, "{\"greeting\":\"Hello, Gopher!\"}\n")
+    );
+}
+
 /// A chi router (github.com/go-chi/chi/v5, from the Go module proxy)
 /// served unchanged: URL parameters and patterns, a route group with its
 /// own middleware, chi's RequestID and Recoverer, and chi's 404 and 405.
