@@ -28,7 +28,8 @@ type sink interface {
 	close(trailers http.Header)
 	// abort ends the body with an error: the client sees it cut short.
 	abort()
-	// done waits until the host has finished with the response.
+	// done ends what the sink holds once the handler and the request are
+	// done with.
 	done()
 }
 
@@ -197,8 +198,8 @@ func (w *responseWriter) trailers() http.Header {
 // serve runs h for r. A panic answers 500 if the header was not sent yet
 // (and cuts the body short if it was), is logged as net/http's server logs
 // it, and the component goes on serving. finishBody tells the host the
-// request body is done with; it comes before waiting for the host to
-// finish with the response, whose end may wait for the request's.
+// request body is done with; it comes before the sink's done, as the
+// host's report on the response waits for the request's end.
 func (w *responseWriter) serve(h http.Handler, r *http.Request, finishBody func()) {
 	defer w.cancel()
 	defer func() {

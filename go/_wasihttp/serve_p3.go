@@ -67,6 +67,14 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 		return nil, nil, err
 	}
 
+	if r.ContentLength == 0 && r.Trailer == nil {
+		// No body to read: the request goes now, as a client's would, and
+		// with it the body's stream and futures the host would otherwise
+		// wait on.
+		req.Close()
+		r.Body = http.NoBody
+		return r.WithContext(ctx), func() {}, nil
+	}
 	done, doneReader := async.NewFuture[doneResult]()
 	stream, trailers := types.RequestConsumeBody(req, doneReader)
 	body := &bodyReader{ctx: ctx, r: stream, trailers: trailers, trailer: &r.Trailer}
@@ -137,9 +145,10 @@ func (s *sinkP3) abort() {
 		types.ErrorCodeInternalError(wit.Some("handler panicked"))))
 }
 
-// done waits for the host to say how sending the response went.
+// done lets go of the host's report on sending the response: nothing
+// here would act on it, and waiting for it costs the task a round trip.
 func (s *sinkP3) done() {
 	if s.result != nil {
-		s.result.Read(context.Background())
+		s.result.Close()
 	}
 }

@@ -304,7 +304,7 @@ struct ServeArgs {
     /// Client connections open at once.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_concurrent_connections: usize,
-    /// Requests one instance serves before it is replaced [default: 128 for
+    /// Requests one instance serves before it is replaced [default: 10000 for
     /// WASI 0.3 handlers, 1 for 0.2].
     #[arg(long, value_name = "N")]
     max_instance_reuse_count: Option<usize>,

@@ -49,7 +49,7 @@ pub struct ServeOptions {
     pub max_concurrent_requests: usize,
     /// Open client connections; more wait to be accepted.
     pub max_concurrent_connections: usize,
-    /// Requests one instance serves before it is replaced (default 128 for
+    /// Requests one instance serves before it is replaced (default 10,000 for
     /// 0.3 components, 1 for 0.2).
     pub max_instance_reuse_count: Option<usize>,
     /// Requests one 0.3 instance serves at once (default 100; 0.2 is always 1).

@@ -87,10 +87,12 @@ impl Workers {
     }
 }
 
-/// Requests one 0.3 instance serves before it is replaced (the Go runtime's
-/// start-up is paid once per instance; a fresh instance bounds what a leak
-/// can grow to). Wasmtime's CLI uses the same number.
-const DEFAULT_P3_REUSE: usize = 128;
+/// Requests one 0.3 instance serves before it is replaced: a fresh instance
+/// bounds what a leak can grow to, but a Go instance's start (the runtime,
+/// then `main` on the first request) costs milliseconds. Wasmtime's CLI
+/// replaces after 128; for the bench's hello handler on witgo serve, 10,000
+/// instead of 128 gave 15% more requests/s and 60% lower p99 (BENCHMARKS.md).
+const DEFAULT_P3_REUSE: usize = 10_000;
 /// Requests one 0.3 instance serves at once. An instance only takes another
 /// while all its requests wait on I/O or timers, so a busy handler does not
 /// hold up requests another instance could serve.
