@@ -225,6 +225,73 @@ fn a_gibibyte_streams_both_ways_in_bounded_memory() {
     }
 }
 
+/// hyper's HTTP/1.1 client against the net/http guest, over one
+/// keep-alive connection: a query string, multi-valued headers, a request
+/// body streamed in chunks and echoed back, and a 404 on the same
+/// connection.
+#[test]
+fn hypers_client_talks_to_witgo_serve() {
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, StreamBody};
+    use hyper::body::Frame;
+
+    if !have_go() {
+        return;
+    }
+    let server = Server::witgo(&common::guest("nethttp"), &[]);
+    let addr = server.addr;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (mut send, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .unwrap();
+        tokio::spawn(conn);
+
+        let get = hyper::Request::get("/request?a=b&c=d")
+            .header("host", addr.to_string())
+            .header("x-multi", "1")
+            .header("X-Multi", "2")
+            .body(http_body_util::Empty::<Bytes>::new().boxed())
+            .unwrap();
+        let response = send.send_request(get).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("uri=/request?a=b&c=d multi=1|2"), "{text}");
+
+        // 256 chunks of 4 KiB, sent as a stream (chunked on the wire).
+        let chunks: Vec<Result<Frame<Bytes>, std::convert::Infallible>> = (0..256u32)
+            .map(|i| Ok(Frame::data(Bytes::from(vec![(i % 251) as u8; 4096]))))
+            .collect();
+        let post = hyper::Request::post("/echo")
+            .header("host", addr.to_string())
+            .body(StreamBody::new(futures::stream::iter(chunks)).boxed())
+            .unwrap();
+        send.ready().await.unwrap();
+        let response = send.send_request(post).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body.len(), 256 * 4096);
+        assert!(
+            body.chunks(4096)
+                .enumerate()
+                .all(|(i, c)| c.iter().all(|b| *b == (i % 251) as u8))
+        );
+
+        let missing = hyper::Request::get("/nowhere")
+            .header("host", addr.to_string())
+            .body(http_body_util::Empty::<Bytes>::new().boxed())
+            .unwrap();
+        send.ready().await.unwrap();
+        assert_eq!(send.send_request(missing).await.unwrap().status(), 404);
+    });
+}
+
 /// 1,000 clients at once, each asking for a 100 ms sleep: a few reused
 /// instances serve them concurrently. The wall time is printed; the bound
 /// only says they overlapped (one after another would take 100 s).
