@@ -227,7 +227,9 @@ fn the_http_template_serves_on_wasmtime_serve() {
     let project = dir.path().join("my-svc");
     let report =
         witgo_build::init::init(&project, witgo_build::init::Template::Http, None).unwrap();
+    // The README gives witgo's command and, for the standard host, this one.
     let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    assert!(readme.contains(&report.run), "{readme}");
     assert!(
         readme.contains("`wasmtime serve -Scli --addr 127.0.0.1:8080 my-svc.wasm`"),
         "{readme}"
