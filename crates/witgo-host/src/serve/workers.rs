@@ -105,7 +105,13 @@ impl HandlerState for Workers {
 
     async fn instantiate(&self) -> wasmtime::Result<Instance<HostCtx, Expiration, Worker>> {
         let id = self.next_instance.fetch_add(1, Ordering::Relaxed);
+        // Output is labelled with the instance from its start (Go's package
+        // inits print here too); an instance serving one request at a time
+        // relabels it per request (see on_request_start).
         let prefix = LinePrefix::default();
+        if self.opts.logging_prefix {
+            prefix.set(format!("[instance {id}] "));
+        }
         let mut store = self
             .new_store(prefix.clone())
             .map_err(wasmtime::Error::from_anyhow)?;
@@ -129,7 +135,7 @@ impl HandlerState for Workers {
             state: Worker {
                 id,
                 prefix,
-                labels: self.opts.logging_prefix,
+                label_requests: self.opts.logging_prefix && self.concurrent == 1,
                 reuse: self.reuse,
                 concurrent: self.concurrent,
                 request_timeout,
@@ -145,7 +151,8 @@ impl HandlerState for Workers {
 pub(crate) struct Worker {
     id: u64,
     prefix: LinePrefix,
-    labels: bool,
+    /// Whether each request relabels the output (one request at a time).
+    label_requests: bool,
     reuse: usize,
     concurrent: usize,
     request_timeout: Duration,
@@ -176,14 +183,10 @@ impl WorkerState for Worker {
         _task: GuestTaskId,
     ) -> Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
         self.served.fetch_add(1, Ordering::Relaxed);
-        if self.labels {
+        if self.label_requests {
             // An instance that serves one request at a time speaks for that
-            // request; one that serves several can only be named itself.
-            self.prefix.set(if self.concurrent == 1 {
-                format!("[request {request}] ")
-            } else {
-                format!("[instance {}] ", self.id)
-            });
+            // request; one that serves several keeps its own name.
+            self.prefix.set(format!("[request {request}] "));
         }
         Box::pin(tokio::time::sleep(self.request_timeout))
     }
