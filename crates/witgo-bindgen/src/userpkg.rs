@@ -153,12 +153,16 @@ pub fn generate(wcx: &WorldCx<'_>, imports: &mut BTreeSet<String>) -> Vec<GoFile
             } else {
                 String::new()
             };
+            // It calls main through the linker's name for the program's
+            // main: in a `go test` binary of this package that is the test
+            // driver, so `witgo test` runs the tests through this export.
             writeln!(
                 body,
-                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\nmain()\nreturn nil\n}}\n",
+                "// witgoMain runs the program's main function as the {} export,\n// so a Go program stays a program.\ntype witgoMain struct{{}}\n\nfunc (witgoMain) Run({params}) error {{\nwitgoProgramMain()\nreturn nil\n}}\n",
                 e.wit_owner
             )
             .unwrap();
+            glue.linkname("witgoProgramMain", "main.main", "()");
             registrations.push(format!("{q}Export(witgoMain{{}})"));
         } else {
             let value = format!("witgo{}", e.impl_name);

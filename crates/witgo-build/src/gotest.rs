@@ -2,14 +2,23 @@
 //!
 //! Each package's tests are compiled for wasip1 with witgo's runtime
 //! overlay (`go test -c -buildmode=c-shared`), and the test binary becomes
-//! a WASI 0.3 command: a file added to the package through the overlay
-//! exports `wasi:cli/run@0.3.0` and runs the test binary's `main` on the
-//! async executor, so tests call the world's async imports, sleep on the
-//! host's clock and use goroutines as code inside a component does. The
-//! component's world is the project world's imports plus that export (the
-//! world's own exports are implemented by the main package, which is not
-//! in a test binary). Running the components is the caller's job (the CLI
-//! runs them on witgo-host): this crate knows nothing of Wasmtime.
+//! a command component whose `wasi:cli/run` export runs the test binary's
+//! `main` (the one `go test` generates), so tests call the world's imports,
+//! sleep on the host's clock and use goroutines as code inside a component
+//! does.
+//!
+//! - Any package but the component's main: the component's world is the
+//!   project world's imports plus `wasi:cli/run@0.3.0`, which a file the
+//!   overlay adds to the package exports.
+//! - The component's main package (the module root, where
+//!   witgo_exports.go is): it implements the world's exports, so its
+//!   world keeps them. witgo_exports.go is replaced, through the overlay,
+//!   by the one for that world plus `wasi:cli/run@0.3.0` (a command
+//!   world's own `wasi:cli/run` export stays): its run glue calls the
+//!   linker's `main.main`, which in a test binary is the test driver.
+//!
+//! Running the components is the caller's job (the CLI runs them on
+//! witgo-host): this crate knows nothing of Wasmtime.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -75,36 +84,12 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
     })?;
     let import_path = report.import_path.clone();
 
-    // The test world and the bindings it adds (the wasi:cli/run export, and
-    // the async executor if the project world did not need it).
     let mut loaded = wit::load_wit_sources(&req.wit)?;
     let world = wit::select_world(&mut loaded.resolve, loaded.package, &req.worlds)?;
-    let test_world = wit::test_world(&mut loaded.resolve, world)?;
-    let opts = witgo_bindgen::Options {
-        import_path: import_path.clone(),
-        exports_package_name: "main".into(),
-        stubs: false,
-        async_mode: witgo_bindgen::AsyncMode::AsDeclared,
-    };
-    let bindings = witgo_bindgen::generate(&loaded.resolve, test_world, &opts)?;
     std::fs::create_dir_all(&req.out_dir)?;
-    let added_dir = req.out_dir.join("bindings");
     let runtime = overlay::runtime_overlay(&go, &overlay::cache_root())?;
-    let mut replace = runtime.replace.clone();
-    for f in &bindings.files {
-        let target = out_dir.join(&f.path);
-        if target.exists() {
-            continue; // the project's own copy, generated from the same WIT
-        }
-        let copy = added_dir.join(&f.path);
-        crate::bindings::write_atomic(&copy, f.contents.as_bytes())?;
-        replace.insert(
-            target.to_string_lossy().into_owned(),
-            copy.to_string_lossy().into_owned().into(),
-        );
-    }
+    let mut flavors: [Option<Flavor>; 2] = [None, None];
 
-    let (component_resolve, component_world) = wit::component_world(&loaded.resolve, test_world)?;
     let mut results = Vec::new();
     for pkg in list_packages(&go, &module_dir, &req.packages, &runtime.tag)? {
         if !pkg.has_tests {
@@ -115,25 +100,38 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
             });
             continue;
         }
-        if pkg.name == "main" {
-            bail!(
-                "{}: witgo test cannot test package main yet (its main would be the test binary's); \
-                 move the code under test into a package of its own",
-                pkg.import_path
+        // The component's main package (where witgo_exports.go goes)
+        // implements the world's exports; its tests keep them.
+        let is_component_main = pkg.name == "main" && same_dir(&pkg.dir, &module_dir);
+        let flavor = match &mut flavors[usize::from(is_component_main)] {
+            Some(f) => f,
+            slot => slot.insert(Flavor::new(
+                &loaded.resolve,
+                world,
+                is_component_main,
+                &runtime.replace,
+                &TestPaths {
+                    import_path: &import_path,
+                    bindings_dir: &out_dir,
+                    module_dir: &module_dir,
+                    work_dir: &req.out_dir,
+                },
+            )?),
+        };
+        let mut pkg_replace = flavor.replace.clone();
+        if !is_component_main {
+            let glue = req
+                .out_dir
+                .join(format!("glue-{}.go", sanitize(&pkg.import_path)));
+            crate::bindings::write_atomic(&glue, test_glue(&pkg.name, &import_path).as_bytes())?;
+            pkg_replace.insert(
+                pkg.dir
+                    .join("witgo_test_main_wasip1_test.go")
+                    .to_string_lossy()
+                    .into_owned(),
+                glue.to_string_lossy().into_owned().into(),
             );
         }
-        let glue = req
-            .out_dir
-            .join(format!("glue-{}.go", sanitize(&pkg.import_path)));
-        crate::bindings::write_atomic(&glue, test_glue(&pkg.name, &import_path).as_bytes())?;
-        let mut pkg_replace = replace.clone();
-        pkg_replace.insert(
-            pkg.dir
-                .join("witgo_test_main_wasip1_test.go")
-                .to_string_lossy()
-                .into_owned(),
-            glue.to_string_lossy().into_owned().into(),
-        );
         let overlay_json = req
             .out_dir
             .join(format!("overlay-{}.json", sanitize(&pkg.import_path)));
@@ -172,7 +170,7 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
         }
         let core = std::fs::read(&core_path)
             .with_context(|| format!("cannot read {}", core_path.display()))?;
-        let component = test_component(core, &component_resolve, component_world)
+        let component = test_component(core, &flavor.resolve, flavor.world)
             .with_context(|| format!("cannot make a component of {}'s tests", pkg.import_path))?;
         let path = req
             .out_dir
@@ -185,6 +183,82 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
         });
     }
     Ok(results)
+}
+
+/// Where a test build reads and writes.
+struct TestPaths<'a> {
+    /// The Go import path of the project's bindings.
+    import_path: &'a str,
+    /// The project's bindings directory.
+    bindings_dir: &'a Path,
+    /// The Go module (and the component's main package).
+    module_dir: &'a Path,
+    /// witgo test's own files.
+    work_dir: &'a Path,
+}
+
+/// One kind of test component: for the component's main package (the
+/// world's exports kept) or for any other package.
+struct Flavor {
+    /// The overlay's replacements: the runtime's, and the test world's
+    /// bindings the project's own lack.
+    replace: serde_json::Map<String, serde_json::Value>,
+    /// The component's world.
+    resolve: wit_parser::Resolve,
+    world: wit_parser::WorldId,
+}
+
+impl Flavor {
+    fn new(
+        resolve: &wit_parser::Resolve,
+        world: wit_parser::WorldId,
+        main: bool,
+        runtime_replace: &serde_json::Map<String, serde_json::Value>,
+        paths: &TestPaths,
+    ) -> Result<Flavor> {
+        let mut resolve = resolve.clone();
+        let test_world = wit::test_world(&mut resolve, world, main)?;
+        let opts = witgo_bindgen::Options {
+            import_path: paths.import_path.to_string(),
+            exports_package_name: "main".into(),
+            stubs: false,
+            async_mode: witgo_bindgen::AsyncMode::AsDeclared,
+        };
+        let bindings = witgo_bindgen::generate(&resolve, test_world, &opts)?;
+        let added_dir = paths
+            .work_dir
+            .join(if main { "bindings-main" } else { "bindings" });
+        let mut replace = runtime_replace.clone();
+        let mut add = |target: PathBuf, file: &witgo_bindgen::GoFile, copy: PathBuf| -> Result<()> {
+            crate::bindings::write_atomic(&copy, file.contents.as_bytes())?;
+            replace.insert(
+                target.to_string_lossy().into_owned(),
+                copy.to_string_lossy().into_owned().into(),
+            );
+            Ok(())
+        };
+        for f in &bindings.files {
+            let target = paths.bindings_dir.join(&f.path);
+            if !target.exists() {
+                // (else the project's own copy, generated from the same WIT)
+                add(target, f, added_dir.join(&f.path))?;
+            }
+        }
+        if main {
+            // The main package's witgo_exports.go for the test world: its
+            // wasi:cli/run export runs the test binary's main.
+            for f in &bindings.exports_files {
+                let copy = added_dir.join("exports").join(&f.path);
+                add(paths.module_dir.join(&f.path), f, copy)?;
+            }
+        }
+        let (resolve, world) = wit::component_world(&resolve, test_world)?;
+        Ok(Flavor {
+            replace,
+            resolve,
+            world,
+        })
+    }
 }
 
 /// The test binary's core module as a component of `world`, the way
@@ -274,6 +348,14 @@ fn list_packages(
         }
     }
     Ok(pkgs)
+}
+
+/// Whether `a` and `b` name one directory (`go list` resolves symlinks).
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// An import path as a file name.

@@ -33,23 +33,27 @@ impl Template {
         ("http", Template::Http),
     ];
 
-    fn files(self) -> (&'static str, &'static str) {
+    fn files(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Template::Command => (
                 include_str!("../templates/command/world.wit"),
                 include_str!("../templates/command/main.go"),
+                include_str!("../templates/command/main_test.go"),
             ),
             Template::P3Command => (
                 include_str!("../templates/p3-command/world.wit"),
                 include_str!("../templates/p3-command/main.go"),
+                include_str!("../templates/p3-command/main_test.go"),
             ),
             Template::Library => (
                 include_str!("../templates/library/world.wit"),
                 include_str!("../templates/library/main.go"),
+                include_str!("../templates/library/main_test.go"),
             ),
             Template::Http => (
                 include_str!("../templates/http/world.wit"),
                 include_str!("../templates/http/main.go"),
+                include_str!("../templates/http/main_test.go"),
             ),
         }
     }
@@ -111,7 +115,7 @@ pub fn init(dir: &Path, template: Template, module: Option<&str>) -> Result<Init
              name has a letter (e.g. `witgo init my-app`)"
         )
     })?;
-    let (world, main) = template.files();
+    let (world, main, test) = template.files();
     let fill = |text: &str| {
         text.replace("{{name}}", &name)
             .replace("{{module}}", &module)
@@ -122,6 +126,7 @@ pub fn init(dir: &Path, template: Template, module: Option<&str>) -> Result<Init
         ("go.mod", format!("module {module}\n\ngo 1.25\n")),
         ("wit/world.wit", fill(world)),
         ("main.go", fill(main)),
+        ("main_test.go", fill(test)),
         ("README.md", readme(&name, &build, &run, &wasmtime)),
         (".gitignore", GITIGNORE.to_string()),
     ];
@@ -161,6 +166,7 @@ fn readme(name: &str, build: &str, run: &str, wasmtime: &str) -> String {
     format!(
         "# {name}\n\nA Go program built into a WebAssembly component with witgo.\n\n\
          ```sh\n{build}   # go build, embed wit/world.wit, componentize, validate\n{run}\n\
+         witgo test ./...   # go test inside components; go test flags after --: -- -run Greet -v\n\
          go vet ./...   # after the first build, which writes the bindings into gen/\n```\n\n\
          {}\
          `gen/` and `witgo_exports.go` are written by `witgo build` from `wit/`; edit the WIT,\n\

@@ -101,9 +101,15 @@ fn embedded_wasi(name: &wit_parser::PackageName) -> Result<Option<UnresolvedPack
 }
 
 /// The world `witgo test` builds a package's tests for: `world`'s imports
-/// and `export wasi:cli/run@0.3.0` (the test binary's main), but none of
-/// `world`'s exports, which the main package implements.
-pub fn test_world(resolve: &mut Resolve, world: WorldId) -> Result<WorldId> {
+/// and `export wasi:cli/run@0.3.0` (the test binary's main). The
+/// component's main package implements `world`'s exports, so its tests
+/// (`with_exports`) keep them, and keep a `wasi:cli/run` export `world`
+/// already has (its glue runs the test binary's main); other packages'
+/// tests get none of them.
+pub fn test_world(resolve: &mut Resolve, world: WorldId, with_exports: bool) -> Result<WorldId> {
+    if with_exports && exports_cli_run(resolve, world) {
+        return Ok(world);
+    }
     let cli = wit_parser::PackageName {
         namespace: "wasi".into(),
         name: "cli".into(),
@@ -121,7 +127,9 @@ pub fn test_world(resolve: &mut Resolve, world: WorldId) -> Result<WorldId> {
         name.push('-');
     }
     w.name = name.clone();
-    w.exports.clear();
+    if !with_exports {
+        w.exports.clear();
+    }
     w.exports.insert(
         WorldKey::Interface(run),
         WorldItem::Interface {
@@ -135,6 +143,21 @@ pub fn test_world(resolve: &mut Resolve, world: WorldId) -> Result<WorldId> {
     let id = resolve.worlds.alloc(w);
     resolve.packages[owner].worlds.insert(name, id);
     Ok(id)
+}
+
+/// Whether `world` exports `wasi:cli/run` (any version).
+fn exports_cli_run(resolve: &Resolve, world: WorldId) -> bool {
+    resolve.worlds[world].exports.keys().any(|key| match key {
+        WorldKey::Interface(id) => {
+            let iface = &resolve.interfaces[*id];
+            iface.name.as_deref() == Some("run")
+                && iface.package.is_some_and(|p| {
+                    let n = &resolve.packages[p].name;
+                    n.namespace == "wasi" && n.name == "cli"
+                })
+        }
+        WorldKey::Name(_) => false,
+    })
 }
 
 /// Adds built-in WASI package `name` to `resolve` (its dependencies first)

@@ -906,6 +906,7 @@ fn init_templates_build_and_run() {
             readme.contains(&format!("witgo build --wit wit -o {name}.wasm .")),
             "{readme}"
         );
+        assert_template_tests_pass(&project, &name, &readme);
 
         let o = witgo()
             .current_dir(dir.path())
@@ -920,6 +921,43 @@ fn init_templates_build_and_run() {
             stderr(&o)
         );
     }
+}
+
+/// The http template's own tests pass under `witgo test` (its build and
+/// serve are tested in serve.rs and interop.rs).
+#[test]
+fn the_http_template_tests_pass() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["init", "--template", "http", "my-http"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project = dir.path().join("my-http");
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    assert_template_tests_pass(&project, "my-http", &readme);
+}
+
+/// `witgo test ./... -- -v`, as the template's README says, runs the main
+/// package's tests (the component's main package, with the world's exports
+/// in its test binary) and passes.
+fn assert_template_tests_pass(project: &Path, name: &str, readme: &str) {
+    assert!(readme.contains("witgo test ./..."), "{readme}");
+    let o = witgo()
+        .current_dir(project)
+        .args(["test", "./...", "--", "-v"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(o.status.success(), "{name}: {out}{}", stderr(&o));
+    assert!(out.contains("--- PASS: Test"), "{name}: {out}");
+    assert!(!out.contains("--- FAIL"), "{name}: {out}");
+    assert!(out.contains(&format!("ok  \t{name}\t")), "{name}: {out}");
 }
 
 /// `witgo test` runs a package's tests inside a component: goroutines

@@ -8,9 +8,14 @@ import (
 )
 
 func main() {
+	fmt.Println(greeting(os.Args[1:]))
+}
+
+// greeting greets the names in args, or the world.
+func greeting(args []string) string {
 	name := "world"
-	if len(os.Args) > 1 {
-		name = strings.Join(os.Args[1:], " ")
+	if len(args) > 0 {
+		name = strings.Join(args, " ")
 	}
-	fmt.Printf("Hello, %s!\n", name)
+	return "Hello, " + name + "!"
 }

@@ -13,6 +13,11 @@ import (
 )
 
 func main() {
+	log.Fatal(wasihttp.ListenAndServe(":8080", routes()))
+}
+
+// routes is the service's handler.
+func routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /hello/{name}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -23,5 +28,5 @@ func main() {
 		time.Sleep(100 * time.Millisecond)
 		w.Write([]byte("done\n"))
 	})
-	log.Fatal(wasihttp.ListenAndServe(":8080", mux))
+	return mux
 }
