@@ -49,8 +49,9 @@ enum Command {
     /// with witgo/wasihttp), as `wasmtime serve` does.
     Serve(ServeArgs),
     /// Run Go tests inside components: each package's tests are built for
-    /// wasip1 with the world's bindings and run as a WASI 0.3 command on the
-    /// embedded Wasmtime (async imports, goroutines and timers work).
+    /// wasip1 with the world's bindings and run as a command component on the
+    /// embedded Wasmtime (async imports, goroutines and timers work; the main
+    /// package's tests have the world's exports too).
     Test(TestArgs),
     /// Turn a core module built by another tool (a WASI p1 reactor, e.g. from
     /// `GOOS=wasip1 go build -buildmode=c-shared`) into a component of a WIT world.
@@ -94,6 +95,10 @@ struct InitArgs {
 
 #[derive(Args, Debug)]
 struct TestArgs {
+    /// What the tests may see and do beyond their package directory and a
+    /// temporary /tmp, as for `witgo run`.
+    #[command(flatten)]
+    guest: GuestArgs,
     /// The project's WIT (default: wit/ beside go.mod).
     #[arg(long, value_name = "FILE-OR-DIR")]
     wit: Option<PathBuf>,
@@ -583,11 +588,11 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         .collect();
     let req = witgo_build::gotest::TestRequest {
         wit,
-        worlds: a.worlds,
+        worlds: a.worlds.clone(),
         module_dir,
-        bindings_out: a.out,
+        bindings_out: a.out.clone(),
         packages,
-        go: a.go,
+        go: a.go.clone(),
         out_dir: work.path().to_path_buf(),
         build_flags: flags.build_flags.clone(),
     };
@@ -606,19 +611,16 @@ fn test(a: TestArgs) -> Result<ExitCode> {
         if flags.cover_profile.is_some() {
             args.push("-test.coverprofile=/tmp/witgo-cover.out".into());
         }
-        let opts = witgo_host::RunOptions {
-            args,
-            env: vec![
-                ("PWD".into(), dir.clone()),
-                ("TMPDIR".into(), "/tmp".into()),
-            ],
-            preopens: vec![
-                (pkg.dir.clone(), dir),
-                (tmp.path().to_path_buf(), "/tmp".into()),
-            ],
-            trap_unknown_imports: true,
-            ..Default::default()
-        };
+        let mut opts = a.guest.run_options(args)?;
+        opts.env.extend([
+            ("PWD".into(), dir.clone()),
+            ("TMPDIR".into(), "/tmp".into()),
+        ]);
+        opts.preopens.extend([
+            (pkg.dir.clone(), dir),
+            (tmp.path().to_path_buf(), "/tmp".into()),
+        ]);
+        opts.trap_unknown_imports = true;
         let start = std::time::Instant::now();
         let code = match witgo_host::run(component, &opts) {
             Ok(code) => code,

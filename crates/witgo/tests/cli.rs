@@ -924,7 +924,8 @@ fn init_templates_build_and_run() {
 }
 
 /// The http template's own tests pass under `witgo test` (its build and
-/// serve are tested in serve.rs and interop.rs).
+/// serve are tested in serve.rs and interop.rs), and tests get what
+/// `--dir` and `--env` grant, and outbound HTTP.
 #[test]
 fn the_http_template_tests_pass() {
     if !have_go() {
@@ -941,6 +942,70 @@ fn the_http_template_tests_pass() {
     let project = dir.path().join("my-http");
     let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
     assert_template_tests_pass(&project, "my-http", &readme);
+
+    // What `--dir` and `--env` grant reaches the tests, and http.Get goes
+    // out through wasi:http (to a one-shot server here).
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("fixture.txt"), "from the host\n").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut req = Vec::new();
+        let mut buf = [0; 1024];
+        while !req.ends_with(b"\r\n\r\n") {
+            let n = conn.read(&mut buf).unwrap();
+            assert!(n > 0, "the request ended early");
+            req.extend_from_slice(&buf[..n]);
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\npong\n")
+            .unwrap();
+        String::from_utf8_lossy(&req).into_owned()
+    });
+    write(
+        &project,
+        "grants_test.go",
+        r#"package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"testing"
+)
+
+func TestGrants(t *testing.T) {
+	b, err := os.ReadFile("/data/fixture.txt")
+	if err != nil || string(b) != "from the host\n" {
+		t.Fatalf("ReadFile: %q, %v", b, err)
+	}
+	resp, err := http.Get(os.Getenv("TARGET") + "/ping")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "pong\n" {
+		t.Fatalf("GET: %d %q", resp.StatusCode, body)
+	}
+}
+"#,
+    );
+    let o = witgo()
+        .current_dir(&project)
+        .args(["test", "."])
+        .arg("--dir")
+        .arg(format!("{}::/data", data.path().display()))
+        .args(["--env", &format!("TARGET=http://{addr}")])
+        .args(["--", "-run", "TestGrants", "-v"])
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("--- PASS: TestGrants"), "{out}");
+    let req = server.join().unwrap();
+    assert!(req.starts_with("GET /ping HTTP/1.1\r\n"), "{req}");
 }
 
 /// `witgo test ./... -- -v`, as the template's README says, runs the main
