@@ -125,7 +125,7 @@ impl HttpWorld {
 }
 
 /// The interface `wasi:<package>/<interface>@0.<minor>.x` among `items`.
-fn find_wasi<'a>(
+pub(crate) fn find_wasi<'a>(
     resolve: &Resolve,
     items: impl IntoIterator<Item = &'a WorldItem>,
     package: &str,

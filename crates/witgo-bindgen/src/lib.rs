@@ -11,6 +11,7 @@ mod gomerge;
 mod gotypes;
 mod http;
 mod names;
+mod net;
 mod plan;
 mod support;
 mod userpkg;
@@ -140,6 +141,12 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Options) -> Result<Bin
         let bindings = http.bindings(&wcx.plan, &opts.import_path);
         let (files, uses) =
             support::wasihttp_files(&opts.import_path, &bindings, |f| http.wants(f));
+        out.files.extend(files);
+        imports.extend(uses);
+    }
+    if let Some(net) = net::NetWorld::find(resolve, world) {
+        let bindings = net.bindings(&wcx.plan, &opts.import_path);
+        let (files, uses) = support::wasinet_files(&opts.import_path, &bindings);
         out.files.extend(files);
         imports.extend(uses);
     }

@@ -183,6 +183,26 @@ const WASIHTTP_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Go's networking over wasi:sockets 0.3 (see `crate::net`), vendored as
+/// `witgo/wasinet`; like wasihttp it imports the generated bindings.
+const WASINET_SOURCES: &[(&str, &str)] = &[
+    ("addr.go", include_str!("../../../go/_wasinet/addr.go")),
+    (
+        "deadline.go",
+        include_str!("../../../go/_wasinet/deadline.go"),
+    ),
+    ("dial.go", include_str!("../../../go/_wasinet/dial.go")),
+    ("doc.go", include_str!("../../../go/_wasinet/doc.go")),
+    ("errors.go", include_str!("../../../go/_wasinet/errors.go")),
+    ("listen.go", include_str!("../../../go/_wasinet/listen.go")),
+    ("lookup.go", include_str!("../../../go/_wasinet/lookup.go")),
+    (
+        "tcpconn.go",
+        include_str!("../../../go/_wasinet/tcpconn.go"),
+    ),
+    ("udp.go", include_str!("../../../go/_wasinet/udp.go")),
+];
+
 /// Written only for worlds with floats (see go/abi/format.go, formatFloat).
 const FLOATS_ONLY: &str = "abi/format_float.go";
 
@@ -320,11 +340,28 @@ pub fn wasihttp_files(
     bindings: &[(&str, String)],
     wants: impl Fn(&str) -> bool,
 ) -> (Vec<GoFile>, Vec<String>) {
+    adapter_files("wasihttp", WASIHTTP_SOURCES, import_path, bindings, wants)
+}
+
+/// The files of `witgo/wasinet`, as [`wasihttp_files`] gives wasihttp's.
+pub fn wasinet_files(import_path: &str, bindings: &[(&str, String)]) -> (Vec<GoFile>, Vec<String>) {
+    adapter_files("wasinet", WASINET_SOURCES, import_path, bindings, |_| true)
+}
+
+/// The files of adapter package `witgo/<name>` (from `sources`) that
+/// `wants`, with its imports rewritten (see [`wasihttp_files`]).
+fn adapter_files(
+    name: &str,
+    sources: &[(&str, &str)],
+    import_path: &str,
+    bindings: &[(&str, String)],
+    wants: impl Fn(&str) -> bool,
+) -> (Vec<GoFile>, Vec<String>) {
     let mut uses = Vec::new();
-    let files = WASIHTTP_SOURCES
+    let files = sources
         .iter()
-        .filter(|(name, _)| wants(name))
-        .map(|(name, contents)| {
+        .filter(|(file, _)| wants(file))
+        .map(|(file, contents)| {
             let mut text = contents.to_string();
             for (from, to) in bindings {
                 text = text.replace(&format!("\"{from}\""), &format!("\"{to}\""));
@@ -336,7 +373,7 @@ pub fn wasihttp_files(
             }
             // Rewritten paths sort differently: gofmt lays the imports out again.
             GoFile::generated(
-                format!("witgo/wasihttp/{name}"),
+                format!("witgo/{name}/{file}"),
                 rewrite_imports(&text, import_path),
             )
         })

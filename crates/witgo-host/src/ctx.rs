@@ -121,6 +121,7 @@ pub fn wasi_builder(program: &str, opts: &RunOptions) -> Result<WasiCtxBuilder> 
     for (host, guest) in &opts.preopens {
         preopen(&mut builder, host, guest)?;
     }
+    opts.network.apply(&mut builder);
     Ok(builder)
 }
 

@@ -19,6 +19,7 @@ mod error;
 mod exports;
 mod invoke;
 mod linker;
+mod network;
 mod options;
 mod outbound;
 mod run;
@@ -32,6 +33,7 @@ pub use engine::{Features, WASMTIME_VERSION, config, config_with, engine, engine
 pub use exports::{ExportedFunc, exported_functions, func_type_text, resolve_function, type_text};
 pub use invoke::{Call, invoke, invoke_async, invoke_component, parse_call};
 pub use linker::{add_wasi_to_linker, define_world_imports_as_traps, wasi_linker};
+pub use network::{AddrPattern, NetworkGrants};
 pub use options::RunOptions;
 pub use run::{find_cli_run, run, run_async, run_component};
 pub use serve::{HttpServer, ServeOptions, serve};

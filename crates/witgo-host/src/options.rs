@@ -30,4 +30,6 @@ pub struct RunOptions {
     /// The guest's outgoing HTTP requests fail with
     /// `error-code.http-request-denied` instead of being sent.
     pub deny_outbound_http: bool,
+    /// What the guest may reach over wasi:sockets (nothing by default).
+    pub network: crate::NetworkGrants,
 }

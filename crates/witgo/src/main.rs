@@ -274,6 +274,22 @@ struct GuestArgs {
     /// `error-code.http-request-denied` (by default they are sent).
     #[arg(long)]
     deny_outbound_http: bool,
+    /// Let the guest's sockets use every address, as `wasmtime -S
+    /// inherit-network` (by default wasi:sockets reaches nothing).
+    #[arg(long)]
+    inherit_network: bool,
+    /// Let the guest connect (TCP) or send (UDP) to ADDR: `127.0.0.1:5432`,
+    /// `127.0.0.1` (any port), `[::1]:80`, `localhost:6379`. Repeatable.
+    #[arg(long = "allow-connect", value_name = "ADDR")]
+    allow_connect: Vec<witgo_host::AddrPattern>,
+    /// Let the guest bind and listen on ADDR (`127.0.0.1:8000`, or
+    /// `127.0.0.1` for any port) and accept connections there. Repeatable.
+    #[arg(long = "allow-listen", value_name = "ADDR")]
+    allow_listen: Vec<witgo_host::AddrPattern>,
+    /// Let the guest look up host names (wasi:sockets/ip-name-lookup), as
+    /// `wasmtime -S allow-ip-name-lookup`.
+    #[arg(long)]
+    allow_ip_name_lookup: bool,
 }
 
 impl GuestArgs {
@@ -281,6 +297,12 @@ impl GuestArgs {
         let mut opts = witgo_host::RunOptions {
             args,
             deny_outbound_http: self.deny_outbound_http,
+            network: witgo_host::NetworkGrants {
+                inherit_network: self.inherit_network,
+                connect: self.allow_connect.clone(),
+                listen: self.allow_listen.clone(),
+                ip_name_lookup: self.allow_ip_name_lookup,
+            },
             ..Default::default()
         };
         for e in &self.envs {
