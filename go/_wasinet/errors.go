@@ -80,6 +80,10 @@ func lookupError(host string, err error) error {
 		e.Err, e.IsNotFound = "no such host", true
 	case ipnamelookup.ErrorCodeTagTemporaryResolverFailure:
 		e.Err, e.IsTemporary = "temporary failure in name resolution", true
+	case ipnamelookup.ErrorCodeTagPermanentResolverFailure:
+		// Wasmtime's answer when lookups are not granted, too.
+		e.Err = "permanent failure in name resolution (a host that grants no name lookups answers so: " +
+			"witgo run --allow-ip-name-lookup, wasmtime -S allow-ip-name-lookup)"
 	case ipnamelookup.ErrorCodeTagAccessDenied:
 		e.Err = "permission denied (the host grants no name lookups)"
 		e.UnwrapErr = &sysError{errno: syscall.EACCES, code: code}
