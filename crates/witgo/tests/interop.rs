@@ -251,3 +251,77 @@ fn the_http_template_serves_on_wasmtime_serve() {
     );
     assert!(head.contains("content-type: application/json"), "{head}");
 }
+
+/// Go networking (wasinet over wasi:sockets 0.3) on `wasmtime run -S
+/// inherit-network`: 1 MiB each way through an echo server, and a Go
+/// listener answering a Rust client. Without the option the dial is a
+/// permission error, as on witgo's host.
+#[test]
+fn sockets_work_on_the_wasmtime_cli() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+
+    let Some((wasmtime, wasm_tools)) = tools() else {
+        return;
+    };
+    let component = common::guest("netconn");
+    validate(&wasm_tools, &component);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut read = conn.try_clone().unwrap();
+                std::io::copy(&mut read, &mut conn).unwrap();
+                conn.shutdown(Shutdown::Write).unwrap();
+            });
+        }
+    });
+    let o = Command::new(&wasmtime)
+        .args(["run", "-S", "inherit-network"])
+        .arg(&component)
+        .args(["echo", &addr, "1048576"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("echo ok: 1048576 bytes each way"),
+        "{}",
+        text(&o)
+    );
+
+    let o = Command::new(&wasmtime)
+        .arg("run")
+        .arg(&component)
+        .args(["denied", &addr])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Permission denied"),
+        "{}",
+        text(&o)
+    );
+
+    let mut child = Command::new(&wasmtime)
+        .args(["run", "-S", "inherit-network"])
+        .arg(&component)
+        .args(["listen", "1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let guest_addr = line.trim().strip_prefix("listening on ").unwrap().to_string();
+    let mut conn = TcpStream::connect(&guest_addr).unwrap();
+    conn.write_all(b"from rust\n").unwrap();
+    conn.shutdown(Shutdown::Write).unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert_eq!(answer, "echo: from rust\n");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest, "served 1 connections\n");
+}
