@@ -245,3 +245,20 @@ fn invoke_with_too_many_arguments() {
         "{e}"
     );
 }
+
+#[test]
+fn a_host_name_as_a_network_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, e) = fails(
+        dir.path(),
+        &["run", "--allow-connect", "db.example:5432", "a.wasm"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        e.starts_with(
+            "error: invalid value 'db.example:5432' for '--allow-connect <ADDR>': \"db.example:5432\": \
+             \"db.example\" is not an IP address or `localhost` (host names are not granted: they may resolve to anything)\n"
+        ),
+        "{e}"
+    );
+}
