@@ -70,3 +70,57 @@ fn pgx_drives_postgresql_from_a_component() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Permission denied"), "{err}");
 }
+
+/// examples/postgres as its README runs it: `witgo serve` with a connect
+/// grant for the database only; create, list, get, delete, a 404; the rows
+/// checked with psql. Without the grant the instance cannot start: the
+/// request gets 500 and the log names the permission error.
+#[test]
+fn the_postgres_example_serves_notes() {
+    use common::http::Server;
+
+    if witgo_build::GoToolchain::discover(None).is_err() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let Some(pg) = Postgres::start() else {
+        return;
+    };
+    let component = common::example("postgres");
+    let env = format!("DATABASE_URL={}", pg.url());
+    let grant = format!("127.0.0.1:{}", pg.port);
+    let server = Server::witgo(&component, &["--allow-connect", &grant, "--env", &env]);
+    let text = |(status, body): (u16, Vec<u8>)| (status, String::from_utf8_lossy(&body).into_owned());
+    assert_eq!(
+        text(server.request("POST", "/notes", br#"{"text":"buy milk"}"#)),
+        (201, "{\"id\":1,\"text\":\"buy milk\"}\n".into())
+    );
+    assert_eq!(
+        text(server.request("POST", "/notes", br#"{"text":"call mom"}"#)),
+        (201, "{\"id\":2,\"text\":\"call mom\"}\n".into())
+    );
+    assert_eq!(
+        text(server.request("GET", "/notes", b"")),
+        (
+            200,
+            "[{\"id\":1,\"text\":\"buy milk\"},{\"id\":2,\"text\":\"call mom\"}]\n".into()
+        )
+    );
+    assert_eq!(
+        text(server.request("GET", "/notes/1", b"")),
+        (200, "{\"id\":1,\"text\":\"buy milk\"}\n".into())
+    );
+    assert_eq!(server.request("DELETE", "/notes/2", b"").0, 204);
+    assert_eq!(server.request("GET", "/notes/2", b"").0, 404);
+    assert_eq!(server.request("POST", "/notes", b"{}").0, 400);
+    drop(server);
+    assert_eq!(pg.query("SELECT id, text FROM notes ORDER BY id"), "1|buy milk");
+
+    let server = Server::witgo(&component, &["--env", &env]);
+    assert_eq!(server.request("GET", "/notes", b"").0, 500);
+    server.wait_for_line(
+        "creating the notes table: failed to connect to `user=witgo database=postgres`",
+        std::time::Duration::from_secs(10),
+    );
+    server.wait_for_line("connect: Permission denied", std::time::Duration::from_secs(10));
+}
