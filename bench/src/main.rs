@@ -8,6 +8,7 @@ mod build;
 mod calls;
 mod guest;
 mod http;
+mod sockets;
 mod plot;
 mod report;
 mod stats;
@@ -72,6 +73,15 @@ struct Args {
     /// on the address given as its argument and prints it (column go-native).
     #[arg(long, value_name = "FILE")]
     http_native: Option<PathBuf>,
+    /// A contender of the sockets rows: NAME=PATH of a WASI 0.3 command
+    /// that takes `echo ADDR BYTES` and `connect ADDR N` and prints `ns N`
+    /// (run with --witgo-cli). Repeat.
+    #[arg(long = "net-component", value_name = "NAME=PATH")]
+    net_components: Vec<String>,
+    /// The sockets rows' reference line: a native program taking the same
+    /// arguments (column go-native).
+    #[arg(long, value_name = "FILE")]
+    net_native: Option<PathBuf>,
     /// Rows whose name contains this text only.
     #[arg(long)]
     only: Option<String>,
@@ -250,8 +260,10 @@ fn main() -> Result<()> {
 
     let http_table = http_rows(&args, effort, &wanted)?;
 
+    let net_table = net_rows(&args, effort, &wanted)?;
+
     let mut out = table.markdown();
-    if let Some(t) = &http_table {
+    for t in http_table.iter().chain(&net_table) {
         out.push('\n');
         out.push_str(&t.markdown());
     }
@@ -269,6 +281,7 @@ fn main() -> Result<()> {
                 &table
                     .rows()
                     .chain(http_table.iter().flat_map(|t| t.rows()))
+                    .chain(net_table.iter().flat_map(|t| t.rows()))
                     .collect::<Vec<&Row>>(),
             )?,
         )?;
@@ -322,6 +335,55 @@ fn http_rows(args: &Args, effort: Effort, wanted: &dyn Fn(&str) -> bool) -> Resu
                     for (row, unit) in &rows {
                         table.fail(row, *unit, &c.name, &format!("{e:#}"));
                     }
+                }
+            }
+        }
+    }
+    eprintln!(" {:.1?}", t.elapsed());
+    Ok(Some(table))
+}
+
+/// The sockets rows, a table of their own (the `--net-component`s on
+/// `--witgo-cli`, and the native reference): echo throughput and the
+/// connect rate. `None` when no sockets contender was given.
+fn net_rows(args: &Args, effort: Effort, wanted: &dyn Fn(&str) -> bool) -> Result<Option<Table>> {
+    let components = parse_contenders(&args.net_components)?;
+    if components.is_empty() || !sockets::Scenario::all().iter().any(|s| wanted(s.name())) {
+        return Ok(None);
+    }
+    let witgo = args
+        .witgo_cli
+        .clone()
+        .context("--net-component runs components with `witgo run`: give --witgo-cli")?;
+    let mut contenders: Vec<sockets::Contender> = components
+        .into_iter()
+        .map(|c| sockets::Contender {
+            name: c.name,
+            target: sockets::Target::Component {
+                wasm: c.path,
+                witgo: witgo.clone(),
+            },
+        })
+        .collect();
+    if let Some(native) = &args.net_native {
+        contenders.push(sockets::Contender {
+            name: "go-native".into(),
+            target: sockets::Target::Native(native.clone()),
+        });
+    }
+    let mut table = Table::new(contenders.iter().map(|c| c.name.clone()).collect());
+    eprint!("sockets rows ...");
+    let t = Instant::now();
+    for (scenario, results) in sockets::measure(&contenders, effort.samples)? {
+        if !wanted(scenario.name()) {
+            continue;
+        }
+        for (c, result) in contenders.iter().zip(results) {
+            match result {
+                Ok(m) => table.set(scenario.name(), scenario.unit(), &c.name, m),
+                Err(e) => {
+                    eprint!(" [{}: {e:#}]", c.name);
+                    table.fail(scenario.name(), scenario.unit(), &c.name, &format!("{e:#}"));
                 }
             }
         }

@@ -1,0 +1,3 @@
+module bench/netbench
+
+go 1.25
