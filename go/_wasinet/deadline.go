@@ -71,3 +71,24 @@ func (d *deadline) begin(parent context.Context) (ctx context.Context, end func(
 		return cause
 	}, nil
 }
+
+// deadlines are a connection's read and write deadlines, and net.Conn's
+// methods that set them.
+type deadlines struct {
+	rd, wd deadline
+}
+
+// SetDeadline implements net.Conn: both deadlines at once.
+func (d *deadlines) SetDeadline(t time.Time) error {
+	d.rd.set(t)
+	d.wd.set(t)
+	return nil
+}
+
+// SetReadDeadline implements net.Conn: a read waiting when t passes (or
+// starting after) fails with an error whose Timeout() is true and that is
+// os.ErrDeadlineExceeded. Zero means no deadline.
+func (d *deadlines) SetReadDeadline(t time.Time) error { d.rd.set(t); return nil }
+
+// SetWriteDeadline implements net.Conn, as SetReadDeadline for writes.
+func (d *deadlines) SetWriteDeadline(t time.Time) error { d.wd.set(t); return nil }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -15,16 +16,10 @@ import (
 // "tcp6" (a *TCPListener). An empty host listens on every IPv4 address
 // ("tcp6": IPv6), port 0 on a port the host picks (Addr tells which).
 func Listen(network, address string) (net.Listener, error) {
-	switch network {
-	case "tcp", "tcp4", "tcp6":
-	default:
-		return nil, opError("listen", network, nil, nil, net.UnknownNetworkError(network))
-	}
-	addrs, err := DefaultResolver.addrPorts(context.Background(), network, address, true)
+	ap, err := localAddr(network, address, "tcp")
 	if err != nil {
 		return nil, opError("listen", network, nil, nil, err)
 	}
-	ap := addrs[0]
 	fail := func(call string, err error) (net.Listener, error) {
 		return nil, opError("listen", network, nil, tcpAddr(ap), socketError(call, err))
 	}
@@ -47,6 +42,21 @@ func Listen(network, address string) (net.Listener, error) {
 	}
 	l.life, l.kill = context.WithCancelCause(context.Background())
 	return l, nil
+}
+
+// localAddr is the address to bind for address on network, which must be
+// proto ("tcp" or "udp") with or without a 4 or 6.
+func localAddr(network, address, proto string) (netip.AddrPort, error) {
+	switch network {
+	case proto, proto + "4", proto + "6":
+	default:
+		return netip.AddrPort{}, net.UnknownNetworkError(network)
+	}
+	addrs, err := DefaultResolver.addrPorts(context.Background(), network, address, true)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	return addrs[0], nil
 }
 
 // TCPListener is a TCP listener over wasi:sockets 0.3, a net.Listener:

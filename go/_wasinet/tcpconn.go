@@ -28,6 +28,7 @@ type TCPConn struct {
 	life      context.Context // ends at Close (cause net.ErrClosed)
 	kill      context.CancelCauseFunc
 	closeOnce sync.Once
+	deadlines
 
 	r struct {
 		half
@@ -46,7 +47,6 @@ type half struct {
 	stop   context.CancelCauseFunc // ends the direction (CloseRead, CloseWrite)
 	result *async.FutureReader[wit.Result[struct{}, types.ErrorCode]]
 	err    error // sticky: the direction's end, once seen
-	dl     deadline
 }
 
 // newTCPConn takes a connected socket (dialled or accepted) and opens
@@ -96,7 +96,7 @@ func (c *TCPConn) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	ctx, end, err := r.dl.begin(r.life)
+	ctx, end, err := c.rd.begin(r.life)
 	if err != nil {
 		return 0, c.opError("read", err)
 	}
@@ -138,7 +138,7 @@ func (c *TCPConn) Write(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	ctx, end, err := w.dl.begin(w.life)
+	ctx, end, err := c.wd.begin(w.life)
 	if err != nil {
 		return 0, c.opError("write", err)
 	}
@@ -229,21 +229,6 @@ func (c *TCPConn) LocalAddr() net.Addr { return tcpNetAddr(c.laddr) }
 
 // RemoteAddr implements net.Conn (a *net.TCPAddr).
 func (c *TCPConn) RemoteAddr() net.Addr { return tcpNetAddr(c.raddr) }
-
-// SetDeadline implements net.Conn.
-func (c *TCPConn) SetDeadline(t time.Time) error {
-	c.r.dl.set(t)
-	c.w.dl.set(t)
-	return nil
-}
-
-// SetReadDeadline implements net.Conn: a Read waiting when t passes (or
-// starting after) fails with an error whose Timeout() is true and that is
-// os.ErrDeadlineExceeded.
-func (c *TCPConn) SetReadDeadline(t time.Time) error { c.r.dl.set(t); return nil }
-
-// SetWriteDeadline implements net.Conn.
-func (c *TCPConn) SetWriteDeadline(t time.Time) error { c.w.dl.set(t); return nil }
 
 // SetKeepAlive turns TCP keep-alive probes on or off.
 func (c *TCPConn) SetKeepAlive(on bool) error {

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-	"time"
 
 	"witgo/bindings/wasi/sockets/types"
 	"witgo/wit"
@@ -25,10 +24,8 @@ type UDPConn struct {
 	life      context.Context
 	kill      context.CancelCauseFunc
 	closeOnce sync.Once
-	r, w      struct {
-		mu sync.Mutex
-		dl deadline
-	}
+	deadlines
+	r, w struct{ mu sync.Mutex } // one read, one write at a time
 }
 
 func newUDPConn(sock *types.UDPSocket, network string, raddr *net.UDPAddr) *UDPConn {
@@ -58,16 +55,10 @@ func dialUDP(network string, ap netip.AddrPort) (*UDPConn, error) {
 // ListenPacket binds a UDP socket to the local address: network "udp",
 // "udp4" or "udp6" (a *UDPConn). Address rules are Listen's.
 func ListenPacket(network, address string) (net.PacketConn, error) {
-	switch network {
-	case "udp", "udp4", "udp6":
-	default:
-		return nil, opError("listen", network, nil, nil, net.UnknownNetworkError(network))
-	}
-	addrs, err := DefaultResolver.addrPorts(context.Background(), network, address, true)
+	ap, err := localAddr(network, address, "udp")
 	if err != nil {
 		return nil, opError("listen", network, nil, nil, err)
 	}
-	ap := addrs[0]
 	sock, err := types.UDPSocketCreate(family(ap.Addr()))
 	if err != nil {
 		return nil, opError("listen", network, nil, udpAddr(ap), socketError("socket", err))
@@ -111,7 +102,7 @@ func (c *UDPConn) readFrom(b []byte) (int, netip.AddrPort, error) {
 	if c.life.Err() != nil {
 		return 0, netip.AddrPort{}, c.opError("read", c.raddr, net.ErrClosed)
 	}
-	ctx, end, err := c.r.dl.begin(c.life)
+	ctx, end, err := c.rd.begin(c.life)
 	if err != nil {
 		return 0, netip.AddrPort{}, c.opError("read", c.raddr, err)
 	}
@@ -160,7 +151,7 @@ func (c *UDPConn) write(b []byte, to *net.UDPAddr) (int, error) {
 	if c.life.Err() != nil {
 		return 0, c.opError("write", shown, net.ErrClosed)
 	}
-	ctx, end, err := c.w.dl.begin(c.life)
+	ctx, end, err := c.wd.begin(c.life)
 	if err != nil {
 		return 0, c.opError("write", shown, err)
 	}
@@ -199,15 +190,3 @@ func (c *UDPConn) LocalAddr() net.Addr { return udpNetAddr(c.laddr) }
 // RemoteAddr implements net.Conn: the dialled peer, or nil.
 func (c *UDPConn) RemoteAddr() net.Addr { return udpNetAddr(c.raddr) }
 
-// SetDeadline implements net.Conn.
-func (c *UDPConn) SetDeadline(t time.Time) error {
-	c.r.dl.set(t)
-	c.w.dl.set(t)
-	return nil
-}
-
-// SetReadDeadline implements net.Conn.
-func (c *UDPConn) SetReadDeadline(t time.Time) error { c.r.dl.set(t); return nil }
-
-// SetWriteDeadline implements net.Conn.
-func (c *UDPConn) SetWriteDeadline(t time.Time) error { c.w.dl.set(t); return nil }
