@@ -8,9 +8,9 @@ mod build;
 mod calls;
 mod guest;
 mod http;
-mod sockets;
 mod plot;
 mod report;
+mod sockets;
 mod stats;
 mod tasks;
 

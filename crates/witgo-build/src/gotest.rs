@@ -91,7 +91,7 @@ pub fn build_tests(req: &TestRequest) -> Result<Vec<PackageTests>> {
     let mut flavors: [Option<Flavor>; 2] = [None, None];
 
     let mut results = Vec::new();
-    for pkg in list_packages(&go, &module_dir, &req.packages, &runtime.tag)? {
+    for pkg in list_packages(&go, &module_dir, &req.packages, runtime.tag)? {
         if !pkg.has_tests {
             results.push(PackageTests {
                 import_path: pkg.import_path,
@@ -229,14 +229,15 @@ impl Flavor {
             .work_dir
             .join(if main { "bindings-main" } else { "bindings" });
         let mut replace = runtime_replace.clone();
-        let mut add = |target: PathBuf, file: &witgo_bindgen::GoFile, copy: PathBuf| -> Result<()> {
-            crate::bindings::write_atomic(&copy, file.contents.as_bytes())?;
-            replace.insert(
-                target.to_string_lossy().into_owned(),
-                copy.to_string_lossy().into_owned().into(),
-            );
-            Ok(())
-        };
+        let mut add =
+            |target: PathBuf, file: &witgo_bindgen::GoFile, copy: PathBuf| -> Result<()> {
+                crate::bindings::write_atomic(&copy, file.contents.as_bytes())?;
+                replace.insert(
+                    target.to_string_lossy().into_owned(),
+                    copy.to_string_lossy().into_owned().into(),
+                );
+                Ok(())
+            };
         for f in &bindings.files {
             let target = paths.bindings_dir.join(&f.path);
             if !target.exists() {

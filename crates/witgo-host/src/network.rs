@@ -116,7 +116,9 @@ impl FromStr for AddrPattern {
             return Ok(AddrPattern { ips, port: None });
         }
         let Some((host, port)) = s.rsplit_once(':') else {
-            bail!("{s:?} is not an address: give an IP address or `localhost`, with `:PORT` or without");
+            bail!(
+                "{s:?} is not an address: give an IP address or `localhost`, with `:PORT` or without"
+            );
         };
         let port: u16 = port
             .parse()

@@ -313,7 +313,11 @@ fn sockets_work_on_the_wasmtime_cli() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    let guest_addr = line.trim().strip_prefix("listening on ").unwrap().to_string();
+    let guest_addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
     let mut conn = TcpStream::connect(&guest_addr).unwrap();
     conn.write_all(b"from rust\n").unwrap();
     conn.shutdown(Shutdown::Write).unwrap();

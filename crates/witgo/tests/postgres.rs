@@ -90,7 +90,8 @@ fn the_postgres_example_serves_notes() {
     let env = format!("DATABASE_URL={}", pg.url());
     let grant = format!("127.0.0.1:{}", pg.port);
     let server = Server::witgo(&component, &["--allow-connect", &grant, "--env", &env]);
-    let text = |(status, body): (u16, Vec<u8>)| (status, String::from_utf8_lossy(&body).into_owned());
+    let text =
+        |(status, body): (u16, Vec<u8>)| (status, String::from_utf8_lossy(&body).into_owned());
     assert_eq!(
         text(server.request("POST", "/notes", br#"{"text":"buy milk"}"#)),
         (201, "{\"id\":1,\"text\":\"buy milk\"}\n".into())
@@ -114,7 +115,10 @@ fn the_postgres_example_serves_notes() {
     assert_eq!(server.request("GET", "/notes/2", b"").0, 404);
     assert_eq!(server.request("POST", "/notes", b"{}").0, 400);
     drop(server);
-    assert_eq!(pg.query("SELECT id, text FROM notes ORDER BY id"), "1|buy milk");
+    assert_eq!(
+        pg.query("SELECT id, text FROM notes ORDER BY id"),
+        "1|buy milk"
+    );
 
     let server = Server::witgo(&component, &["--env", &env]);
     assert_eq!(server.request("GET", "/notes", b"").0, 500);
@@ -122,5 +126,8 @@ fn the_postgres_example_serves_notes() {
         "creating the notes table: failed to connect to `user=witgo database=postgres`",
         std::time::Duration::from_secs(10),
     );
-    server.wait_for_line("connect: Permission denied", std::time::Duration::from_secs(10));
+    server.wait_for_line(
+        "connect: Permission denied",
+        std::time::Duration::from_secs(10),
+    );
 }

@@ -100,6 +100,49 @@ fn tcp_echo_64_mib_each_way() {
     assert!(out.contains(&format!("remote {addr}")), "{out}");
 }
 
+/// IPv6 (`tcp6` to [::1]) and a host name dialled through the resolver
+/// (`localhost`, with the lookup granted): the same echo, smaller.
+#[test]
+fn ipv6_and_dialling_a_host_name() {
+    if !have_go() {
+        return;
+    }
+    let v6 = match TcpListener::bind("[::1]:0") {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("skipping the IPv6 part: no [::1] here ({e})");
+            return;
+        }
+    };
+    let addr = v6.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in v6.incoming().flatten() {
+            std::thread::spawn(move || echo(conn));
+        }
+    });
+    let out = passes(
+        &["--allow-connect", &addr.to_string()],
+        &["echo", &addr.to_string(), "1048576"],
+    );
+    assert!(out.starts_with("echo ok: 1048576 bytes each way"), "{out}");
+    assert!(out.contains(&format!("remote {addr}")), "{out}");
+
+    let v4 = server(echo);
+    let by_name = format!("localhost:{}", v4.port());
+    let out = passes(
+        &[
+            "--allow-connect",
+            &v4.to_string(),
+            "--allow-connect",
+            &format!("[::1]:{}", v4.port()),
+            "--allow-ip-name-lookup",
+        ],
+        &["echo", &by_name, "1048576"],
+    );
+    assert!(out.starts_with("echo ok: 1048576 bytes each way"), "{out}");
+    assert!(out.contains(&format!("remote {v4}")), "{out}");
+}
+
 /// A read deadline on a silent server fires within ±20% of its time, also
 /// when moved while the read waits; the error is a timeout, a
 /// *net.OpError and os.ErrDeadlineExceeded (checked in the guest).
@@ -131,14 +174,20 @@ fn dial_errors_and_close() {
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let refused_addr = closed.local_addr().unwrap().to_string();
     drop(closed);
-    let out = passes(&["--allow-connect", "127.0.0.1"], &["refused", &refused_addr]);
+    let out = passes(
+        &["--allow-connect", "127.0.0.1"],
+        &["refused", &refused_addr],
+    );
     assert!(out.contains("connect: Connection refused"), "{out}");
 
     let addr = server(silent);
     let out = passes(&[], &["denied", &addr.to_string()]);
     assert!(out.contains("Permission denied"), "{out}");
     let other_port = format!("127.0.0.1:{}", addr.port() + 1);
-    let out = passes(&["--allow-connect", &other_port], &["denied", &addr.to_string()]);
+    let out = passes(
+        &["--allow-connect", &other_port],
+        &["denied", &addr.to_string()],
+    );
     assert!(out.contains("Permission denied"), "{out}");
 
     let out = passes(
@@ -257,10 +306,7 @@ fn udp_and_name_lookup() {
 
     let out = passes(&["--allow-ip-name-lookup"], &["lookup", "localhost"]);
     assert!(out.starts_with("lookup localhost: "), "{out}");
-    assert!(
-        out.contains("127.0.0.1") || out.contains("::1"),
-        "{out}"
-    );
+    assert!(out.contains("127.0.0.1") || out.contains("::1"), "{out}");
     let o = run(&[], &["lookup", "localhost"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);

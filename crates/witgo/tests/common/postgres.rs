@@ -93,7 +93,14 @@ impl Postgres {
     pub fn query(&self, sql: &str) -> String {
         let out = self
             .command("psql")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "witgo"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "witgo",
+            ])
             .args(["-d", "postgres", "-At", "-c", sql])
             .output()
             .unwrap();
@@ -150,7 +157,11 @@ fn server_bin() -> Option<PathBuf> {
     // By major version: 15 after 9.6.
     versions.sort_by_key(|b| {
         let version = b.parent().and_then(|v| v.file_name()).unwrap_or_default();
-        let major = version.to_string_lossy().split('.').next().and_then(|m| m.parse().ok());
+        let major = version
+            .to_string_lossy()
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok());
         major.unwrap_or(0u32)
     });
     versions.pop().or_else(|| {
