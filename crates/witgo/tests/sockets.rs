@@ -312,3 +312,41 @@ fn udp_and_name_lookup() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--allow-ip-name-lookup"), "{err}");
 }
+
+/// net/http's client with wasinet as its Transport's DialContext, as
+/// docs/net.md says: two GETs on one keep-alive connection to a Rust
+/// HTTP/1.1 server.
+#[test]
+fn net_http_dials_through_wasinet() {
+    if !have_go() {
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut conn = conn;
+        for i in 1..=2 {
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let body = format!("answer {i}\n");
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+    });
+    let out = passes(
+        &["--allow-connect", &addr.to_string()],
+        &["http-get", &format!("http://{addr}/x")],
+    );
+    assert_eq!(out, "200 answer 1\n200 answer 2\ndials: 1\n");
+}

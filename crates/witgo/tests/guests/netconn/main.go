@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ func main() {
 		"listen":         listen,
 		"udp":            udpRoundTrip,
 		"lookup":         lookup,
+		"http-get":       httpGet,
 	}
 	run, ok := scenarios[args[0]]
 	if !ok {
@@ -317,5 +319,31 @@ func lookup(args []string) error {
 		return err
 	}
 	fmt.Printf("lookup %s: %s\n", args[0], strings.Join(addrs, " "))
+	return nil
+}
+
+// httpGet fetches a URL with net/http's client over wasinet (a Transport
+// whose DialContext is wasinet's), twice on one keep-alive connection.
+func httpGet(args []string) error {
+	dials := 0
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials++
+			return wasinet.DialContext(ctx, network, addr)
+		},
+	}}
+	for range 2 {
+		resp, err := client.Get(args[0])
+		if err != nil {
+			return err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d %s", resp.StatusCode, body)
+	}
+	fmt.Printf("dials: %d\n", dials)
 	return nil
 }
