@@ -19,6 +19,10 @@ fn netconn() -> PathBuf {
     common::guest("netconn")
 }
 
+/// The timing test runs alone (write lock); the others share (read lock),
+/// so that a 64 MiB echo on both cores does not delay its timers.
+static TIMING: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 /// `witgo run [grants] netconn.wasm scenario args...`.
 fn run(grants: &[&str], scenario: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_witgo"))
@@ -91,6 +95,7 @@ fn tcp_echo_64_mib_each_way() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let addr = server(echo).to_string();
     let out = passes(
         &["--allow-connect", &addr],
@@ -107,6 +112,7 @@ fn ipv6_and_dialling_a_host_name() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let v6 = match TcpListener::bind("[::1]:0") {
         Ok(l) => l,
         Err(e) => {
@@ -151,6 +157,7 @@ fn read_deadlines_fire_on_time() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.write().unwrap_or_else(|e| e.into_inner());
     let addr = server(silent).to_string();
     for scenario in ["deadline", "moved-deadline"] {
         let out = passes(&["--allow-connect", &addr], &[scenario, &addr, "500"]);
@@ -171,6 +178,7 @@ fn dial_errors_and_close() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let refused_addr = closed.local_addr().unwrap().to_string();
     drop(closed);
@@ -204,6 +212,7 @@ fn half_close() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let addr = server(count_then_answer).to_string();
     let out = passes(&["--allow-connect", &addr], &["half-close", &addr]);
     assert_eq!(
@@ -218,6 +227,7 @@ fn one_hundred_concurrent_connections() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let addr = server(echo).to_string();
     let out = passes(&["--allow-connect", &addr], &["concurrent", &addr, "100"]);
     assert!(out.starts_with("concurrent ok: 100 connections"), "{out}");
@@ -230,6 +240,7 @@ fn a_go_listener_serves_one_hundred_clients() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let mut child = Command::new(env!("CARGO_BIN_EXE_witgo"))
         .args(["run", "--allow-listen", "127.0.0.1"])
         .arg(netconn())
@@ -276,6 +287,7 @@ fn listening_is_denied_without_a_grant() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let o = run(&["--allow-connect", "127.0.0.1"], &["listen", "1"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
@@ -292,6 +304,7 @@ fn udp_and_name_lookup() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = sock.local_addr().unwrap().to_string();
     std::thread::spawn(move || {
@@ -321,6 +334,7 @@ fn net_http_dials_through_wasinet() {
     if !have_go() {
         return;
     }
+    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
