@@ -1008,6 +1008,84 @@ func TestGrants(t *testing.T) {
     assert!(req.starts_with("GET /ping HTTP/1.1\r\n"), "{req}");
 }
 
+/// A test that dials TCP through wasinet (the p3-command template's world,
+/// wasi:cli/command@0.3.0, imports wasi:sockets): denied without a grant,
+/// an echo with `--allow-connect`.
+#[test]
+fn witgo_test_grants_sockets() {
+    if !have_go() {
+        eprintln!("skipping: no Go");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let o = witgo()
+        .current_dir(dir.path())
+        .args(["init", "--template", "p3-command", "dialer"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project = dir.path().join("dialer");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0; 64];
+            if let Ok(n) = conn.read(&mut buf) {
+                let _ = conn.write_all(&buf[..n]);
+            }
+        }
+    });
+    write(
+        &project,
+        "dial_test.go",
+        r#"package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"syscall"
+	"testing"
+
+	"dialer/gen/witgo/wasinet"
+)
+
+func TestDial(t *testing.T) {
+	conn, err := wasinet.Dial("tcp", os.Getenv("SERVER"))
+	if os.Getenv("GRANTED") == "" {
+		if !errors.Is(err, syscall.EACCES) {
+			t.Fatalf("dial without a grant: %v", err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "ping")
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(conn, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("echo: %q, %v", buf, err)
+	}
+}
+"#,
+    );
+    let server = format!("SERVER={addr}");
+    for granted in [false, true] {
+        let mut cmd = witgo();
+        cmd.current_dir(&project)
+            .args(["test", ".", "--env", &server]);
+        if granted {
+            cmd.args(["--env", "GRANTED=1", "--allow-connect", &addr.to_string()]);
+        }
+        let o = cmd.args(["--", "-run", "TestDial", "-v"]).output().unwrap();
+        let out = stdout(&o);
+        assert!(o.status.success(), "granted={granted}: {out}{}", stderr(&o));
+        assert!(out.contains("--- PASS: TestDial"), "{out}");
+    }
+}
+
 /// `witgo test ./... -- -v`, as the template's README says, runs the main
 /// package's tests (the component's main package, with the world's exports
 /// in its test binary) and passes.
