@@ -36,7 +36,8 @@
 // SetNoDelay fails with ENOPROTOOPT, and Nagle's algorithm is as the
 // host's sockets have it.
 //
-// Unmodified net.Dial (and libraries that call it themselves) still fail
-// on wasip1: they go through Go's wasip1 network stubs. Pass this
+// Unmodified net.Dial (and libraries that call it themselves) do not
+// reach the host: on wasip1 Go's net package dials an in-process fake
+// network, which reaches only listeners in the same program. Pass this
 // package's dial function where the library takes one.
 package wasinet
