@@ -48,15 +48,6 @@ impl NetworkGrants {
         }
     }
 
-    /// Whether anything is granted (a guest that is given nothing still
-    /// creates sockets, but every address is refused).
-    pub fn is_empty(&self) -> bool {
-        !self.inherit_network
-            && self.connect.is_empty()
-            && self.listen.is_empty()
-            && !self.ip_name_lookup
-    }
-
     /// Puts the grants into `builder`.
     pub(crate) fn apply(&self, builder: &mut WasiCtxBuilder) {
         let grants = self.clone();
@@ -164,7 +155,6 @@ mod tests {
     #[test]
     fn nothing_is_granted_by_default() {
         let g = NetworkGrants::default();
-        assert!(g.is_empty());
         for what in [
             SocketAddrUse::TcpConnect,
             SocketAddrUse::TcpBind,

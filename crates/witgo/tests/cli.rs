@@ -933,13 +933,7 @@ fn the_http_template_tests_pass() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let o = witgo()
-        .current_dir(dir.path())
-        .args(["init", "--template", "http", "my-http"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let project = dir.path().join("my-http");
+    let project = init_project(dir.path(), "http", "my-http");
     let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
     assert_template_tests_pass(&project, "my-http", &readme);
 
@@ -1018,13 +1012,7 @@ fn witgo_test_grants_sockets() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let o = witgo()
-        .current_dir(dir.path())
-        .args(["init", "--template", "p3-command", "dialer"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let project = dir.path().join("dialer");
+    let project = init_project(dir.path(), "p3-command", "dialer");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -1084,6 +1072,17 @@ func TestDial(t *testing.T) {
         assert!(o.status.success(), "granted={granted}: {out}{}", stderr(&o));
         assert!(out.contains("--- PASS: TestDial"), "{out}");
     }
+}
+
+/// `witgo init --template <template> <name>` in `dir`; the project's path.
+fn init_project(dir: &Path, template: &str, name: &str) -> PathBuf {
+    let o = witgo()
+        .current_dir(dir)
+        .args(["init", "--template", template, name])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    dir.join(name)
 }
 
 /// `witgo test ./... -- -v`, as the template's README says, runs the main

@@ -23,6 +23,12 @@ fn netconn() -> PathBuf {
 /// so that a 64 MiB echo on both cores does not delay its timers.
 static TIMING: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
+/// What every test but the timing one starts with: `None` (skip) without
+/// Go, else a share of TIMING.
+fn shared() -> Option<std::sync::RwLockReadGuard<'static, ()>> {
+    have_go().then(|| TIMING.read().unwrap_or_else(|e| e.into_inner()))
+}
+
 /// `witgo run [grants] netconn.wasm scenario args...`.
 fn run(grants: &[&str], scenario: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_witgo"))
@@ -49,14 +55,19 @@ fn passes(grants: &[&str], scenario: &[&str]) -> String {
 /// A TCP server on 127.0.0.1 answering each connection with `serve` on a
 /// thread of its own; it runs until the test process ends.
 fn server(serve: fn(TcpStream)) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
+    server_on("127.0.0.1:0", serve).unwrap()
+}
+
+/// [`server`] on `bind` (an error if this machine cannot bind it).
+fn server_on(bind: &str, serve: fn(TcpStream)) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(bind)?;
+    let addr = listener.local_addr()?;
     std::thread::spawn(move || {
         for conn in listener.incoming().flatten() {
             std::thread::spawn(move || serve(conn));
         }
     });
-    addr
+    Ok(addr)
 }
 
 /// Echoes everything, then closes its side after the client's.
@@ -92,10 +103,7 @@ fn count_then_answer(mut conn: TcpStream) {
 /// with a write goroutine and a read goroutine on one connection.
 #[test]
 fn tcp_echo_64_mib_each_way() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let addr = server(echo).to_string();
     let out = passes(
         &["--allow-connect", &addr],
@@ -109,23 +117,14 @@ fn tcp_echo_64_mib_each_way() {
 /// (`localhost`, with the lookup granted): the same echo, smaller.
 #[test]
 fn ipv6_and_dialling_a_host_name() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
-    let v6 = match TcpListener::bind("[::1]:0") {
-        Ok(l) => l,
+    let Some(_timing) = shared() else { return };
+    let addr = match server_on("[::1]:0", echo) {
+        Ok(addr) => addr,
         Err(e) => {
             eprintln!("skipping the IPv6 part: no [::1] here ({e})");
             return;
         }
     };
-    let addr = v6.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for conn in v6.incoming().flatten() {
-            std::thread::spawn(move || echo(conn));
-        }
-    });
     let out = passes(
         &["--allow-connect", &addr.to_string()],
         &["echo", &addr.to_string(), "1048576"],
@@ -175,10 +174,7 @@ fn read_deadlines_fire_on_time() {
 /// grant for another port), and Close unblocking a waiting Read.
 #[test]
 fn dial_errors_and_close() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let refused_addr = closed.local_addr().unwrap().to_string();
     drop(closed);
@@ -209,10 +205,7 @@ fn dial_errors_and_close() {
 /// after it.
 #[test]
 fn half_close() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let addr = server(count_then_answer).to_string();
     let out = passes(&["--allow-connect", &addr], &["half-close", &addr]);
     assert_eq!(
@@ -224,10 +217,7 @@ fn half_close() {
 /// 100 connections from 100 goroutines at once.
 #[test]
 fn one_hundred_concurrent_connections() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let addr = server(echo).to_string();
     let out = passes(&["--allow-connect", &addr], &["concurrent", &addr, "100"]);
     assert!(out.starts_with("concurrent ok: 100 connections"), "{out}");
@@ -237,10 +227,7 @@ fn one_hundred_concurrent_connections() {
 /// protocol; 100 Rust clients connect at once.
 #[test]
 fn a_go_listener_serves_one_hundred_clients() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let mut child = Command::new(env!("CARGO_BIN_EXE_witgo"))
         .args(["run", "--allow-listen", "127.0.0.1"])
         .arg(netconn())
@@ -284,10 +271,7 @@ fn a_go_listener_serves_one_hundred_clients() {
 /// Listening needs a grant too.
 #[test]
 fn listening_is_denied_without_a_grant() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let o = run(&["--allow-connect", "127.0.0.1"], &["listen", "1"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
@@ -301,10 +285,7 @@ fn listening_is_denied_without_a_grant() {
 /// without the grant.
 #[test]
 fn udp_and_name_lookup() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = sock.local_addr().unwrap().to_string();
     std::thread::spawn(move || {
@@ -331,10 +312,7 @@ fn udp_and_name_lookup() {
 /// HTTP/1.1 server.
 #[test]
 fn net_http_dials_through_wasinet() {
-    if !have_go() {
-        return;
-    }
-    let _timing = TIMING.read().unwrap_or_else(|e| e.into_inner());
+    let Some(_timing) = shared() else { return };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
