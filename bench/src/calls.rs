@@ -71,6 +71,12 @@ pub fn instantiate(linker: &Linker<HostCtx<Host>>, component: &Component) -> Res
 }
 
 impl Instance {
+    /// The first call an instance serves: the empty export.
+    pub fn first_call(&mut self) -> Result<()> {
+        self.calls.bench_calls_guest().call_empty(&mut self.store)?;
+        Ok(())
+    }
+
     /// The largest the guest's linear memory has been, in bytes.
     pub fn peak_memory(&self) -> usize {
         self.store.data().data.memory.bytes

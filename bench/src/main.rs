@@ -11,6 +11,7 @@ mod http;
 mod plot;
 mod report;
 mod sockets;
+mod startup;
 mod stats;
 mod tasks;
 
@@ -82,6 +83,14 @@ struct Args {
     /// arguments (column go-native).
     #[arg(long, value_name = "FILE")]
     net_native: Option<PathBuf>,
+    /// A contender's calls component built with `witgo build --preinit`:
+    /// NAME=PATH, NAME as in --component. The start-up rows are measured
+    /// again ("..., --preinit") with it in NAME's column.
+    #[arg(long = "preinit-component", value_name = "NAME=PATH")]
+    preinit_components: Vec<String>,
+    /// The same for the http world: NAME=PATH, NAME as in --http-component.
+    #[arg(long = "http-preinit-component", value_name = "NAME=PATH")]
+    http_preinit_components: Vec<String>,
     /// Rows whose name contains this text only.
     #[arg(long)]
     only: Option<String>,
@@ -178,20 +187,15 @@ fn main() -> Result<()> {
         );
         components.push(guest::load(&c.path)?);
     }
-    if wanted("instantiate") {
-        let linker = &linker;
-        let runs = components
-            .iter()
-            .map(|component| {
-                stats::run(move |n| {
-                    (0..n).try_for_each(|_| calls::instantiate(linker, component).map(drop))
-                })
-            })
-            .collect();
-        for (c, m) in contenders.iter().zip(stats::interleaved(effort, runs)) {
-            table.set("instantiate", Unit::Nanos, &c.name, m?);
-        }
-    }
+    startup_rows(
+        &args,
+        &contenders,
+        &components,
+        &linker,
+        effort,
+        &wanted,
+        &mut table,
+    )?;
     let mut instances = components
         .iter()
         .map(|component| calls::instantiate(&linker, component))
@@ -285,6 +289,68 @@ fn main() -> Result<()> {
                     .collect::<Vec<&Row>>(),
             )?,
         )?;
+    }
+    Ok(())
+}
+
+/// The start-up rows ([`startup`]), plain and with the `--preinit` components.
+fn startup_rows(
+    args: &Args,
+    contenders: &[Contender],
+    components: &[wasmtime::component::Component],
+    linker: &wasmtime::component::Linker<witgo_host::HostCtx<calls::Host>>,
+    effort: Effort,
+    wanted: &dyn Fn(&str) -> bool,
+    table: &mut Table,
+) -> Result<()> {
+    let load = |list: &[String]| -> Result<Vec<(String, wasmtime::component::Component)>> {
+        parse_contenders(list)?
+            .into_iter()
+            .map(|c| Ok((c.name, guest::load(&c.path)?)))
+            .collect()
+    };
+    let preinit = load(&args.preinit_components)?;
+    // The http world's components, under the names of this table's columns.
+    let http: Vec<(String, wasmtime::component::Component)> = load(&args.http_components)?
+        .into_iter()
+        .filter(|(name, _)| contenders.iter().any(|c| &c.name == name))
+        .collect();
+    let http_preinit = load(&args.http_preinit_components)?;
+    // Each contender's component, or its --preinit one.
+    let pick = |plain: &[(&str, &wasmtime::component::Component)],
+                pre: &[(String, wasmtime::component::Component)]|
+     -> Vec<(String, wasmtime::component::Component)> {
+        plain
+            .iter()
+            .map(|(name, c)| {
+                let c = pre.iter().find(|(n, _)| n == name).map_or(*c, |(_, p)| p);
+                (name.to_string(), c.clone())
+            })
+            .collect()
+    };
+    let plain: Vec<(&str, &wasmtime::component::Component)> = contenders
+        .iter()
+        .map(|c| c.name.as_str())
+        .zip(components)
+        .collect();
+    let http_plain: Vec<(&str, &wasmtime::component::Component)> =
+        http.iter().map(|(n, c)| (n.as_str(), c)).collect();
+    let mut passes = vec![("", pick(&plain, &[]), pick(&http_plain, &[]))];
+    if !preinit.is_empty() || !http_preinit.is_empty() {
+        passes.push((
+            ", --preinit",
+            pick(&plain, &preinit),
+            pick(&http_plain, &http_preinit),
+        ));
+    }
+    fn entries(list: &[(String, wasmtime::component::Component)]) -> Vec<startup::Entry<'_>> {
+        list.iter()
+            .map(|(name, component)| startup::Entry { name, component })
+            .collect()
+    }
+    for (suffix, calls_world, http_world) in &passes {
+        startup::calls_rows(linker, &entries(calls_world), suffix, effort, wanted, table)?;
+        startup::http_rows(&entries(http_world), suffix, effort, wanted, table)?;
     }
     Ok(())
 }

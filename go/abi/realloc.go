@@ -38,7 +38,8 @@ func pin(p unsafe.Pointer) {
 // the first time Go's runtime makes a WASI call — while the runtime is still
 // initialising and the heap cannot be used. Those allocations come from a
 // static arena (it lives in the module's zeroed data, so it costs no file
-// size). Later adapter allocations are kept forever: the adapter never frees.
+// size), and so do later ones while it has room; beyond it they come from
+// the heap and are kept forever: the adapter never frees.
 var (
 	preInitArena [192 << 10]byte
 	preInitUsed  uintptr
@@ -70,7 +71,11 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 
 //go:wasmexport cabi_realloc_adapter
 func cabiReallocAdapter(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.Pointer {
-	if !heapReady {
+	// The arena while it has room, even once the heap is ready: in a
+	// pre-initialised instance (witgo build --preinit) the adapter starts
+	// after the runtime, and its state and stack from the heap took a large
+	// span each, a third of the instance's start-up.
+	if !heapReady || arenaFits(align, newSize) {
 		return arenaRealloc(oldPtr, oldSize, align, newSize)
 	}
 	freezeClock(true)
@@ -108,6 +113,11 @@ func allocForHost(size, align uintptr) (p unsafe.Pointer, fresh bool) {
 		return p, false
 	}
 	return mallocgc(size, nil, false), true
+}
+
+func arenaFits(align, newSize uint32) bool {
+	start := (preInitUsed + uintptr(align) - 1) &^ (uintptr(align) - 1)
+	return start+uintptr(newSize) <= uintptr(len(preInitArena))
 }
 
 //go:nosplit

@@ -50,6 +50,7 @@ const SOURCES: &[(&str, &str)] = &[
         "abi/onstack_stock.go",
         include_str!("../../../go/abi/onstack_stock.go"),
     ),
+    ("abi/preinit.go", include_str!("../../../go/abi/preinit.go")),
     ("abi/realloc.go", include_str!("../../../go/abi/realloc.go")),
     ("abi/recycle.go", include_str!("../../../go/abi/recycle.go")),
     (
@@ -521,7 +522,10 @@ mod tests {
             v.sort();
             v
         };
-        assert_eq!(names("abi"), ["abi.go", "abi_overlay.go", "abi_stock.go"]);
+        assert_eq!(
+            names("abi"),
+            ["abi.go", "abi_overlay.go", "abi_stock.go", "preinit.go"]
+        );
         assert_eq!(names("async"), ["async.go"]);
         assert_eq!(
             names("internal/exec"),

@@ -52,6 +52,10 @@ func witgoBeforeIdle(now, pollUntil int64) bool {
 var (
 	witgoClockFrozen  bool
 	witgoLastNanotime int64
+	// witgoClockOffset is added to every WASI reading: zero, except in a
+	// pre-initialised instance, where the clock goes on from the snapshot's
+	// last reading (see witgo_preinit_wasip1.go).
+	witgoClockOffset int64
 )
 
 // witgoFreezeClock freezes or thaws nanotime. witgo's cabi_realloc freezes

@@ -33,6 +33,7 @@ pub mod gobuild;
 pub mod gotest;
 pub mod init;
 pub mod overlay;
+pub mod preinit;
 pub mod strip;
 pub mod toolchain;
 pub mod validate;
@@ -254,6 +255,9 @@ pub struct BuildRequest {
     pub go_overlay: Option<PathBuf>,
     /// More `go build` flags.
     pub go_args: Vec<String>,
+    /// Run Go's start-up and package inits at build time and snapshot the
+    /// result (see [`preinit`]).
+    pub preinit: bool,
 }
 
 impl Default for BuildRequest {
@@ -274,6 +278,7 @@ impl Default for BuildRequest {
             go_tags: Vec::new(),
             go_overlay: None,
             go_args: Vec::new(),
+            preinit: false,
         }
     }
 }
@@ -407,8 +412,23 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     gopts.overlay = req.go_overlay.clone();
     if req.runtime_overlay && req.go_overlay.is_none() {
         let o = overlay::runtime_overlay(&go, &overlay::cache_root())?;
+        if req.preinit && o.tag != overlay::OVERLAY_TAG {
+            anyhow::bail!(
+                "--preinit needs witgo's runtime overlay, and Go at {} brings its own \
+                 runtime.wasiOnIdle: use a stock Go, or build without --preinit",
+                go.goroot.display()
+            );
+        }
         gopts.overlay = o.overlay_json;
         gopts.tags.push(o.tag.to_string());
+    } else if req.preinit {
+        anyhow::bail!(
+            "--preinit needs witgo's runtime overlay: drop --no-overlay and --go-overlay, \
+             or build without --preinit"
+        );
+    }
+    if req.preinit {
+        gopts.tags.push(preinit::PREINIT_TAG.to_string());
     }
     gopts.extra_args = req.go_args.clone();
     // Go writes the module to a stable path in the package's build
@@ -457,7 +477,11 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             return Err(e);
         }
     };
-    let shape = format!("strip={}", req.strip);
+    let shape = format!("strip={} preinit={}", req.strip, req.preinit);
+    let output = match &req.output {
+        Some(o) => o.clone(),
+        None => PathBuf::from(format!("{}.wasm", default_output_stem(&package_dir))),
+    };
     let component = match build_dir.component_for(&embedded, &shape) {
         Some(component) => {
             // Made from this very input and validated when it was made.
@@ -465,7 +489,19 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             component
         }
         None => {
-            let encoded = encode_component(&embedded).with_context(|| {
+            let module = if req.preinit {
+                let t = Instant::now();
+                let program = output
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "main".into());
+                let snapshot = preinit::preinitialize(&embedded, &program)?;
+                step("preinit", t);
+                snapshot
+            } else {
+                embedded.clone()
+            };
+            let encoded = encode_component(&module).with_context(|| {
                 format!("cannot build a component for world {}", plan.world_name())
             });
             let mut component = match encoded {
@@ -490,10 +526,6 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     drop(build_dir);
 
     let t = Instant::now();
-    let output = match &req.output {
-        Some(o) => o.clone(),
-        None => PathBuf::from(format!("{}.wasm", default_output_stem(&package_dir))),
-    };
     bindings::write_atomic(&output, &component)?;
     step("write", t);
 

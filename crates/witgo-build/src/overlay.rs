@@ -20,7 +20,7 @@ const BEFORE_IDLE: &str = "func beforeIdle(int64, int64) (*g, bool) {\n\treturn 
 const PATCHED_BEFORE_IDLE: &str = "func beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\n";
 /// Go's monotonic clock on wasip1 (a WASI import), identical in Go 1.25 through 1.27.
 const NANOTIME1: &str = "func nanotime1() int64 {\n\tvar time timestamp\n";
-const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen {\n\t\treturn witgoLastNanotime\n\t}\n\twitgoLastNanotime = witgoReadNanotime()\n\treturn witgoLastNanotime\n}\n\nfunc witgoReadNanotime() int64 {\n\tvar time timestamp\n";
+const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen {\n\t\treturn witgoLastNanotime\n\t}\n\twitgoLastNanotime = witgoReadNanotime() + witgoClockOffset\n\treturn witgoLastNanotime\n}\n\nfunc witgoReadNanotime() int64 {\n\tvar time timestamp\n";
 /// The start of the collector's trigger test, identical in Go 1.25 through 1.27.
 const GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
 const PATCHED_GC_TRIGGER_TEST: &str = "func (t gcTrigger) test() bool {\n\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n\tif !memstats.enablegc || panicking.Load() != 0 || gcphase != _GCoff {\n";
@@ -32,8 +32,31 @@ const PATCHED_FREE_SKIPPED_GAP: &str = "witgoMemFreeFresh(r, l)\n";
 const MEM_FREE_CLEAR: &str = "\tn = memRound(n)\n\tmemclrNoHeapPointers(ap, n)\n";
 const PATCHED_MEM_FREE_CLEAR: &str =
     "\tn = memRound(n)\n\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n";
-const HOOK_FILE: &str = include_str!("../go-overlay/witgo_idle_wasip1.go");
-const HOOK_FILE_NAME: &str = "witgo_idle_wasip1.go";
+/// Files the overlay adds to GOROOT/src: (package directory, file name,
+/// contents). The pre-initialisation files build only with the
+/// `witgo_preinit` tag (`witgo build --preinit`, see `preinit.rs`).
+const ADDED_FILES: &[(&str, &str, &str)] = &[
+    (
+        "runtime",
+        "witgo_idle_wasip1.go",
+        include_str!("../go-overlay/witgo_idle_wasip1.go"),
+    ),
+    (
+        "runtime",
+        "witgo_preinit_wasip1.go",
+        include_str!("../go-overlay/witgo_preinit_wasip1.go"),
+    ),
+    (
+        "syscall",
+        "witgo_preinit_wasip1.go",
+        include_str!("../go-overlay/witgo_preinit_syscall_wasip1.go"),
+    ),
+    (
+        "os",
+        "witgo_preinit_wasip1.go",
+        include_str!("../go-overlay/witgo_preinit_os_wasip1.go"),
+    ),
+];
 
 /// One exact-text replacement in a file of `$GOROOT/src/runtime`.
 struct Patch {
@@ -127,7 +150,9 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
         });
     }
     let mut hash = Sha256::new();
-    hash.update(HOOK_FILE.as_bytes());
+    for (_, _, text) in ADDED_FILES {
+        hash.update(text.as_bytes());
+    }
     // (path, file name, patched text); a file with several patches gets
     // them in turn.
     let mut patched_files: Vec<(PathBuf, &str, String)> = Vec::new();
@@ -177,12 +202,15 @@ pub fn runtime_overlay(go: &GoToolchain, cache_root: &Path) -> Result<RuntimeOve
             copy.to_string_lossy().into_owned().into(),
         );
     }
-    let hook_copy = dir.join(HOOK_FILE_NAME);
-    crate::bindings::write_atomic(&hook_copy, HOOK_FILE.as_bytes())?;
-    replace.insert(
-        runtime.join(HOOK_FILE_NAME).to_string_lossy().into_owned(),
-        hook_copy.to_string_lossy().into_owned().into(),
-    );
+    for (package, name, text) in ADDED_FILES {
+        let copy = dir.join(format!("{package}-{name}"));
+        crate::bindings::write_atomic(&copy, text.as_bytes())?;
+        let target = go.goroot.join("src").join(package).join(name);
+        replace.insert(
+            target.to_string_lossy().into_owned(),
+            copy.to_string_lossy().into_owned().into(),
+        );
+    }
     let json = serde_json::json!({ "Replace": replace.clone() });
     let json_path = dir.join("overlay.json");
     crate::bindings::write_atomic(&json_path, serde_json::to_string_pretty(&json)?.as_bytes())?;

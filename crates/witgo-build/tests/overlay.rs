@@ -33,9 +33,18 @@ fn patches_the_real_goroot() {
     let replace = json["Replace"].as_object().unwrap();
     assert_eq!(
         replace.len(),
-        5,
-        "four patched files and the added one: {json}"
+        8,
+        "four patched files and the four added ones (the idle hook, and the \
+         pre-initialisation refresh in runtime, syscall and os): {json}"
     );
+    for added in [
+        "runtime/witgo_idle_wasip1.go",
+        "runtime/witgo_preinit_wasip1.go",
+        "syscall/witgo_preinit_wasip1.go",
+        "os/witgo_preinit_wasip1.go",
+    ] {
+        assert!(replace.keys().any(|k| k.ends_with(added)), "{added}: {json}");
+    }
     let lock = replace
         .iter()
         .find(|(k, _)| k.ends_with("runtime/lock_wasip1.go"))

@@ -227,6 +227,11 @@ struct BuildArgs {
     /// Keep the temporary directory with the core module and print its path.
     #[arg(long)]
     keep_temps: bool,
+    /// Run Go's start-up and every package's init at build time and snapshot
+    /// the result, so instances start in microseconds. Init code must not use
+    /// the outside world (docs/preinit.md); the build says if it does.
+    #[arg(long)]
+    preinit: bool,
     /// Print how long each step took.
     #[arg(long)]
     timings: bool,
@@ -486,6 +491,7 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         skip_bindgen: a.no_bindgen,
         strip: !a.no_strip,
         go_args: a.go_flags,
+        preinit: a.preinit,
         ..Default::default()
     };
     let r = witgo_build::build(&req)?;

@@ -119,6 +119,44 @@ fn commands_run_on_the_wasmtime_cli() {
     assert!(t.elapsed() >= Duration::from_millis(50));
 }
 
+/// A component built with `--preinit` runs on the Wasmtime CLI with its
+/// defaults, and each run gets its own arguments, environment, directory
+/// and random state (the snapshot's `_initialize` resumes it).
+#[test]
+fn a_preinitialised_component_runs_on_the_wasmtime_cli() {
+    let Some((wasmtime, wasm_tools)) = tools() else {
+        return;
+    };
+    let component = common::preinit_guest("preinit");
+    validate(&wasm_tools, &component);
+    let data = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-preinit-data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("hello.txt"), "from the CLI's host\n").unwrap();
+    let run = |env: &str| -> serde_json::Value {
+        let o = Command::new(&wasmtime)
+            .arg("run")
+            .args(["--env", &format!("PREINIT_ENV={env}")])
+            .arg("--dir")
+            .arg(format!("{}::/data", data.display()))
+            .arg(&component)
+            .args(["a", "b"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)))
+    };
+    let (one, two) = (run("one"), run("two"));
+    for (r, env) in [(&one, "one"), (&two, "two")] {
+        assert_eq!(&r["args"].as_array().unwrap()[1..], &["a", "b"], "{r}");
+        assert_eq!(r["env"], env, "{r}");
+        assert_eq!(r["file"], "from the CLI's host\n", "{r}");
+        assert_eq!(r["echo"], "echo hi", "{r}");
+        assert!((20..2000).contains(&r["slept_ms"].as_i64().unwrap()), "{r}");
+    }
+    assert_ne!(one["rand_v2"], two["rand_v2"]);
+    assert_ne!(one["new_map_seed"], two["new_map_seed"]);
+}
+
 /// A wasi:http/service@0.3.0 component written against the generated
 /// bindings, on `wasmtime serve` with its defaults: a GET, a streamed
 /// 300 KB echo, concurrent requests that each sleep, and a 404.

@@ -15,25 +15,39 @@ static BUILT: OnceLock<Mutex<std::collections::HashMap<String, PathBuf>>> = Once
 /// Builds guest `name` (world.wit with a world of the same name, and main.go)
 /// and returns the component path.
 pub fn guest(name: &str) -> PathBuf {
+    build_guest(name, false)
+}
+
+/// [`guest`] built with `--preinit` (Go's start-up and inits at build time).
+pub fn preinit_guest(name: &str) -> PathBuf {
+    build_guest(name, true)
+}
+
+fn build_guest(name: &str, preinit: bool) -> PathBuf {
     let map = BUILT.get_or_init(Default::default);
     let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = map.get(name) {
+    let stem = match preinit {
+        true => format!("e2e-{name}-preinit"),
+        false => format!("e2e-{name}"),
+    };
+    if let Some(p) = map.get(&stem) {
         return p.clone();
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/guests")
         .join(name);
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("e2e-{name}.wasm"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{stem}.wasm"));
     let req = witgo_build::BuildRequest {
         wit: dir.join("world.wit"),
         worlds: vec![name.to_string()],
         package_dir: dir.clone(),
         output: Some(out.clone()),
         strip: true,
+        preinit,
         ..Default::default()
     };
     witgo_build::build(&req).unwrap_or_else(|e| panic!("building guest {name}: {e:#}"));
-    map.insert(name.to_string(), out.clone());
+    map.insert(stem, out.clone());
     out
 }
 
