@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 const COMPONENT: &str = "component.wasm";
 const COMPONENT_KEY: &str = "component.key";
+const COMPONENT_NOTE: &str = "component.note";
 
 /// One package's build directory, locked while this value lives.
 pub struct BuildDir {
@@ -76,20 +77,26 @@ impl BuildDir {
 
     /// The component last made from `input` (the core module with the
     /// world embedded) with the same `options`, if there is one.
-    pub fn component_for(&self, input: &[u8], options: &str) -> Option<Vec<u8>> {
+    /// The component and the note it was remembered with.
+    pub fn component_for(&self, input: &[u8], options: &str) -> Option<(Vec<u8>, String)> {
         let want = component_key(input, options);
         let have = std::fs::read_to_string(self.dir.join(COMPONENT_KEY)).ok()?;
         if have != want {
             return None;
         }
-        std::fs::read(self.dir.join(COMPONENT)).ok()
+        let note = std::fs::read_to_string(self.dir.join(COMPONENT_NOTE)).ok()?;
+        Some((std::fs::read(self.dir.join(COMPONENT)).ok()?, note))
     }
 
     /// Remembers `component` as made from `input` with `options`. A failure
     /// to write only costs the next build its shortcut.
-    pub fn remember_component(&self, input: &[u8], options: &str, component: &[u8]) {
+    /// `note` says what the build found worth repeating when the component
+    /// is reused (whether it was pre-initialised, and why not).
+    pub fn remember_component(&self, input: &[u8], options: &str, component: &[u8], note: &str) {
         let _ = std::fs::remove_file(self.dir.join(COMPONENT_KEY));
-        if std::fs::write(self.dir.join(COMPONENT), component).is_ok() {
+        if std::fs::write(self.dir.join(COMPONENT), component).is_ok()
+            && std::fs::write(self.dir.join(COMPONENT_NOTE), note).is_ok()
+        {
             let _ = std::fs::write(self.dir.join(COMPONENT_KEY), component_key(input, options));
         }
     }

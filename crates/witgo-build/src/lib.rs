@@ -255,9 +255,53 @@ pub struct BuildRequest {
     pub go_overlay: Option<PathBuf>,
     /// More `go build` flags.
     pub go_args: Vec<String>,
-    /// Run Go's start-up and package inits at build time and snapshot the
-    /// result (see [`preinit`]).
-    pub preinit: bool,
+    /// Whether to run Go's start-up and package inits at build time and
+    /// snapshot the result (see [`preinit`]).
+    pub preinit: Preinit,
+}
+
+/// `witgo build`'s pre-initialisation setting (see [`preinit`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Preinit {
+    /// Never (`--no-preinit`).
+    Off,
+    /// When the program allows it (the default): a program whose init uses
+    /// the outside world, or a build without witgo's overlay, is built
+    /// without, and the report says why.
+    #[default]
+    Auto,
+    /// Always (`--preinit`): what stops it is an error.
+    Required,
+}
+
+impl PreinitOutcome {
+    /// The outcome as the build cache keeps it beside the component.
+    fn note(&self) -> String {
+        match self {
+            PreinitOutcome::Off => "off".into(),
+            PreinitOutcome::Done => "done".into(),
+            PreinitOutcome::Skipped(why) => format!("skipped\n{why}"),
+        }
+    }
+
+    fn from_note(note: &str) -> PreinitOutcome {
+        match note.split_once('\n') {
+            Some(("skipped", why)) => PreinitOutcome::Skipped(why.to_string()),
+            _ if note == "done" => PreinitOutcome::Done,
+            _ => PreinitOutcome::Off,
+        }
+    }
+}
+
+/// What became of pre-initialisation in a build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PreinitOutcome {
+    /// Not asked for.
+    Off,
+    /// The component starts from a snapshot.
+    Done,
+    /// Asked for by default, but this program cannot be: why.
+    Skipped(String),
 }
 
 impl Default for BuildRequest {
@@ -278,7 +322,7 @@ impl Default for BuildRequest {
             go_tags: Vec::new(),
             go_overlay: None,
             go_args: Vec::new(),
-            preinit: false,
+            preinit: Preinit::Auto,
         }
     }
 }
@@ -314,6 +358,8 @@ pub struct BuildReport {
     pub total: Duration,
     /// The kept temporary directory (`keep_temps`).
     pub temp_dir: Option<PathBuf>,
+    /// Whether the component starts from a build-time snapshot.
+    pub preinit: PreinitOutcome,
 }
 
 /// `witgo componentize`: turns a core module some other tool built for
@@ -410,24 +456,32 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     gopts.strip = req.strip;
     gopts.tags = req.go_tags.clone();
     gopts.overlay = req.go_overlay.clone();
+    let mut preinit_mode = req.preinit;
+    let mut preinit_outcome = PreinitOutcome::Off;
+    let no_overlay = |why: &str| -> Result<Preinit> {
+        match req.preinit {
+            Preinit::Required => anyhow::bail!("{why}"),
+            _ => Ok(Preinit::Off),
+        }
+    };
     if req.runtime_overlay && req.go_overlay.is_none() {
         let o = overlay::runtime_overlay(&go, &overlay::cache_root())?;
-        if req.preinit && o.tag != overlay::OVERLAY_TAG {
-            anyhow::bail!(
+        if preinit_mode != Preinit::Off && o.tag != overlay::OVERLAY_TAG {
+            preinit_mode = no_overlay(&format!(
                 "--preinit needs witgo's runtime overlay, and Go at {} brings its own \
                  runtime.wasiOnIdle: use a stock Go, or build without --preinit",
                 go.goroot.display()
-            );
+            ))?;
         }
         gopts.overlay = o.overlay_json;
         gopts.tags.push(o.tag.to_string());
-    } else if req.preinit {
-        anyhow::bail!(
+    } else if preinit_mode != Preinit::Off {
+        preinit_mode = no_overlay(
             "--preinit needs witgo's runtime overlay: drop --no-overlay and --go-overlay, \
-             or build without --preinit"
-        );
+             or build without --preinit",
+        )?;
     }
-    if req.preinit {
+    if preinit_mode != Preinit::Off {
         gopts.tags.push(preinit::PREINIT_TAG.to_string());
     }
     gopts.extra_args = req.go_args.clone();
@@ -477,29 +531,41 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             return Err(e);
         }
     };
-    let shape = format!("strip={} preinit={}", req.strip, req.preinit);
+    let shape = format!("strip={} preinit={:?}", req.strip, preinit_mode);
     let output = match &req.output {
         Some(o) => o.clone(),
         None => PathBuf::from(format!("{}.wasm", default_output_stem(&package_dir))),
     };
     let component = match build_dir.component_for(&embedded, &shape) {
-        Some(component) => {
+        Some((component, note)) => {
             // Made from this very input and validated when it was made.
             step("component", t);
+            preinit_outcome = PreinitOutcome::from_note(&note);
             component
         }
         None => {
-            let module = if req.preinit {
-                let t = Instant::now();
-                let program = output
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "main".into());
-                let snapshot = preinit::preinitialize(&embedded, &program)?;
-                step("preinit", t);
-                snapshot
-            } else {
-                embedded.clone()
+            let module = match preinit_mode {
+                Preinit::Off => embedded.clone(),
+                mode => {
+                    let t = Instant::now();
+                    let program = output
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "main".into());
+                    match preinit::preinitialize(&embedded, &program) {
+                        Ok(snapshot) => {
+                            step("preinit", t);
+                            preinit_outcome = PreinitOutcome::Done;
+                            snapshot
+                        }
+                        Err(e) if mode == Preinit::Auto => {
+                            step("preinit (skipped)", t);
+                            preinit_outcome = PreinitOutcome::Skipped(format!("{e:#}"));
+                            preinit::without_resume(&embedded)?
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
             };
             let encoded = encode_component(&module).with_context(|| {
                 format!("cannot build a component for world {}", plan.world_name())
@@ -519,7 +585,7 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             let t = Instant::now();
             validate_component_for(&component, &plan.loaded.resolve, plan.world)?;
             step("validate component", t);
-            build_dir.remember_component(&embedded, &shape, &component);
+            build_dir.remember_component(&embedded, &shape, &component, &preinit_outcome.note());
             component
         }
     };
@@ -542,6 +608,7 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
         timings,
         total: start.elapsed(),
         temp_dir,
+        preinit: preinit_outcome,
     })
 }
 

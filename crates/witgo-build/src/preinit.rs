@@ -30,6 +30,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use wasmtime::{Caller, Config, Engine, Extern, FuncType, Linker, Module, Store, Val};
 use wasmtime_wizer::{InstanceState, SnapshotVal, Wizer};
 
+use wasm_encoder::reencode::Reencode;
+
 use crate::componentize::WASI_P1_MODULE;
 
 /// The Go export that resumes a pre-initialised instance (`go/abi/preinit.go`).
@@ -152,6 +154,34 @@ pub fn preinitialize(core: &[u8], program_name: &str) -> Result<Vec<u8>> {
         .map_err(|e| anyhow!("{e:?}"))
         .context("wizer cannot snapshot the Go module")?;
     Ok(snapshot)
+}
+
+/// `core` without the resume export, for a build that falls back to Go's
+/// own start-up (the export is not in the world: the component must not
+/// have it).
+pub fn without_resume(core: &[u8]) -> Result<Vec<u8>> {
+    let mut module = wasm_encoder::Module::new();
+    for payload in wasmparser::Parser::new(0).parse_all(core) {
+        let payload = payload.context("cannot parse the core module")?;
+        if let wasmparser::Payload::ExportSection(reader) = &payload {
+            let mut exports = wasm_encoder::ExportSection::new();
+            for export in reader.clone() {
+                let export = export?;
+                if export.name != RESUME_EXPORT {
+                    let kind =
+                        wasm_encoder::reencode::RoundtripReencoder.export_kind(export.kind)?;
+                    exports.export(export.name, kind, export.index);
+                }
+            }
+            module.section(&exports);
+        } else if let Some((id, range)) = payload.as_section() {
+            module.section(&wasm_encoder::RawSection {
+                id,
+                data: &core[range],
+            });
+        }
+    }
+    Ok(module.finish())
 }
 
 fn refusal(what: &str, stdout: &[u8], stderr: &[u8]) -> String {

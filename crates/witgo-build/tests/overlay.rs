@@ -43,7 +43,10 @@ fn patches_the_real_goroot() {
         "syscall/witgo_preinit_wasip1.go",
         "os/witgo_preinit_wasip1.go",
     ] {
-        assert!(replace.keys().any(|k| k.ends_with(added)), "{added}: {json}");
+        assert!(
+            replace.keys().any(|k| k.ends_with(added)),
+            "{added}: {json}"
+        );
     }
     let lock = replace
         .iter()

@@ -227,11 +227,16 @@ struct BuildArgs {
     /// Keep the temporary directory with the core module and print its path.
     #[arg(long)]
     keep_temps: bool,
-    /// Run Go's start-up and every package's init at build time and snapshot
-    /// the result, so instances start in microseconds. Init code must not use
-    /// the outside world (docs/preinit.md); the build says if it does.
-    #[arg(long)]
+    /// Require pre-initialisation: Go's start-up and every package's init run
+    /// at build time and the result is snapshotted, so instances start
+    /// several times faster. By default witgo does this when the program
+    /// allows it, and says why when it does not; with --preinit that is an
+    /// error (docs/preinit.md).
+    #[arg(long, conflicts_with = "no_preinit")]
     preinit: bool,
+    /// Never pre-initialise: every instance runs Go's start-up and the inits.
+    #[arg(long)]
+    no_preinit: bool,
     /// Print how long each step took.
     #[arg(long)]
     timings: bool,
@@ -491,12 +496,24 @@ fn build(a: BuildArgs) -> Result<ExitCode> {
         skip_bindgen: a.no_bindgen,
         strip: !a.no_strip,
         go_args: a.go_flags,
-        preinit: a.preinit,
+        preinit: match (a.preinit, a.no_preinit) {
+            (true, _) => witgo_build::Preinit::Required,
+            (_, true) => witgo_build::Preinit::Off,
+            _ => witgo_build::Preinit::Auto,
+        },
         ..Default::default()
     };
     let r = witgo_build::build(&req)?;
     if !r.go_stderr.trim().is_empty() {
         eprint!("{}", r.go_stderr);
+    }
+    if let witgo_build::PreinitOutcome::Skipped(why) = &r.preinit {
+        // The first line says why; the rest is the advice for --preinit.
+        let why = why.lines().next().unwrap_or_default();
+        eprintln!(
+            "note: built without pre-initialisation (instances run Go's start-up): {}",
+            why.trim_start_matches("--preinit: ")
+        );
     }
     if let witgo_build::BindingsStatus::Regenerated(files) = &r.bindings {
         for p in &files.kept_modified {

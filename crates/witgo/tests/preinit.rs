@@ -109,6 +109,15 @@ fn each_instance_of_a_snapshot_has_its_own_state() {
 /// A guest package under the target directory, built with --preinit:
 /// `main.go` imports `imports` and holds `decls`.
 fn build_init(name: &str, imports: &str, decls: &str) -> anyhow::Result<witgo_build::BuildReport> {
+    build_init_with(name, imports, decls, witgo_build::Preinit::Required)
+}
+
+fn build_init_with(
+    name: &str,
+    imports: &str,
+    decls: &str,
+    preinit: witgo_build::Preinit,
+) -> anyhow::Result<witgo_build::BuildReport> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("preinit-refused-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -123,7 +132,7 @@ fn build_init(name: &str, imports: &str, decls: &str) -> anyhow::Result<witgo_bu
         wit: dir.join("world.wit"),
         package_dir: dir.clone(),
         output: Some(dir.join("out.wasm")),
-        preinit: true,
+        preinit,
         ..Default::default()
     })
 }
@@ -184,6 +193,58 @@ fn init_that_uses_the_outside_world_stops_the_build() {
          \ttime.Sleep(time.Millisecond)\n}",
     )
     .unwrap();
+}
+
+/// By default witgo pre-initialises when it can: a program whose init
+/// prints is built without, says why, and prints from init in every run.
+#[test]
+fn a_default_build_falls_back_and_says_why() {
+    if !have_go() {
+        return;
+    }
+    let report = build_init_with(
+        "noisy",
+        "\t\"fmt\"",
+        "func init() { fmt.Println(\"hello from init\") }",
+        witgo_build::Preinit::Auto,
+    )
+    .unwrap();
+    match &report.preinit {
+        witgo_build::PreinitOutcome::Skipped(why) => {
+            assert!(
+                why.contains("wrote output") && why.contains("hello from init"),
+                "{why}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    for _ in 0..2 {
+        let o = Command::new(env!("CARGO_BIN_EXE_witgo"))
+            .arg("run")
+            .arg(&report.output)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "hello from init\n");
+    }
+    // The same program built again: the cached component, the same note.
+    let again = build_init_with(
+        "noisy",
+        "\t\"fmt\"",
+        "func init() { fmt.Println(\"hello from init\") }",
+        witgo_build::Preinit::Auto,
+    )
+    .unwrap();
+    assert_eq!(again.preinit, report.preinit);
+    // A program whose init keeps to itself is pre-initialised by default.
+    let quiet = build_init_with(
+        "quiet",
+        "\t\"strings\"",
+        "var s = strings.Repeat(\"x\", 10)",
+        witgo_build::Preinit::Auto,
+    )
+    .unwrap();
+    assert_eq!(quiet.preinit, witgo_build::PreinitOutcome::Done);
 }
 
 /// The net/http guests serve from snapshots on witgo serve: WASI 0.2 makes

@@ -43,7 +43,10 @@ fn build_guest(name: &str, preinit: bool) -> PathBuf {
         package_dir: dir.clone(),
         output: Some(out.clone()),
         strip: true,
-        preinit,
+        preinit: match preinit {
+            true => witgo_build::Preinit::Required,
+            false => witgo_build::Preinit::Auto,
+        },
         ..Default::default()
     };
     witgo_build::build(&req).unwrap_or_else(|e| panic!("building guest {name}: {e:#}"));
