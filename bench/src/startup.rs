@@ -30,31 +30,15 @@ pub fn calls_rows(
 ) -> Result<()> {
     let row = format!("instantiate{suffix}");
     if wanted(&row) {
-        let runs = entries
-            .iter()
-            .map(|e| {
-                stats::run(move |n| {
-                    (0..n).try_for_each(|_| calls::instantiate(linker, e.component).map(drop))
-                })
-            })
-            .collect();
-        for (e, m) in entries.iter().zip(stats::interleaved(effort, runs)) {
-            table.set(&row, Unit::Nanos, e.name, m?);
-        }
+        measure(&row, entries, effort, table, |c| {
+            calls::instantiate(linker, c).map(drop)
+        })?;
     }
     let row = format!("instantiate + first call{suffix}");
     if wanted(&row) {
-        let runs = entries
-            .iter()
-            .map(|e| {
-                stats::run(move |n| {
-                    (0..n).try_for_each(|_| calls::instantiate(linker, e.component)?.first_call())
-                })
-            })
-            .collect();
-        for (e, m) in entries.iter().zip(stats::interleaved(effort, runs)) {
-            table.set(&row, Unit::Nanos, e.name, m?);
-        }
+        measure(&row, entries, effort, table, |c| {
+            calls::instantiate(linker, c)?.first_call()
+        })?;
     }
     Ok(())
 }
@@ -77,23 +61,28 @@ pub fn http_rows(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let linker = &linker;
-    let rt = &rt;
+    measure(&row, entries, effort, table, |c| {
+        let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), ());
+        let mut store = wasmtime::Store::new(linker.engine(), ctx);
+        rt.block_on(linker.instantiate_async(&mut store, c))?;
+        Ok(())
+    })
+}
+
+/// One row: `once` per iteration, each entry's samples interleaved.
+fn measure(
+    row: &str,
+    entries: &[Entry<'_>],
+    effort: Effort,
+    table: &mut Table,
+    once: impl Fn(&Component) -> Result<()> + Copy,
+) -> Result<()> {
     let runs = entries
         .iter()
-        .map(|e| {
-            stats::run(move |n| {
-                (0..n).try_for_each(|_| -> Result<()> {
-                    let ctx = HostCtx::from_wasi(wasmtime_wasi::WasiCtx::builder().build(), ());
-                    let mut store = wasmtime::Store::new(linker.engine(), ctx);
-                    rt.block_on(linker.instantiate_async(&mut store, e.component))?;
-                    Ok(())
-                })
-            })
-        })
+        .map(|e| stats::run(move |n| (0..n).try_for_each(|_| once(e.component))))
         .collect();
     for (e, m) in entries.iter().zip(stats::interleaved(effort, runs)) {
-        table.set(&row, Unit::Nanos, e.name, m?);
+        table.set(row, Unit::Nanos, e.name, m?);
     }
     Ok(())
 }

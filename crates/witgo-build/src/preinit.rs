@@ -174,11 +174,8 @@ pub fn without_resume(core: &[u8]) -> Result<Vec<u8>> {
                 }
             }
             module.section(&exports);
-        } else if let Some((id, range)) = payload.as_section() {
-            module.section(&wasm_encoder::RawSection {
-                id,
-                data: &core[range],
-            });
+        } else {
+            copy_section(&mut module, &payload, core);
         }
     }
     Ok(module.finish())
@@ -521,14 +518,21 @@ fn merge_data_segments(core: &[u8]) -> Result<Vec<u8>> {
                 section.active(0, &offset, bytes.iter().copied());
             }
             module.section(&section);
-        } else if let Some((id, range)) = payload.as_section() {
-            module.section(&wasm_encoder::RawSection {
-                id,
-                data: &core[range],
-            });
+        } else {
+            copy_section(&mut module, &payload, core);
         }
     }
     Ok(module.finish())
+}
+
+/// Copies `payload`'s section of `core` into `module` as it is.
+fn copy_section(module: &mut wasm_encoder::Module, payload: &wasmparser::Payload, core: &[u8]) {
+    if let Some((id, range)) = payload.as_section() {
+        module.section(&wasm_encoder::RawSection {
+            id,
+            data: &core[range],
+        });
+    }
 }
 
 /// Wizer reads the instance's state through this.

@@ -202,13 +202,16 @@ fn a_default_build_falls_back_and_says_why() {
     if !have_go() {
         return;
     }
-    let report = build_init_with(
-        "noisy",
-        "\t\"fmt\"",
-        "func init() { fmt.Println(\"hello from init\") }",
-        witgo_build::Preinit::Auto,
-    )
-    .unwrap();
+    let noisy = || {
+        build_init_with(
+            "noisy",
+            "\t\"fmt\"",
+            "func init() { fmt.Println(\"hello from init\") }",
+            witgo_build::Preinit::Auto,
+        )
+        .unwrap()
+    };
+    let report = noisy();
     match &report.preinit {
         witgo_build::PreinitOutcome::Skipped(why) => {
             assert!(
@@ -228,14 +231,7 @@ fn a_default_build_falls_back_and_says_why() {
         assert_eq!(String::from_utf8_lossy(&o.stdout), "hello from init\n");
     }
     // The same program built again: the cached component, the same note.
-    let again = build_init_with(
-        "noisy",
-        "\t\"fmt\"",
-        "func init() { fmt.Println(\"hello from init\") }",
-        witgo_build::Preinit::Auto,
-    )
-    .unwrap();
-    assert_eq!(again.preinit, report.preinit);
+    assert_eq!(noisy().preinit, report.preinit);
     // A program whose init keeps to itself is pre-initialised by default.
     let quiet = build_init_with(
         "quiet",
