@@ -544,6 +544,12 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             component
         }
         None => {
+            // A program that brings its own glue (--no-bindgen) or does not
+            // use witgo/abi has no resume export: by default it is simply
+            // built as it is.
+            if preinit_mode == Preinit::Auto && !preinit::has_resume_export(&embedded)? {
+                preinit_mode = Preinit::Off;
+            }
             let module = match preinit_mode {
                 Preinit::Off => embedded.clone(),
                 mode => {

@@ -196,6 +196,13 @@ fn refusal(what: &str, stdout: &[u8], stderr: &[u8]) -> String {
     msg
 }
 
+/// Whether `core` has the resume export: it was built with witgo's
+/// bindings (witgo/abi) and the `witgo_preinit` tag, so it can be
+/// pre-initialised.
+pub fn has_resume_export(core: &[u8]) -> Result<bool> {
+    exports(core, RESUME_EXPORT)
+}
+
 fn exports(core: &[u8], name: &str) -> Result<bool> {
     for payload in wasmparser::Parser::new(0).parse_all(core) {
         if let wasmparser::Payload::ExportSection(reader) =
