@@ -38,12 +38,7 @@ pub fn route_proc_exit(core: &[u8]) -> Result<Option<Vec<u8>>> {
                 module.section(&imports);
             }
             other => {
-                if let Some((id, range)) = other.as_section() {
-                    module.section(&wasm_encoder::RawSection {
-                        id,
-                        data: &core[range],
-                    });
-                }
+                crate::coremod::copy_section(&mut module, other, core);
             }
         }
     }

@@ -28,6 +28,7 @@
 pub mod bindings;
 pub mod buildcache;
 pub mod componentize;
+mod coremod;
 pub mod exitcode;
 pub mod gobuild;
 pub mod gotest;
@@ -53,6 +54,7 @@ pub use bindings::{
 };
 pub use componentize::{componentize, embed_wit, encode_component};
 pub use gobuild::{GoBuildOptions, GoBuildOutput, go_build};
+pub use preinit::{Preinit, PreinitOutcome};
 pub use toolchain::{GoSource, GoToolchain, GoVersion, MIN_GO};
 pub use validate::{
     OptionalFeature, validate_component, validate_component_for, validate_core, world_features,
@@ -260,50 +262,6 @@ pub struct BuildRequest {
     pub preinit: Preinit,
 }
 
-/// `witgo build`'s pre-initialisation setting (see [`preinit`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Preinit {
-    /// Never (`--no-preinit`).
-    Off,
-    /// When the program allows it (the default): a program whose init uses
-    /// the outside world, or a build without witgo's overlay, is built
-    /// without, and the report says why.
-    #[default]
-    Auto,
-    /// Always (`--preinit`): what stops it is an error.
-    Required,
-}
-
-impl PreinitOutcome {
-    /// The outcome as the build cache keeps it beside the component.
-    fn note(&self) -> String {
-        match self {
-            PreinitOutcome::Off => "off".into(),
-            PreinitOutcome::Done => "done".into(),
-            PreinitOutcome::Skipped(why) => format!("skipped\n{why}"),
-        }
-    }
-
-    fn from_note(note: &str) -> PreinitOutcome {
-        match note.split_once('\n') {
-            Some(("skipped", why)) => PreinitOutcome::Skipped(why.to_string()),
-            _ if note == "done" => PreinitOutcome::Done,
-            _ => PreinitOutcome::Off,
-        }
-    }
-}
-
-/// What became of pre-initialisation in a build.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PreinitOutcome {
-    /// Not asked for.
-    Off,
-    /// The component starts from a snapshot.
-    Done,
-    /// Asked for by default, but this program cannot be: why.
-    Skipped(String),
-}
-
 impl Default for BuildRequest {
     fn default() -> Self {
         BuildRequest {
@@ -457,7 +415,6 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
     gopts.tags = req.go_tags.clone();
     gopts.overlay = req.go_overlay.clone();
     let mut preinit_mode = req.preinit;
-    let mut preinit_outcome = PreinitOutcome::Off;
     let no_overlay = |why: &str| -> Result<Preinit> {
         match req.preinit {
             Preinit::Required => anyhow::bail!("{why}"),
@@ -536,43 +493,24 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
         Some(o) => o.clone(),
         None => PathBuf::from(format!("{}.wasm", default_output_stem(&package_dir))),
     };
-    let component = match build_dir.component_for(&embedded, &shape) {
+    let (component, preinit_outcome) = match build_dir.component_for(&embedded, &shape) {
         Some((component, note)) => {
             // Made from this very input and validated when it was made.
             step("component", t);
-            preinit_outcome = PreinitOutcome::from_note(&note);
-            component
+            (component, PreinitOutcome::from_note(&note))
         }
         None => {
-            // A program that brings its own glue (--no-bindgen) or does not
-            // use witgo/abi has no resume export: by default it is simply
-            // built as it is.
-            if preinit_mode == Preinit::Auto && !preinit::has_resume_export(&embedded)? {
-                preinit_mode = Preinit::Off;
+            let preinit_started = Instant::now();
+            let program = output
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "main".into());
+            let (module, outcome) = preinit::apply(preinit_mode, &embedded, &program)?;
+            match outcome {
+                PreinitOutcome::Done => step("preinit", preinit_started),
+                PreinitOutcome::Skipped(_) => step("preinit (skipped)", preinit_started),
+                PreinitOutcome::Off => {}
             }
-            let module = match preinit_mode {
-                Preinit::Off => embedded.clone(),
-                mode => {
-                    let t = Instant::now();
-                    let program = output
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| "main".into());
-                    match preinit::preinitialize(&embedded, &program) {
-                        Ok(snapshot) => {
-                            step("preinit", t);
-                            preinit_outcome = PreinitOutcome::Done;
-                            snapshot
-                        }
-                        Err(e) if mode == Preinit::Auto => {
-                            step("preinit (skipped)", t);
-                            preinit_outcome = PreinitOutcome::Skipped(format!("{e:#}"));
-                            preinit::without_resume(&embedded)?
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-            };
             let encoded = encode_component(&module).with_context(|| {
                 format!("cannot build a component for world {}", plan.world_name())
             });
@@ -591,8 +529,8 @@ pub fn build(req: &BuildRequest) -> Result<BuildReport> {
             let t = Instant::now();
             validate_component_for(&component, &plan.loaded.resolve, plan.world)?;
             step("validate component", t);
-            build_dir.remember_component(&embedded, &shape, &component, &preinit_outcome.note());
-            component
+            build_dir.remember_component(&embedded, &shape, &component, &outcome.note());
+            (component, outcome)
         }
     };
     drop(build_dir);

@@ -22,8 +22,6 @@
 //! share them), waiting on I/O, other WASI calls, and calling any WIT
 //! import. Sleeping is fine: the clock goes on from the snapshot.
 
-use std::sync::Arc;
-use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -38,6 +36,51 @@ use crate::componentize::WASI_P1_MODULE;
 pub const RESUME_EXPORT: &str = "witgo_resume";
 /// The build tag that compiles the resume code (Go and overlay).
 pub const PREINIT_TAG: &str = "witgo_preinit";
+
+/// `witgo build`'s pre-initialisation setting (see the module's documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Preinit {
+    /// Never (`--no-preinit`).
+    Off,
+    /// When the program allows it (the default): a program whose init uses
+    /// the outside world, or a build without witgo's overlay, is built
+    /// without, and the report says why.
+    #[default]
+    Auto,
+    /// Always (`--preinit`): what stops it is an error.
+    Required,
+}
+
+/// What became of pre-initialisation in a build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PreinitOutcome {
+    /// Not done: not asked for, or by default for a program without
+    /// witgo/abi (its own glue).
+    Off,
+    /// The component starts from a snapshot.
+    Done,
+    /// Asked for by default, but this program cannot be: why.
+    Skipped(String),
+}
+
+impl PreinitOutcome {
+    /// The outcome as the build cache keeps it beside the component.
+    pub(crate) fn note(&self) -> String {
+        match self {
+            PreinitOutcome::Off => "off".into(),
+            PreinitOutcome::Done => "done".into(),
+            PreinitOutcome::Skipped(why) => format!("skipped\n{why}"),
+        }
+    }
+
+    pub(crate) fn from_note(note: &str) -> PreinitOutcome {
+        match note.split_once('\n') {
+            Some(("skipped", why)) => PreinitOutcome::Skipped(why.to_string()),
+            _ if note == "done" => PreinitOutcome::Done,
+            _ => PreinitOutcome::Off,
+        }
+    }
+}
 
 const ERRNO_SUCCESS: i32 = 0;
 const ERRNO_BADF: i32 = 8;
@@ -55,20 +98,51 @@ struct InitLog {
 struct InitHost {
     program_name: String,
     started: Instant,
-    log: Arc<Mutex<InitLog>>,
+    log: InitLog,
 }
 
-/// Runs `core`'s `_initialize` at build time and returns the snapshot, whose
-/// `_initialize` is [`RESUME_EXPORT`]. `program_name` is `os.Args[0]` during
-/// init (the instance gets its own arguments when it starts).
-pub fn preinitialize(core: &[u8], program_name: &str) -> Result<Vec<u8>> {
+impl InitHost {
+    /// Notes the first reason init is refused and returns the trap that
+    /// stops it.
+    fn refuse(&mut self, why: &str) -> wasmtime::Error {
+        self.log.refused.get_or_insert_with(|| why.to_string());
+        wasmtime::Error::msg(why.to_string())
+    }
+}
+
+/// The module to componentize for `mode`, and what became of
+/// pre-initialisation. `core` was built with [`PREINIT_TAG`] unless `mode`
+/// is `Off`; `program_name` is `os.Args[0]` during init (each instance gets
+/// its own arguments when it starts).
+pub fn apply(mode: Preinit, core: &[u8], program_name: &str) -> Result<(Vec<u8>, PreinitOutcome)> {
+    if mode == Preinit::Off {
+        return Ok((core.to_vec(), PreinitOutcome::Off));
+    }
     if !exports(core, RESUME_EXPORT)? {
+        // Its own glue (--no-bindgen), or no witgo/abi: by default the
+        // program is simply built as it is.
+        if mode == Preinit::Auto {
+            return Ok((core.to_vec(), PreinitOutcome::Off));
+        }
         bail!(
             "--preinit needs witgo's resume export `{RESUME_EXPORT}`, which the Go module lacks: \
              build with witgo's runtime overlay (not --no-overlay, --go-overlay or a toolchain \
              with its own wasiOnIdle), with bindings that import witgo/abi"
         );
     }
+    match preinitialize(core, program_name) {
+        Ok(snapshot) => Ok((snapshot, PreinitOutcome::Done)),
+        Err(e) if mode == Preinit::Auto => Ok((
+            without_resume(core)?,
+            PreinitOutcome::Skipped(format!("{e:#}")),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs `core`'s `_initialize` at build time and returns the snapshot, whose
+/// `_initialize` is [`RESUME_EXPORT`].
+fn preinitialize(core: &[u8], program_name: &str) -> Result<Vec<u8>> {
     let mut wizer = Wizer::new();
     wizer
         .init_func("_initialize")
@@ -88,13 +162,12 @@ pub fn preinitialize(core: &[u8], program_name: &str) -> Result<Vec<u8>> {
     let module = Module::new(&engine, &instrumented)
         .map_err(|e| anyhow!("{e:?}"))
         .context("cannot compile the Go module for pre-initialisation")?;
-    let log = Arc::new(Mutex::new(InitLog::default()));
     let mut store = Store::new(
         &engine,
         InitHost {
             program_name: program_name.to_string(),
             started: Instant::now(),
-            log: log.clone(),
+            log: InitLog::default(),
         },
     );
     let mut linker = Linker::new(&engine);
@@ -121,7 +194,7 @@ pub fn preinitialize(core: &[u8], program_name: &str) -> Result<Vec<u8>> {
         .get_typed_func::<(), ()>(&mut store, "_initialize")
         .map_err(|e| anyhow!("{e:?}"))?;
     let ran = init.call(&mut store, ());
-    let log = std::mem::take(&mut *log.lock().unwrap());
+    let log = std::mem::take(&mut store.data_mut().log);
     if let Some(refused) = log.refused {
         bail!("{}", refusal(&refused, &log.stdout, &log.stderr));
     }
@@ -159,7 +232,7 @@ pub fn preinitialize(core: &[u8], program_name: &str) -> Result<Vec<u8>> {
 /// `core` without the resume export, for a build that falls back to Go's
 /// own start-up (the export is not in the world: the component must not
 /// have it).
-pub fn without_resume(core: &[u8]) -> Result<Vec<u8>> {
+fn without_resume(core: &[u8]) -> Result<Vec<u8>> {
     let mut module = wasm_encoder::Module::new();
     for payload in wasmparser::Parser::new(0).parse_all(core) {
         let payload = payload.context("cannot parse the core module")?;
@@ -175,7 +248,7 @@ pub fn without_resume(core: &[u8]) -> Result<Vec<u8>> {
             }
             module.section(&exports);
         } else {
-            copy_section(&mut module, &payload, core);
+            crate::coremod::copy_section(&mut module, &payload, core);
         }
     }
     Ok(module.finish())
@@ -194,13 +267,6 @@ fn refusal(what: &str, stdout: &[u8], stderr: &[u8]) -> String {
         }
     }
     msg
-}
-
-/// Whether `core` has the resume export: it was built with witgo's
-/// bindings (witgo/abi) and the `witgo_preinit` tag, so it can be
-/// pre-initialised.
-pub fn has_resume_export(core: &[u8]) -> Result<bool> {
-    exports(core, RESUME_EXPORT)
 }
 
 fn exports(core: &[u8], name: &str) -> Result<bool> {
@@ -279,10 +345,8 @@ fn refuse<'a>(
     why: &str,
 ) -> wasmtime::Result<&'a mut Linker<InitHost>> {
     let why = why.to_string();
-    linker.func_new(module, name, ty, move |caller, _params, _results| {
-        let mut log = caller.data().log.lock().unwrap();
-        log.refused.get_or_insert_with(|| why.clone());
-        Err(wasmtime::Error::msg(why.clone()))
+    linker.func_new(module, name, ty, move |mut caller, _params, _results| {
+        Err(caller.data_mut().refuse(&why))
     })
 }
 
@@ -344,15 +408,13 @@ fn clock_time_get(
 /// The runtime seeds itself with the first call; a later one is init code
 /// reading random bytes, which every instance would share.
 fn random_get(mut caller: Caller<'_, InitHost>, buf: i32, len: i32) -> wasmtime::Result<i32> {
-    {
-        let mut log = caller.data().log.lock().unwrap();
-        log.random_calls += 1;
-        if log.random_calls > 1 {
-            let why = "package init read random bytes (crypto/rand or the like), which every \
-                       instance would share";
-            log.refused.get_or_insert_with(|| why.to_string());
-            return Err(wasmtime::Error::msg(why));
-        }
+    let host = caller.data_mut();
+    host.log.random_calls += 1;
+    if host.log.random_calls > 1 {
+        return Err(host.refuse(
+            "package init read random bytes (crypto/rand or the like), which every \
+             instance would share",
+        ));
     }
     let mut bytes = vec![0u8; len as u32 as usize];
     getrandom::fill(&mut bytes).map_err(|e| wasmtime::Error::msg(e.to_string()))?;
@@ -390,13 +452,11 @@ fn fd_write(
         out.extend_from_slice(&data[ptr..ptr + len]);
     }
     let n = out.len() as u32;
-    {
-        let mut log = caller.data().log.lock().unwrap();
-        match fd {
-            1 => log.stdout.extend_from_slice(&out),
-            2 => log.stderr.extend_from_slice(&out),
-            _ => return Ok(ERRNO_BADF),
-        }
+    let log = &mut caller.data_mut().log;
+    match fd {
+        1 => log.stdout.extend_from_slice(&out),
+        2 => log.stderr.extend_from_slice(&out),
+        _ => return Ok(ERRNO_BADF),
     }
     write_bytes(&mut caller, written, &n.to_le_bytes())?;
     Ok(ERRNO_SUCCESS)
@@ -432,14 +492,7 @@ fn poll_oneoff(
         };
         if field(8, 1) != 0 {
             let why = "package init blocked on I/O (waited on a descriptor)";
-            caller
-                .data()
-                .log
-                .lock()
-                .unwrap()
-                .refused
-                .get_or_insert_with(|| why.to_string());
-            return Err(wasmtime::Error::msg(why));
+            return Err(caller.data_mut().refuse(why));
         }
         let (id, timeout, abstime) = (field(16, 4), field(24, 8), field(40, 2) & 1 == 1);
         let wait = match (abstime, id) {
@@ -526,20 +579,10 @@ fn merge_data_segments(core: &[u8]) -> Result<Vec<u8>> {
             }
             module.section(&section);
         } else {
-            copy_section(&mut module, &payload, core);
+            crate::coremod::copy_section(&mut module, &payload, core);
         }
     }
     Ok(module.finish())
-}
-
-/// Copies `payload`'s section of `core` into `module` as it is.
-fn copy_section(module: &mut wasm_encoder::Module, payload: &wasmparser::Payload, core: &[u8]) {
-    if let Some((id, range)) = payload.as_section() {
-        module.section(&wasm_encoder::RawSection {
-            id,
-            data: &core[range],
-        });
-    }
 }
 
 /// Wizer reads the instance's state through this.

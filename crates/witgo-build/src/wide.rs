@@ -156,12 +156,7 @@ pub fn join_wide_exports(core: &[u8]) -> Result<Option<Vec<u8>>> {
                 if let Some(section) = code_section.take() {
                     module.section(&finish_code(section, &joined));
                 }
-                if let Some((id, range)) = other.as_section() {
-                    module.section(&wasm_encoder::RawSection {
-                        id,
-                        data: &core[range],
-                    });
-                }
+                crate::coremod::copy_section(&mut module, other, core);
             }
         }
     }
