@@ -128,6 +128,10 @@ pub struct FuncGen<'a, 'b> {
     /// Async export of `wasi:cli/run`: the task is a program's main (see
     /// exec.ProgramMain: a deadlock ends it as Go's runtime ends one).
     pub program_main: bool,
+    /// For an async export: the Go names of its `//go:wasmexport` function
+    /// and of the resume function with the same signature, which the
+    /// executor needs to run the implementation inline (exec.Start).
+    pub inline_frame: Option<(String, String)>,
     /// Async export: the implementation's error variable, for the executor.
     async_err: Option<String>,
     /// Export side with indirect params: the host's params block, unpinned
@@ -180,6 +184,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             extra_nil_error: false,
             task_return_callee: String::new(),
             program_main: false,
+            inline_frame: None,
             task_return_params: Vec::new(),
             async_err: None,
             decls: String::new(),
@@ -1300,8 +1305,9 @@ impl FuncGen<'_, '_> {
                     // it returns delivers the results in the task's context.
                     let exec = self.cx.exec_pkg(self.file);
                     let ctx = self.file.std("context");
+                    let (export, resume) = self.inline_frame.clone().expect("async export frame");
                     self.push(&format!(
-                        "return {exec}.Start(func(ctx_ {ctx}.Context) (func(), error) {{"
+                        "return {exec}.Start({export}, {resume}, func(ctx_ {ctx}.Context) (func(), error) {{"
                     ));
                     if self.program_main {
                         let os = self.file.std("os");

@@ -184,6 +184,30 @@ pub fn wasmexport(
     }
 }
 
+/// The resume function of the async export [`wasmexport`] made as
+/// `go_name`: the same Go signature, returning `expr` the way that export
+/// returns its result (through `{go_name}_result` when it is split).
+pub fn wasmexport_resume(
+    go_name: &str,
+    resume_name: &str,
+    params: &[WasmType],
+    result: (WasmType, &str),
+    expr: &str,
+) -> String {
+    let go_params = params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (core_result, go_result) = result;
+    if wasmexport_arg_width(params, &[core_result]) > 128 {
+        format!("func {resume_name}({go_params}) {{\n{go_name}_result = {expr}\n}}\n")
+    } else {
+        format!("func {resume_name}({go_params}) {go_result} {{\nreturn {expr}\n}}\n")
+    }
+}
+
 /// How WIT source names `func` of `owner` (`ns:pkg/iface` or a world),
 /// for comments and messages: the function `owner#name`, the method
 /// `owner#res.name`, the static function `owner#res.name`, or the
@@ -656,6 +680,10 @@ impl FuncCx<'_> {
         let mut fg = self.export_glue(file, func, &core, &sig, callee, is_method);
         let (tr_module, tr_name) = self.task_return_name(func);
         fg.task_return_callee = format!("wasmimport_task_return_{mangled}");
+        fg.inline_frame = Some((
+            format!("wasmexport_{mangled}"),
+            format!("wasmresume_{mangled}"),
+        ));
         fg.program_main = self.key.is_some_and(|k| match k {
             WorldKey::Interface(id) => crate::userpkg::is_wasi_cli_run(self.resolve(), *id),
             WorldKey::Name(_) => false,
@@ -695,6 +723,18 @@ impl FuncCx<'_> {
             Some((WasmType::I32, "uint32")),
             &body,
         );
+        out.push_str(&format!(
+            "\n// wasmresume_{mangled} has wasmexport_{mangled}'s signature: it returns from that\n\
+             // export's call when the implementation, run inline, blocked (see {exec}.Resume).\n"
+        ));
+        out.push_str(&wasmexport_resume(
+            &format!("wasmexport_{mangled}"),
+            &format!("wasmresume_{mangled}"),
+            &core.params,
+            (WasmType::I32, "uint32"),
+            &format!("{exec}.Resume()"),
+        ));
+        out.push('\n');
         writeln!(
             out,
             "//go:wasmexport {callback}\nfunc wasmcallback_{mangled}(event, handle, payload uint32) uint32 {{\nreturn {exec}.Callback(event, handle, payload)\n}}\n",

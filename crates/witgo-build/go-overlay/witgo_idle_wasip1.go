@@ -5,7 +5,10 @@
 
 package runtime
 
-import "unsafe" // also for go:linkname
+import (
+	"internal/goarch"
+	"unsafe" // also for go:linkname
+)
 
 // wasiOnIdle registers callback as the scheduler's idle hook, with the same
 // signature as the upstream proposal (golang/go PR 76775). When no goroutine
@@ -33,18 +36,154 @@ func wasiIdleDeadline() int64 {
 	return idlePollUntil
 }
 
-// witgoBeforeIdle is what the patched beforeIdle returns as otherReady.
-func witgoBeforeIdle(now, pollUntil int64) bool {
+// witgoBeforeIdle is what the patched beforeIdle returns: a goroutine to
+// run (a detached export call, see witgoDetach) or whether the idle hook
+// made one runnable. Starting a goroutine needs write barriers, as in
+// js/wasm's beforeIdle (which starts one too); with witgo's stop-the-world
+// collections no mark is in progress here.
+//
+//go:yeswritebarrierrec
+func witgoBeforeIdle(now, pollUntil int64) (*g, bool) {
 	if idleCallback == nil {
-		return false
+		return nil, false
 	}
 	// Goroutines waiting in the wasip1 network poller are the poller's to
 	// wake; the host-driven executor must not take over then.
 	if netpollinited() && netpollAnyWaiters() {
-		return false
+		return nil, false
 	}
 	idlePollUntil = pollUntil
-	return idleCallback()
+	if gp := witgoInlineG; gp != nil {
+		witgoInlineG = nil
+		return witgoDetach(gp), false
+	}
+	return nil, idleCallback()
+}
+
+// Inline export calls. An async export's implementation runs on the
+// goroutine the host's call arrived on, which has the export's frame (the
+// wasmexport wrapper's, below it) at the top of its stack: a call that
+// never blocks then costs no goroutine switch. Go returns to the host only
+// when that frame's function returns, so when the implementation blocks
+// and nothing else can run, witgoDetach hands the frame to a new goroutine
+// that returns from it (the executor's resume function, with the export's
+// signature), and the implementation goes on later on its own goroutine,
+// which must never return into the copied frame: it exits instead.
+var (
+	witgoInlineG      *g       // the goroutine running an implementation inline; nil: none
+	witgoInlineExport *funcval // the export's Go function (the wasmexport one)
+	witgoInlineResume *funcval // what finishes the export call after a detach
+)
+
+// witgoInlineBegin marks the calling goroutine as running an async export's
+// implementation inline; export is the wasmexport function on its stack and
+// resume a function with the same signature.
+//
+//go:linkname witgoInlineBegin
+func witgoInlineBegin(export, resume unsafe.Pointer) {
+	witgoInlineG = getg()
+	witgoInlineExport = (*funcval)(export)
+	witgoInlineResume = (*funcval)(resume)
+}
+
+// witgoInlineEnd ends what witgoInlineBegin began, unless the calling
+// goroutine was detached meanwhile (another call may be inline now).
+//
+//go:linkname witgoInlineEnd
+func witgoInlineEnd() {
+	if witgoInlineG == getg() {
+		witgoInlineG = nil
+	}
+}
+
+// witgoInlineExit ends the calling goroutine, detached from its export
+// call once its implementation has returned: like Goexit, without looking
+// for deferred calls in each frame when there are none (the generated
+// glue defers nothing), which cost thousands of instructions per call.
+//
+//go:linkname witgoInlineExit
+func witgoInlineExit() {
+	if getg()._defer != nil {
+		Goexit()
+	}
+	goexit1()
+}
+
+// witgoSettled reports whether nothing can run but the caller: no goroutine
+// is runnable, none waits in the network poller and no timer is due. It refreshes the timer
+// deadline wasiIdleDeadline reports, as an idle call would.
+//
+//go:linkname witgoSettled
+func witgoSettled() bool {
+	pp := getg().m.p.ptr()
+	if pp.runnext != 0 || !runqempty(pp) || !sched.runq.empty() {
+		return false
+	}
+	if netpollinited() && netpollAnyWaiters() {
+		return false
+	}
+	// A timer already due runs in the scheduler, as entering the component
+	// lets an overdue goroutine run.
+	next := pp.timers.wakeTime()
+	if next != 0 && next <= nanotime() {
+		return false
+	}
+	idlePollUntil = next
+	return true
+}
+
+// witgoFrameOffsets caches, per export function, the distance from the top
+// of the stack to the export's return address: the same on every goroutine
+// that takes host calls, since witgoDetach keeps the top of the stack as it
+// found it.
+var witgoFrameOffsets [64]struct{ entry, offset uintptr }
+
+// witgoDetach makes the goroutine that finishes the export call gp has on
+// its stack: it starts in witgoInlineResume with the export frame copied to
+// the top of its own stack, so returning from resume returns from the
+// export to the host. It runs on the scheduler's stack.
+func witgoDetach(gp *g) *g {
+	resume := witgoInlineResume
+	off := witgoExportOffset(gp, witgoInlineExport)
+	newg := newproc1(resume, gp, resume.fn, true, waitReasonZero)
+	dst := newg.stack.hi - off
+	memmove(unsafe.Pointer(dst), unsafe.Pointer(gp.stack.hi-off), off)
+	newg.sched.sp = dst
+	newg.sched.pc = resume.fn
+	newg.sched.ctxt = unsafe.Pointer(resume)
+	newg.stktopsp = newg.stack.hi - (gp.stack.hi - gp.stktopsp)
+	return newg
+}
+
+// witgoExportOffset is the distance from gp's stack top to the return
+// address of export's frame, found once per export by unwinding gp.
+func witgoExportOffset(gp *g, export *funcval) uintptr {
+	for i := range witgoFrameOffsets {
+		e := &witgoFrameOffsets[i]
+		if e.entry == export.fn {
+			return e.offset
+		}
+		if e.entry == 0 {
+			break
+		}
+	}
+	var u unwinder
+	for u.initAt(gp.sched.pc, gp.sched.sp, 0, gp, 0); u.valid(); u.next() {
+		if u.frame.fn.entry() != export.fn {
+			continue
+		}
+		// u.frame.fp is the caller's SP: the return address is just below.
+		off := gp.stack.hi - (u.frame.fp - goarch.PtrSize)
+		for i := range witgoFrameOffsets {
+			if e := &witgoFrameOffsets[i]; e.entry == 0 {
+				e.entry, e.offset = export.fn, off
+				break
+			}
+		}
+		return off
+	}
+	throw("witgo: an inline export call's frame is not on its goroutine's stack")
+	return 0
 }
 
 // The clock freeze (see the patched nanotime1): while frozen, nanotime

@@ -17,7 +17,7 @@ use crate::GoToolchain;
 
 /// Go's `beforeIdle` on wasip1, identical in Go 1.25 through 1.27.
 const BEFORE_IDLE: &str = "func beforeIdle(int64, int64) (*g, bool) {\n\treturn nil, false\n}\n";
-const PATCHED_BEFORE_IDLE: &str = "func beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\n";
+const PATCHED_BEFORE_IDLE: &str = "func beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn witgoBeforeIdle(now, pollUntil)\n}\n";
 /// Go's monotonic clock on wasip1 (a WASI import), identical in Go 1.25 through 1.27.
 const NANOTIME1: &str = "func nanotime1() int64 {\n\tvar time timestamp\n";
 const PATCHED_NANOTIME1: &str = "func nanotime1() int64 {\n\tif witgoClockFrozen {\n\t\treturn witgoLastNanotime\n\t}\n\twitgoLastNanotime = witgoReadNanotime() + witgoClockOffset\n\treturn witgoLastNanotime\n}\n\nfunc witgoReadNanotime() int64 {\n\tvar time timestamp\n";
@@ -32,6 +32,12 @@ const PATCHED_FREE_SKIPPED_GAP: &str = "witgoMemFreeFresh(r, l)\n";
 const MEM_FREE_CLEAR: &str = "\tn = memRound(n)\n\tmemclrNoHeapPointers(ap, n)\n";
 const PATCHED_MEM_FREE_CLEAR: &str =
     "\tn = memRound(n)\n\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n";
+/// Where the scheduler, finding nothing to run, makes the thread spin and
+/// steals from the other Ps, the same in Go 1.25 through 1.27. On wasm's
+/// single thread with one P (the default) there is nothing to steal, yet
+/// it cost about 2,800 instructions per export task.
+const STEAL_WORK: &str = "\tif mp.spinning || 2*sched.nmspinning.Load() < gomaxprocs-sched.npidle.Load() {\n\t\tif !mp.spinning {\n\t\t\tmp.becomeSpinning()\n";
+const PATCHED_STEAL_WORK: &str = "\tif gomaxprocs > 1 && (mp.spinning || 2*sched.nmspinning.Load() < gomaxprocs-sched.npidle.Load()) {\n\t\tif !mp.spinning {\n\t\t\tmp.becomeSpinning()\n";
 /// Files the overlay adds to GOROOT/src: (package directory, file name,
 /// contents). The pre-initialisation files build only with the
 /// `witgo_preinit` tag (`witgo build --preinit`, see `preinit.rs`).
@@ -85,6 +91,8 @@ struct Patch {
 ///   file): a cycle starts and finishes within the allocation that triggered
 ///   it, so none is ever left half-done when the host gets control, and
 ///   exports need no hold of their own;
+/// - the idle scheduler skips work stealing with one P (wasm's default:
+///   there is one thread, and no other P to steal from);
 /// - the memory the heap skips to align its first arena (up to 4 MiB, which
 ///   depends on where the program's data ends) is not cleared: it comes
 ///   straight from `memory.grow`, which zeroes it, and clearing it again was
@@ -107,6 +115,12 @@ const PATCHES: &[Patch] = &[
         find: GC_TRIGGER_TEST,
         replace: PATCHED_GC_TRIGGER_TEST,
         purpose: "the collector hold (`gcTrigger.test`)",
+    },
+    Patch {
+        file: "proc.go",
+        find: STEAL_WORK,
+        replace: PATCHED_STEAL_WORK,
+        purpose: "the single-P scheduler (`findRunnable`)",
     },
     Patch {
         file: "mem_sbrk.go",

@@ -33,8 +33,8 @@ fn patches_the_real_goroot() {
     let replace = json["Replace"].as_object().unwrap();
     assert_eq!(
         replace.len(),
-        8,
-        "four patched files and the four added ones (the idle hook, and the \
+        9,
+        "five patched files and the four added ones (the idle hook, and the \
          pre-initialisation refresh in runtime, syscall and os): {json}"
     );
     for added in [
@@ -56,7 +56,15 @@ fn patches_the_real_goroot() {
         .as_str()
         .unwrap();
     let patched = std::fs::read_to_string(lock).unwrap();
-    assert!(patched.contains("return nil, witgoBeforeIdle(now, pollUntil)"));
+    assert!(patched.contains("return witgoBeforeIdle(now, pollUntil)"));
+    let proc = replace
+        .iter()
+        .find(|(k, _)| k.ends_with("runtime/proc.go"))
+        .unwrap()
+        .1
+        .as_str()
+        .unwrap();
+    assert!(std::fs::read_to_string(proc).unwrap().contains("\tif gomaxprocs > 1 && (mp.spinning || "));
     let mgc = replace
         .iter()
         .find(|(k, _)| k.ends_with("runtime/mgc.go"))
@@ -132,7 +140,7 @@ fn patch_is_exact() {
     let text = "x\nfunc beforeIdle(int64, int64) (*g, bool) {\n\treturn nil, false\n}\ny\n";
     assert_eq!(
         patch_lock_wasip1(text).unwrap(),
-        "x\nfunc beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn nil, witgoBeforeIdle(now, pollUntil)\n}\ny\n"
+        "x\nfunc beforeIdle(now, pollUntil int64) (*g, bool) {\n\treturn witgoBeforeIdle(now, pollUntil)\n}\ny\n"
     );
     assert!(patch_lock_wasip1("nothing here").is_err());
 }

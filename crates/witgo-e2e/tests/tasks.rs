@@ -187,6 +187,36 @@ async fn async_export_returns_immediately_many_at_once() {
     assert_idle(&mut s, &guest).await;
 }
 
+/// A call that blocked on a Go channel (after growing its stack) is woken
+/// by a later call, and finishes while that one runs: it returns through
+/// its own callback, and the later call can still wait for the host.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_call_finishes_during_another_call_which_then_waits() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let (received, sent) = s
+        .store
+        .run_concurrent(async |a| {
+            let receive = api.call_relay_receive(a, 200);
+            let send = async {
+                // The receiving call is waiting on its channel by now: the
+                // host starts calls in order.
+                tokio::task::yield_now().await;
+                api.call_relay_send(a, 7, 5).await.unwrap()
+            };
+            let release = async {
+                gates.until_waiting(1).await;
+                gates.release(5);
+            };
+            let (r, s, ()) = futures::future::join3(receive, send, release).await;
+            (r.unwrap(), s)
+        })
+        .await
+        .unwrap();
+    assert_eq!((received, sent), (207, 57), "(relay-receive, relay-send)");
+    assert_idle(&mut s, &guest).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn thousand_tasks_await_the_host_and_finish_in_the_hosts_order() {
     let (mut s, guest, gates) = start().await;

@@ -5,11 +5,18 @@
 // How it fits together:
 //
 //   - Each call of an async export is a task. Its glue calls [Start], which
-//     runs the Go implementation on a new goroutine and then drives the Go
-//     scheduler until that goroutine returns or every goroutine is blocked.
-//     Go's scheduler reports the latter through runtime.wasiOnIdle (added to
-//     stock Go by witgo's runtime overlay); the task then returns WAIT to the
-//     host, naming its own waitable set. The host's next event for that set
+//     runs the Go implementation on the goroutine the host's call arrived
+//     on: a call that does not block returns without a goroutine switch.
+//     If the implementation blocks, the Go scheduler runs the other
+//     goroutines until every goroutine is blocked, and reports that through
+//     runtime.wasiOnIdle (added to stock Go by witgo's runtime overlay). The
+//     overlay then moves the export's frame to a new goroutine, which
+//     returns from the call through the export's resume function
+//     ([Resume]): the task returns WAIT to the host, naming its own
+//     waitable set, and the implementation goes on later on its own
+//     goroutine, which exits when it is done. (A toolchain with its own
+//     wasiOnIdle has no such move: there the implementation runs on a
+//     worker goroutine from the start, and the export's goroutine waits.) The host's next event for that set
 //     arrives through the export's callback ([Callback]), which hands it to
 //     the goroutine waiting for it and drives the scheduler again.
 //   - An async import call made by any goroutine registers its subtask in the
@@ -39,7 +46,7 @@
 // cancelling the context passed to an import cancels its subtask.
 //
 // It is internal to the generated bindings, whose glue calls Start,
-// Callback, Await, ProgramMain and the lift and lower functions of streams
+// Resume, Callback, Await, ProgramMain and the lift and lower functions of streams
 // and futures. Programs use package witgo/async: its stream and future
 // types are defined on these (the glue converts between them for free) and
 // its methods call these.

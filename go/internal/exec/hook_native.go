@@ -2,7 +2,7 @@
 
 package exec
 
-import _ "unsafe" // for go:linkname
+import "unsafe" // also for go:linkname
 
 // A toolchain that has runtime.wasiOnIdle itself. It does not report the
 // next timer deadline, so sleeping goroutines wake on the next host event.
@@ -14,3 +14,12 @@ func idleDeadline() int64 { return 0 }
 
 //go:linkname nanotime runtime.nanotime
 func nanotime() int64
+
+// Without witgo's runtime overlay an export's implementation runs on a
+// goroutine of its own (see Start).
+const inlineCalls = false
+
+func inlineBegin(export, resume unsafe.Pointer) {}
+func inlineEnd()                                {}
+func inlineExit()                               {}
+func settled() bool                             { return false }

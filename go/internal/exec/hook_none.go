@@ -2,7 +2,10 @@
 
 package exec
 
-import "time"
+import (
+	"time"
+	"unsafe"
+)
 
 // Without the scheduler bridge async exports cannot work: `witgo build`
 // always supplies it; plain `go build` does not.
@@ -13,3 +16,12 @@ func wasiOnIdle(func() bool) {
 func idleDeadline() int64 { return 0 }
 
 func nanotime() int64 { return time.Now().UnixNano() }
+
+// Without witgo's runtime overlay an export's implementation runs on a
+// goroutine of its own (see Start).
+const inlineCalls = false
+
+func inlineBegin(export, resume unsafe.Pointer) {}
+func inlineEnd()                                {}
+func inlineExit()                               {}
+func settled() bool                             { return false }

@@ -2,7 +2,7 @@
 
 package exec
 
-import _ "unsafe" // for go:linkname
+import "unsafe" // also for go:linkname
 
 // The scheduler bridge from witgo's runtime overlay.
 
@@ -14,3 +14,18 @@ func idleDeadline() int64
 
 //go:linkname nanotime runtime.nanotime
 func nanotime() int64
+
+// Inline export calls (see runInline), from the same overlay.
+const inlineCalls = true
+
+//go:linkname inlineBegin runtime.witgoInlineBegin
+func inlineBegin(export, resume unsafe.Pointer)
+
+//go:linkname inlineEnd runtime.witgoInlineEnd
+func inlineEnd()
+
+//go:linkname inlineExit runtime.witgoInlineExit
+func inlineExit()
+
+//go:linkname settled runtime.witgoSettled
+func settled() bool

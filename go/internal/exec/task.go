@@ -122,6 +122,10 @@ type task struct {
 	// kept counts KeepTask holds: while any is held, t does not exit
 	// after it returned.
 	kept int
+
+	// detached: the implementation ran inline and blocked, and the export
+	// call returned without it (see runInline).
+	detached bool
 }
 
 // The executor's state, and the one rule for touching it. Go on wasm runs
@@ -169,11 +173,16 @@ var (
 // Start runs an async export: run calls the Go implementation with the
 // task's context and returns the function that delivers its results
 // (task.return) and the implementation's error (nil if it has none). Start
-// returns the callback code for the host.
-func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
+// returns the callback code for the host. export is the export's
+// //go:wasmexport function, which calls Start, and resume a function with
+// its signature that returns Resume().
+func Start(export, resume any, run func(ctx context.Context) (finish func(), err error)) uint32 {
 	installIdleHook()
 	t := newTask()
 	t.run = run
+	if inlineCalls {
+		return t.runInline(export, resume)
+	}
 	// A goroutine that finished an earlier call takes this one; starting
 	// a goroutine costs more than waking one.
 	select {
@@ -182,6 +191,56 @@ func Start(run func(ctx context.Context) (finish func(), err error)) uint32 {
 		go worker(t)
 	}
 	return t.drive()
+}
+
+// inlineTask is the task whose implementation runs on the goroutine the
+// host's call arrived on (see runInline), until it returns or Resume takes
+// the call over.
+var inlineTask *task
+
+// runInline runs t's implementation on the calling goroutine, whose stack
+// holds the export's frame: a call that does not block then costs no
+// goroutine switch. If it blocks and every goroutine is blocked, the
+// runtime overlay starts a new goroutine with a copy of that frame, which
+// returns to the host from resume (Resume); this goroutine goes on with
+// the implementation when it is woken, delivers the results as a worker
+// would, and exits: returning would return from the copied frame again.
+func (t *task) runInline(export, resume any) uint32 {
+	t.beginDrive()
+	inlineTask = t
+	inlineBegin(funcValue(export), funcValue(resume))
+	run := t.run
+	t.run = nil
+	finish, err := run(&t.ctx)
+	inlineEnd()
+	if t.detached {
+		t.done(finish, err)
+		inlineExit()
+	}
+	inlineTask = nil
+	t.done(finish, err)
+	// With nothing else runnable every goroutine is blocked already: no
+	// need to pass through the scheduler to find out.
+	if !settled() {
+		<-idle
+	}
+	return t.settle()
+}
+
+// Resume returns from the export call whose implementation blocked while
+// it ran inline (see runInline). The runtime overlay calls it, through the
+// export's resume function, on a new goroutine once every goroutine is
+// blocked.
+func Resume() uint32 {
+	t := inlineTask
+	inlineTask = nil
+	t.detached = true
+	return t.settle()
+}
+
+// funcValue is the func value held in v, as the runtime represents it.
+func funcValue(v any) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for the next call.
@@ -253,6 +312,13 @@ func newTask() *task {
 // drive runs Go code until every goroutine is blocked and returns what the
 // host should do next with this task.
 func (t *task) drive() uint32 {
+	t.beginDrive()
+	<-idle
+	return t.settle()
+}
+
+// beginDrive makes t the task being driven.
+func (t *task) beginDrive() {
 	current = t
 	select {
 	case <-idle: // left from an earlier drive
@@ -262,14 +328,15 @@ func (t *task) drive() uint32 {
 	if t.finished && !t.returned {
 		t.complete()
 	}
-	for {
+}
+
+// settle finishes a drive once every goroutine is blocked: it returns what
+// the host should do next with t.
+func (t *task) settle() uint32 {
+	// A task about to exit first takes the events already waiting in its
+	// set (for goroutines that outlived earlier tasks, say).
+	for t.returned && !yielding() && t.pollOnce() {
 		<-idle
-		// A task about to exit first takes the events already waiting in
-		// its set (for goroutines that outlived earlier tasks, say).
-		if t.returned && !yielding() && t.pollOnce() {
-			continue
-		}
-		break
 	}
 	if t.deadlocked() {
 		reportDeadlock(t.exitOnDeadlock)

@@ -50,6 +50,37 @@ func (API) FanOut(ctx context.Context, first, n uint32) uint64 {
 	return sum
 }
 
+var (
+	relay     = make(chan uint32)
+	relayDone = make(chan struct{})
+)
+
+func (API) RelayReceive(ctx context.Context, depth uint32) uint32 {
+	defer close(relayDone)
+	return recurseThenReceive(depth, depth)
+}
+
+// recurseThenReceive takes a kilobyte of stack per level before it waits,
+// so that the goroutine's stack moves while the export call is on it.
+func recurseThenReceive(level, depth uint32) uint32 {
+	var pad [1024]byte
+	pad[level%1024] = byte(level)
+	if level > 0 {
+		return recurseThenReceive(level-1, depth) + uint32(pad[level%1024]) - uint32(byte(level))
+	}
+	return <-relay + depth
+}
+
+func (API) RelaySend(ctx context.Context, v, id uint32) uint32 {
+	relay <- v
+	<-relayDone
+	g, err := host.Gate(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return v + g
+}
+
 func (API) Wide(ctx context.Context, a, b, c, d uint64, e string) string {
 	s, err := host.Wide(ctx, a, b, c, d, e)
 	if err != nil {
