@@ -2,7 +2,13 @@
 
 package exec
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+)
+
+// execMutex is the executor's lock (see builtins_wasm.go).
+type execMutex = sync.Mutex
 
 // Stand-ins so that code using this package type-checks and vets on the
 // developer's platform; they are never called outside wasip1.

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -14,7 +13,7 @@ import (
 // WithCancel, AfterFunc) follow it without a goroutine of their own (the
 // AfterFunc method is what the context package looks for).
 type taskCtx struct {
-	mu     sync.Mutex
+	mu     execMutex
 	done   chan struct{} // nil until Done is called
 	err    error
 	afters map[*afterFunc]struct{}
