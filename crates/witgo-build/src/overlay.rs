@@ -38,6 +38,12 @@ const PATCHED_MEM_FREE_CLEAR: &str =
 /// it cost about 2,800 instructions per export task.
 const STEAL_WORK: &str = "\tif mp.spinning || 2*sched.nmspinning.Load() < gomaxprocs-sched.npidle.Load() {\n\t\tif !mp.spinning {\n\t\t\tmp.becomeSpinning()\n";
 const PATCHED_STEAL_WORK: &str = "\tif gomaxprocs > 1 && (mp.spinning || 2*sched.nmspinning.Load() < gomaxprocs-sched.npidle.Load()) {\n\t\tif !mp.spinning {\n\t\t\tmp.becomeSpinning()\n";
+/// The start of `wakep`, which makes an idle P run on another thread, the
+/// same in Go 1.25 through 1.27. With one P there is never an idle one to
+/// start, yet every goroutine made ready paid for the look (about 1,400
+/// instructions per export task).
+const WAKEP: &str = "func wakep() {\n\t// Be conservative about spinning threads, only start one if none exist\n";
+const PATCHED_WAKEP: &str = "func wakep() {\n\tif gomaxprocs == 1 {\n\t\treturn\n\t}\n\t// Be conservative about spinning threads, only start one if none exist\n";
 /// Files the overlay adds to GOROOT/src: (package directory, file name,
 /// contents). The pre-initialisation files build only with the
 /// `witgo_preinit` tag (`witgo build --preinit`, see `preinit.rs`).
@@ -91,8 +97,9 @@ struct Patch {
 ///   file): a cycle starts and finishes within the allocation that triggered
 ///   it, so none is ever left half-done when the host gets control, and
 ///   exports need no hold of their own;
-/// - the idle scheduler skips work stealing with one P (wasm's default:
-///   there is one thread, and no other P to steal from);
+/// - with one P (wasm's default: there is one thread) the scheduler skips
+///   work stealing when idle and `wakep` returns at once: there is no
+///   other P to steal from or to start;
 /// - the memory the heap skips to align its first arena (up to 4 MiB, which
 ///   depends on where the program's data ends) is not cleared: it comes
 ///   straight from `memory.grow`, which zeroes it, and clearing it again was
@@ -121,6 +128,12 @@ const PATCHES: &[Patch] = &[
         find: STEAL_WORK,
         replace: PATCHED_STEAL_WORK,
         purpose: "the single-P scheduler (`findRunnable`)",
+    },
+    Patch {
+        file: "proc.go",
+        find: WAKEP,
+        replace: PATCHED_WAKEP,
+        purpose: "the single-P scheduler (`wakep`)",
     },
     Patch {
         file: "mem_sbrk.go",

@@ -64,7 +64,9 @@ fn patches_the_real_goroot() {
         .1
         .as_str()
         .unwrap();
-    assert!(std::fs::read_to_string(proc).unwrap().contains("\tif gomaxprocs > 1 && (mp.spinning || "));
+    let proc = std::fs::read_to_string(proc).unwrap();
+    assert!(proc.contains("\tif gomaxprocs > 1 && (mp.spinning || "));
+    assert!(proc.contains("func wakep() {\n\tif gomaxprocs == 1 {\n\t\treturn\n\t}\n"));
     let mgc = replace
         .iter()
         .find(|(k, _)| k.ends_with("runtime/mgc.go"))
