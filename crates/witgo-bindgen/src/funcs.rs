@@ -154,12 +154,7 @@ pub fn wasmexport(
     result: Option<(WasmType, &str)>,
     body: &str,
 ) -> String {
-    let go_params = params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let go_params = wasmexport_params(params);
     let results: Vec<WasmType> = result.iter().map(|(t, _)| *t).collect();
     match result {
         Some((_, go_result)) if wasmexport_arg_width(params, &results) > 128 => {
@@ -184,6 +179,17 @@ pub fn wasmexport(
     }
 }
 
+/// The Go parameter list of a `//go:wasmexport` function with the core
+/// `params`: `p0 int32, p1 uint32, ...`.
+fn wasmexport_params(params: &[WasmType]) -> String {
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The resume function of the async export [`wasmexport`] made as
 /// `go_name`: the same Go signature, returning `expr` the way that export
 /// returns its result (through `{go_name}_result` when it is split).
@@ -194,12 +200,7 @@ pub fn wasmexport_resume(
     result: (WasmType, &str),
     expr: &str,
 ) -> String {
-    let go_params = params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| format!("p{i} {}", core_param_type(t)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let go_params = wasmexport_params(params);
     let (core_result, go_result) = result;
     if wasmexport_arg_width(params, &[core_result]) > 128 {
         format!("func {resume_name}({go_params}) {{\n{go_name}_result = {expr}\n}}\n")

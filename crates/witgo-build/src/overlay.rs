@@ -42,7 +42,8 @@ const PATCHED_STEAL_WORK: &str = "\tif gomaxprocs > 1 && (mp.spinning || 2*sched
 /// same in Go 1.25 through 1.27. With one P there is never an idle one to
 /// start, yet every goroutine made ready paid for the look (about 1,400
 /// instructions per export task).
-const WAKEP: &str = "func wakep() {\n\t// Be conservative about spinning threads, only start one if none exist\n";
+const WAKEP: &str =
+    "func wakep() {\n\t// Be conservative about spinning threads, only start one if none exist\n";
 const PATCHED_WAKEP: &str = "func wakep() {\n\tif gomaxprocs == 1 {\n\t\treturn\n\t}\n\t// Be conservative about spinning threads, only start one if none exist\n";
 /// Files the overlay adds to GOROOT/src: (package directory, file name,
 /// contents). The pre-initialisation files build only with the

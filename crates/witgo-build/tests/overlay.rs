@@ -48,42 +48,20 @@ fn patches_the_real_goroot() {
             "{added}: {json}"
         );
     }
-    let lock = replace
-        .iter()
-        .find(|(k, _)| k.ends_with("runtime/lock_wasip1.go"))
-        .unwrap()
-        .1
-        .as_str()
-        .unwrap();
-    let patched = std::fs::read_to_string(lock).unwrap();
-    assert!(patched.contains("return witgoBeforeIdle(now, pollUntil)"));
-    let proc = replace
-        .iter()
-        .find(|(k, _)| k.ends_with("runtime/proc.go"))
-        .unwrap()
-        .1
-        .as_str()
-        .unwrap();
-    let proc = std::fs::read_to_string(proc).unwrap();
+    // What the overlay's copy of a file holds.
+    let patched_file = |name: &str| {
+        let (_, copy) = replace.iter().find(|(k, _)| k.ends_with(name)).unwrap();
+        std::fs::read_to_string(copy.as_str().unwrap()).unwrap()
+    };
+    let lock = patched_file("runtime/lock_wasip1.go");
+    assert!(lock.contains("return witgoBeforeIdle(now, pollUntil)"));
+    let proc = patched_file("runtime/proc.go");
     assert!(proc.contains("\tif gomaxprocs > 1 && (mp.spinning || "));
     assert!(proc.contains("func wakep() {\n\tif gomaxprocs == 1 {\n\t\treturn\n\t}\n"));
-    let mgc = replace
-        .iter()
-        .find(|(k, _)| k.ends_with("runtime/mgc.go"))
-        .unwrap()
-        .1
-        .as_str()
-        .unwrap();
-    assert!(std::fs::read_to_string(mgc).unwrap().contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n"));
+    let mgc = patched_file("runtime/mgc.go");
+    assert!(mgc.contains("\tif witgoGCHeld || witgoClockFrozen {\n\t\twitgoTriggerSkipped = true\n\t\treturn false\n\t}\n"));
     // Both of mem_sbrk.go's patches are in its one copy.
-    let sbrk = replace
-        .iter()
-        .find(|(k, _)| k.ends_with("runtime/mem_sbrk.go"))
-        .unwrap()
-        .1
-        .as_str()
-        .unwrap();
-    let sbrk = std::fs::read_to_string(sbrk).unwrap();
+    let sbrk = patched_file("runtime/mem_sbrk.go");
     assert!(
         sbrk.contains("witgoMemFreeFresh(r, l)\n") && !sbrk.contains("memFree(r, l)"),
         "{sbrk}"
@@ -92,17 +70,8 @@ fn patches_the_real_goroot() {
         sbrk.contains("\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n"),
         "{sbrk}"
     );
-    let added = replace
-        .iter()
-        .find(|(k, _)| k.ends_with("runtime/witgo_idle_wasip1.go"))
-        .unwrap()
-        .1
-        .as_str()
-        .unwrap();
     assert!(
-        std::fs::read_to_string(added)
-            .unwrap()
-            .contains("debug.gcstoptheworld = 1"),
+        patched_file("runtime/witgo_idle_wasip1.go").contains("debug.gcstoptheworld = 1"),
         "collections stop the world"
     );
     // Reused on the next build.
