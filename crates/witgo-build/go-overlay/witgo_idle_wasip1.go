@@ -53,11 +53,28 @@ func witgoBeforeIdle(now, pollUntil int64) (*g, bool) {
 		return nil, false
 	}
 	idlePollUntil = pollUntil
+	if gp := witgoIdleWaiter; gp != 0 {
+		witgoIdleWaiter = 0
+		return gp.ptr(), false
+	}
 	if gp := witgoInlineG; gp != nil {
 		witgoInlineG = nil
 		return witgoDetach(gp), false
 	}
 	return nil, idleCallback()
+}
+
+// witgoIdleWaiter is the goroutine parked in witgoWaitIdle, if any.
+var witgoIdleWaiter guintptr
+
+// witgoWaitIdle parks the calling goroutine until no other goroutine can
+// run: the executor's driver waits here, where a channel the idle hook
+// sends on cost a sudog, the channel's lock and its wait queue each way.
+//
+//go:linkname witgoWaitIdle
+func witgoWaitIdle() {
+	witgoIdleWaiter.set(getg())
+	gopark(nil, nil, waitReasonZero, traceBlockForever, 1)
 }
 
 // Inline export calls. An async export's implementation runs on the

@@ -25,3 +25,6 @@ func inlineBegin(export, resume unsafe.Pointer) {}
 func inlineEnd()                                {}
 func inlineExit()                               {}
 func settled() bool                             { return false }
+
+// waitIdle waits until the idle hook reports every other goroutine blocked.
+func waitIdle() { <-idle }

@@ -27,5 +27,10 @@ func inlineEnd()
 //go:linkname inlineExit runtime.witgoInlineExit
 func inlineExit()
 
+// waitIdle parks the driver until every other goroutine is blocked.
+//
+//go:linkname waitIdle runtime.witgoWaitIdle
+func waitIdle()
+
 //go:linkname settled runtime.witgoSettled
 func settled() bool

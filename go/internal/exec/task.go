@@ -157,7 +157,8 @@ var (
 	yielders []chan struct{} // goroutines in Yield, released on the next callback
 
 	// idle receives a value from the scheduler's idle hook when a task is
-	// being driven and every goroutine is blocked (one task is driven at a
+	// being driven and every goroutine is blocked (without witgo's overlay:
+	// with it the runtime wakes the driver itself, see waitIdle) (one task is driven at a
 	// time: the Component Model does not enter an instance twice).
 	idle = make(chan struct{}, 1)
 
@@ -221,7 +222,7 @@ func (t *task) runInline(export, resume any) uint32 {
 	// With nothing else runnable every goroutine is blocked already: no
 	// need to pass through the scheduler to find out.
 	if !settled() {
-		<-idle
+		waitIdle()
 	}
 	return t.settle()
 }
@@ -345,7 +346,7 @@ func newTask() *task {
 // host should do next with this task.
 func (t *task) drive() uint32 {
 	t.beginDrive()
-	<-idle
+	waitIdle()
 	return t.settle()
 }
 
@@ -368,7 +369,7 @@ func (t *task) settle() uint32 {
 	// A task about to exit first takes the events already waiting in its
 	// set (for goroutines that outlived earlier tasks, say).
 	for t.returned && !yielding() && t.pollOnce() {
-		<-idle
+		waitIdle()
 	}
 	if t.deadlocked() {
 		reportDeadlock(t.exitOnDeadlock)
@@ -720,7 +721,9 @@ func installIdleHook() {
 // the driver of the current task, which returns to the host.
 func onIdle() bool {
 	t := current
-	if t == nil {
+	if t == nil || inlineCalls {
+		// (With the overlay the runtime wakes the driver itself, see
+		// waitIdle.)
 		return false
 	}
 	select {
