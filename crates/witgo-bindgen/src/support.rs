@@ -104,6 +104,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../go/internal/exec/hook_overlay.go"),
     ),
     (
+        "internal/exec/inline_none.go",
+        include_str!("../../../go/internal/exec/inline_none.go"),
+    ),
+    (
         "internal/exec/stream.go",
         include_str!("../../../go/internal/exec/stream.go"),
     ),
@@ -535,7 +539,8 @@ mod tests {
                 "exec.go",
                 "hook_native.go",
                 "hook_none.go",
-                "hook_overlay.go"
+                "hook_overlay.go",
+                "inline_none.go"
             ]
         );
         assert_eq!(

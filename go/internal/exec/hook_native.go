@@ -2,7 +2,7 @@
 
 package exec
 
-import "unsafe" // also for go:linkname
+import _ "unsafe" // for go:linkname
 
 // A toolchain that has runtime.wasiOnIdle itself. It does not report the
 // next timer deadline, so sleeping goroutines wake on the next host event.
@@ -14,15 +14,3 @@ func idleDeadline() int64 { return 0 }
 
 //go:linkname nanotime runtime.nanotime
 func nanotime() int64
-
-// Without witgo's runtime overlay an export's implementation runs on a
-// goroutine of its own (see Start).
-const inlineCalls = false
-
-func inlineBegin(export, resume unsafe.Pointer) {}
-func inlineEnd()                                {}
-func inlineExit()                               {}
-func settled() bool                             { return false }
-
-// waitIdle waits until the idle hook reports every other goroutine blocked.
-func waitIdle() { <-idle }

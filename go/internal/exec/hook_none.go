@@ -2,10 +2,7 @@
 
 package exec
 
-import (
-	"time"
-	"unsafe"
-)
+import "time"
 
 // Without the scheduler bridge async exports cannot work: `witgo build`
 // always supplies it; plain `go build` does not.
@@ -16,15 +13,3 @@ func wasiOnIdle(func() bool) {
 func idleDeadline() int64 { return 0 }
 
 func nanotime() int64 { return time.Now().UnixNano() }
-
-// Without witgo's runtime overlay an export's implementation runs on a
-// goroutine of its own (see Start).
-const inlineCalls = false
-
-func inlineBegin(export, resume unsafe.Pointer) {}
-func inlineEnd()                                {}
-func inlineExit()                               {}
-func settled() bool                             { return false }
-
-// waitIdle waits until the idle hook reports every other goroutine blocked.
-func waitIdle() { <-idle }
