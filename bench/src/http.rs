@@ -214,10 +214,11 @@ pub enum Target {
 }
 
 /// The rows for every contender, samples taken in rounds (one of each
-/// contender per round, as the other rows do): per route, a
+/// contender per round, as the other rows do): per route of `routes`, a
 /// `requests/s` measure and `p50`/`p99` latency measures per contender.
 pub fn measure(
     contenders: &[Contender],
+    routes: &[Route],
     samples: usize,
     duration: Duration,
 ) -> Result<Vec<(Route, Vec<Result<[Measure; 3]>>)>> {
@@ -233,7 +234,7 @@ pub fn measure(
             });
         }
         let mut out = Vec::new();
-        for route in Route::all() {
+        for &route in routes {
             let mut per: Vec<Result<Vec<Sample>>> = servers
                 .iter()
                 .map(|s| match s {

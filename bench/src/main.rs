@@ -383,7 +383,11 @@ fn http_rows(args: &Args, effort: Effort, wanted: &dyn Fn(&str) -> bool) -> Resu
     };
     eprint!("http rows ({} connections) ...", http::CONNECTIONS);
     let t = Instant::now();
-    for (route, results) in http::measure(&contenders, effort.samples, duration)? {
+    let routes: Vec<http::Route> = http::Route::all()
+        .into_iter()
+        .filter(|r| wanted(r.name()))
+        .collect();
+    for (route, results) in http::measure(&contenders, &routes, effort.samples, duration)? {
         let rows = [
             (format!("{}: requests/s", route.name()), Unit::PerSec),
             (format!("{}: p50 latency", route.name()), Unit::Nanos),
