@@ -2,7 +2,10 @@
 
 package abi
 
-import _ "unsafe" // for go:linkname
+import (
+	"runtime"
+	_ "unsafe" // for go:linkname
+)
 
 // holdGC is the overlay's collector hold (runtime.witgoHoldGC): while held,
 // no collection starts, and holding finishes one in progress; releasing
@@ -116,3 +119,21 @@ func GoRuns() {
 // noteHostAllocation needs to do nothing with the overlay: the allocator
 // notes a trigger test it skips (triggerSkipped).
 func noteHostAllocation(uintptr) {}
+
+// flagMutex is this package's lock under the overlay: a flag, where a
+// sync.Mutex Lock and Unlock cost about 300 instructions (wasm's atomics
+// are function calls). One goroutine runs at a time, and a holder loses
+// the thread only where it allocates (a collection may let others run,
+// cleanups among them); it never waits for the host or another goroutine
+// while it holds the lock. So one that finds it held yields until the
+// holder has run on.
+type flagMutex struct{ held bool }
+
+func (m *flagMutex) Lock() {
+	for m.held {
+		runtime.Gosched()
+	}
+	m.held = true
+}
+
+func (m *flagMutex) Unlock() { m.held = false }

@@ -6,7 +6,11 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 )
+
+// flagMutex is this package's lock (see gc_overlay.go).
+type flagMutex = sync.Mutex
 
 // The collector hold of gc.go without witgo's runtime overlay (bindings built
 // by plain `go build`): the collector is switched off with

@@ -24,9 +24,10 @@ var (
 // neverAgain is collectAt while a collection is due.
 const neverAgain = int(^uint(0) >> 1)
 
-// HandleHeld records that a Go value took a host handle that a cleanup
-// drops if the value is forgotten (GuardHandle calls it).
-func HandleHeld() {
+// handleHeldLocked records that a Go value took a host handle that a
+// cleanup drops if the value is forgotten (GuardHandle calls it, holding
+// guardMu).
+func handleHeldLocked() {
 	heldHandles++
 	if heldHandles >= collectAt {
 		collectAt = neverAgain
@@ -43,51 +44,164 @@ func HandleHeld() {
 	}
 }
 
-// HandleGone records that such a handle was closed, passed on or dropped
-// by its cleanup (Guard.Release and the cleanup call it).
-func HandleGone() { heldHandles-- }
+// handleGoneLocked records that such a handle was closed, passed on or
+// dropped by its cleanup (Guard.Release and the cleanup call it, holding
+// guardMu).
+func handleGoneLocked() { heldHandles-- }
 
 func collectHandles() {
 	for range collectNow {
+		armGuards()
 		runtime.GC()
 		// The collection queued the cleanups of what it found unreachable;
 		// they run on their own goroutine: let them, then count survivors.
 		runtime.Gosched()
+		guardMu.Lock()
 		collectAt = heldHandles + max(heldHandles, minHandleGrowth)
+		guardMu.Unlock()
 	}
 }
 
 // Guard drops a host handle if the Go value holding it becomes
 // unreachable first. The zero Guard guards nothing.
+//
+// Most handles are given up soon after they are taken: an HTTP request's
+// fields are read and closed, a response's fields passed on to the host,
+// within one call. A runtime cleanup costs about 7,000 instructions to add
+// and remove on wasm, so a guard is only written down at first (its
+// entry's arm function, which holds the value); the cleanup is added when
+// the value is still holding its handle at the end of the next
+// collection, or once maxUnarmed guards wait. Until then the entry keeps
+// the value reachable: a forgotten handle is dropped a collection later
+// than its value became garbage.
 type Guard struct {
+	slot int32 // 1 + its entry's index in guards; 0: guards nothing
+}
+
+// guardEntry is a guard's state: its arm function until the cleanup is
+// added, then the cleanup.
+type guardEntry struct {
+	arm     func() runtime.Cleanup
 	cleanup runtime.Cleanup
 	armed   bool
 }
 
+var (
+	guardMu    flagMutex // guards, freeGuards, unarmed and sentinel
+	guards     []guardEntry
+	freeGuards []int32 // free entries of guards (slots)
+	unarmed    []int32 // slots whose cleanup is still to be added (some since released)
+	sentinel   bool    // a collection's end arms the waiting guards (armAfterCollection)
+)
+
+// maxUnarmed bounds the values guards keep reachable before arming.
+const maxUnarmed = 64
+
 // GuardHandle arranges for drop(h) to run if obj becomes unreachable while
 // it holds h, and counts h among the held handles.
 func GuardHandle[T, H any](obj *T, drop func(H), h H) Guard {
-	HandleHeld()
-	return Guard{runtime.AddCleanup(obj, dropForgotten[H], forgotten[H]{drop, h}), true}
+	guardMu.Lock()
+	defer guardMu.Unlock()
+	handleHeldLocked()
+	var slot int32
+	if n := len(freeGuards); n > 0 {
+		slot = freeGuards[n-1]
+		freeGuards = freeGuards[:n-1]
+	} else {
+		guards = append(guards, guardEntry{})
+		slot = int32(len(guards))
+	}
+	guards[slot-1].arm = func() runtime.Cleanup {
+		return runtime.AddCleanup(obj, dropForgotten[H], forgotten[H]{drop, h, slot})
+	}
+	unarmed = append(unarmed, slot)
+	if len(unarmed) >= maxUnarmed {
+		armGuardsLocked()
+	} else if !sentinel {
+		sentinel = true
+		armAfterCollection()
+	}
+	return Guard{slot}
 }
 
 // Release ends the guard: the value gave its handle up (closed it, or
 // passed it on). Releasing again, or a zero Guard, does nothing.
 func (g *Guard) Release() {
-	if g.armed {
-		g.armed = false
-		g.cleanup.Stop()
-		HandleGone()
+	if g.slot == 0 {
+		return
 	}
+	guardMu.Lock()
+	e := &guards[g.slot-1]
+	if e.armed {
+		e.cleanup.Stop()
+	}
+	freeGuardLocked(g.slot)
+	handleGoneLocked()
+	guardMu.Unlock()
+	g.slot = 0
+}
+
+func freeGuardLocked(slot int32) {
+	guards[slot-1] = guardEntry{}
+	freeGuards = append(freeGuards, slot)
+}
+
+// armGuards adds the cleanups of the guards still waiting for one.
+func armGuards() {
+	guardMu.Lock()
+	defer guardMu.Unlock()
+	armGuardsLocked()
+}
+
+func armGuardsLocked() {
+	for _, slot := range unarmed {
+		// A released slot, perhaps taken again and armed since, has no
+		// arm function.
+		if e := &guards[slot-1]; e.arm != nil {
+			arm := e.arm
+			e.arm = nil
+			c := arm()
+			// Adding the cleanup allocated; guards may have grown meanwhile.
+			e = &guards[slot-1]
+			e.cleanup, e.armed = c, true
+		}
+	}
+	unarmed = unarmed[:0]
+}
+
+// armAfterCollection arms the waiting guards at the end of the next
+// collection, through the cleanup of a value nothing references.
+func armAfterCollection() {
+	runtime.AddCleanup(new(collectionSentinel), func(int) {
+		guardMu.Lock()
+		defer guardMu.Unlock()
+		armGuardsLocked()
+		if len(guards) > len(freeGuards) {
+			armAfterCollection()
+		} else {
+			sentinel = false
+		}
+	}, 0)
+}
+
+// collectionSentinel is not tiny-allocated (it holds a pointer), so its
+// cleanup runs after the first collection that finds it unreachable.
+type collectionSentinel struct {
+	p *int
+	_ [2]int
 }
 
 // forgotten is what the cleanup of a forgotten handle needs.
 type forgotten[H any] struct {
 	drop   func(H)
 	handle H
+	slot   int32
 }
 
 func dropForgotten[H any](f forgotten[H]) {
-	HandleGone()
+	guardMu.Lock()
+	freeGuardLocked(f.slot)
+	handleGoneLocked()
+	guardMu.Unlock()
 	f.drop(f.handle)
 }
