@@ -63,9 +63,10 @@ type waiter struct {
 const cancelWake = 0xff
 
 // next waits for w's next event; cancelled reports, once, that ctx is done
-// first. With the task's own context (the common case) the wait is a
-// plain channel receive: the context wakes its watchers through their
-// queue. Any other context needs a select, which costs several times more.
+// first. With the task's own context (the common case), or one from
+// WithCancel, the wait is a plain channel receive: the context wakes its
+// watchers through their queue. Any other context that can be done needs a
+// select, which costs several times more.
 func (w *waiter) next(ctx context.Context) (ev event, cancelled bool) {
 	if w.ctxDone {
 		for {
@@ -75,16 +76,22 @@ func (w *waiter) next(ctx context.Context) (ev event, cancelled bool) {
 		}
 	}
 	if w.watched == nil {
-		if tc, ok := ctx.(*taskCtx); ok {
-			tc.watch(w)
+		switch c := ctx.(type) {
+		case *taskCtx:
+			c.watch(w)
+		case *cancelCtx:
+			c.watch(w)
 		}
 	}
 	if w.watched != nil {
 		ev = <-w.events
+	} else if done := ctx.Done(); done == nil {
+		// A context that is never done (context.Background()).
+		ev = <-w.events
 	} else {
 		select {
 		case ev = <-w.events:
-		case <-ctx.Done():
+		case <-done:
 			ev.code = cancelWake
 		}
 	}
