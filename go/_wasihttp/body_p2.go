@@ -16,7 +16,7 @@ import (
 // fieldsHeader adds f's entries to h, keys canonical, and closes f.
 func fieldsHeader(f *types.Fields, h http.Header) {
 	for _, kv := range f.Entries() {
-		h.Add(kv.F0, string(kv.F1))
+		addField(h, kv.F0, kv.F1)
 	}
 	f.Close()
 }
@@ -243,5 +243,5 @@ func trailerFields(h http.Header) wit.Option[*types.Fields] {
 	if len(h) == 0 {
 		return wit.None[*types.Fields]()
 	}
-	return wit.Some(headerFields(h, nil))
+	return wit.Some(headerFields(h))
 }

@@ -92,7 +92,7 @@ func (b *bodyReader) Close() error {
 // fieldsHeader adds f's entries to h, keys canonical, and closes f.
 func fieldsHeader(f *types.Fields, h http.Header) {
 	for _, kv := range f.CopyAll() {
-		h.Add(kv.F0, string(kv.F1))
+		addField(h, kv.F0, kv.F1)
 	}
 	f.Close()
 }

@@ -2,32 +2,101 @@ package wasihttp
 
 import (
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 
 	"witgo/bindings/wasi/http/types"
+	"witgo/wit"
 )
 
 // This file compiles against the types of wasi:http 0.3 and of 0.2, which
 // spell these alike.
 
-// headerFields is h as wasi:http fields, names lowercased; skip leaves a
-// name out. A field the host refuses (a forbidden header such as Host, or
-// one it cannot carry) is left out, as net/http leaves out what it must
-// not send.
-func headerFields(h http.Header, skip func(name string) bool) *types.Fields {
+// headerFields is h as wasi:http fields, names lowercased, made in one
+// call to the host. If the host refuses the list (a forbidden header such
+// as Host, or a field it cannot carry), the fields are set one name at a
+// time instead and the refused ones left out, as net/http leaves out what
+// it must not send.
+func headerFields(h http.Header) *types.Fields {
+	entries := make([]wit.Tuple2[string, []byte], 0, len(h)+1)
+	for name, values := range h {
+		lower := lowerName(name)
+		for _, v := range values {
+			entries = append(entries, wit.Tuple2[string, []byte]{F0: lower, F1: []byte(v)})
+		}
+	}
+	if f, err := types.FieldsFromList(entries); err == nil {
+		return f
+	}
 	f := types.NewFields()
 	for name, values := range h {
-		if skip != nil && skip(name) {
-			continue
-		}
 		vs := make([][]byte, len(values))
 		for i, v := range values {
 			vs[i] = []byte(v)
 		}
-		f.Set(strings.ToLower(name), vs)
+		f.Set(lowerName(name), vs)
 	}
 	return f
+}
+
+// addField adds a field the host gave (its name in any case, usually
+// lower) to h under its canonical key, as h.Add would.
+func addField(h http.Header, name string, value []byte) {
+	key := canonicalName(name)
+	h[key] = append(h[key], string(value))
+}
+
+// commonNames are the header names most requests and responses carry,
+// canonical and lowercase: their conversions then allocate nothing
+// (strings.ToLower and textproto.CanonicalMIMEHeaderKey build a new
+// string for every field of every message).
+var commonNames = [...]struct{ canonical, lower string }{
+	{"Host", "host"},
+	{"User-Agent", "user-agent"},
+	{"Accept", "accept"},
+	{"Content-Type", "content-type"},
+	{"Content-Length", "content-length"},
+	{"Accept-Encoding", "accept-encoding"},
+	{"Accept-Language", "accept-language"},
+	{"Connection", "connection"},
+	{"Authorization", "authorization"},
+	{"Cookie", "cookie"},
+	{"Set-Cookie", "set-cookie"},
+	{"Cache-Control", "cache-control"},
+	{"Content-Encoding", "content-encoding"},
+	{"Date", "date"},
+	{"Etag", "etag"},
+	{"Last-Modified", "last-modified"},
+	{"Location", "location"},
+	{"Origin", "origin"},
+	{"Referer", "referer"},
+	{"Server", "server"},
+	{"Trailer", "trailer"},
+	{"Transfer-Encoding", "transfer-encoding"},
+	{"Vary", "vary"},
+	{"X-Forwarded-For", "x-forwarded-for"},
+	{"X-Request-Id", "x-request-id"},
+}
+
+// lowerName is a header name as wasi:http fields spell it.
+func lowerName(name string) string {
+	for i := range commonNames {
+		if commonNames[i].canonical == name {
+			return commonNames[i].lower
+		}
+	}
+	return strings.ToLower(name)
+}
+
+// canonicalName is a header name as http.Header keys it.
+func canonicalName(name string) string {
+	for i := range commonNames {
+		if commonNames[i].lower == name {
+			return commonNames[i].canonical
+		}
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
 }
 
 func methodName(m types.Method) string {
@@ -74,8 +143,8 @@ type outgoing struct {
 }
 
 func outgoingParts(req *http.Request) outgoing {
-	headers := headerFields(req.Header, nil)
-	if req.ContentLength > 0 && req.Header.Get("Content-Length") == "" {
+	headers := headerFields(req.Header)
+	if req.ContentLength > 0 && get(req.Header, "Content-Length") == "" {
 		headers.Set("content-length", [][]byte{[]byte(strconv.FormatInt(req.ContentLength, 10))})
 	}
 	scheme := types.SchemeHTTP()
@@ -108,9 +177,18 @@ func clientResponse(req *http.Request, code int) *http.Response {
 	}
 }
 
+// get is h.Get(key) for a key already canonical, as the constants this
+// package asks for are: without canonicalising the key again.
+func get(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // contentLength is h's Content-Length, or -1 when it has none that parses.
 func contentLength(h http.Header) int64 {
-	if cl := h.Get("Content-Length"); cl != "" {
+	if cl := get(h, "Content-Length"); cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
 			return n
 		}

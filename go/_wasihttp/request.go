@@ -32,21 +32,23 @@ func serverRequest(method, target, authority string, https bool, header http.Hea
 		// wasi:http does not pass them.
 		u.Scheme = "https"
 	}
-	if host := r.Header.Get("Host"); host != "" && r.Host == "" {
+	if host := get(r.Header, "Host"); host != "" && r.Host == "" {
 		r.Host = host
 	}
-	r.Header.Del("Host")
+	delete(r.Header, "Host")
 	r.ContentLength = contentLength(r.Header)
-	if r.ContentLength < 0 && r.Header.Get("Content-Length") == "" && r.Header.Get("Transfer-Encoding") == "" &&
+	if r.ContentLength < 0 && get(r.Header, "Content-Length") == "" && get(r.Header, "Transfer-Encoding") == "" &&
 		(r.Method == "GET" || r.Method == "HEAD") {
 		r.ContentLength = 0
 	}
-	for _, name := range strings.Split(r.Header.Get("Trailer"), ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			if r.Trailer == nil {
-				r.Trailer = http.Header{}
+	if declared := get(r.Header, "Trailer"); declared != "" {
+		for _, name := range strings.Split(declared, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				if r.Trailer == nil {
+					r.Trailer = http.Header{}
+				}
+				r.Trailer[http.CanonicalHeaderKey(name)] = nil
 			}
-			r.Trailer[http.CanonicalHeaderKey(name)] = nil
 		}
 	}
 	return r, nil

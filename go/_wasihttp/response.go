@@ -134,13 +134,13 @@ func (w *responseWriter) sendHeader(length int) {
 		w.status = http.StatusOK
 	}
 	h := w.header
-	if bodyAllowed(w.status) && h.Get("Content-Type") == "" && w.buf.Len() > 0 && h.Get("Content-Encoding") == "" {
+	if bodyAllowed(w.status) && get(h, "Content-Type") == "" && w.buf.Len() > 0 && get(h, "Content-Encoding") == "" {
 		if _, set := h["Content-Type"]; !set {
-			h.Set("Content-Type", http.DetectContentType(w.buf.Bytes()))
+			h["Content-Type"] = []string{http.DetectContentType(w.buf.Bytes())}
 		}
 	}
-	if length >= 0 && h.Get("Content-Length") == "" && h.Get("Transfer-Encoding") == "" && bodyAllowed(w.status) {
-		h.Set("Content-Length", strconv.Itoa(length))
+	if length >= 0 && get(h, "Content-Length") == "" && get(h, "Transfer-Encoding") == "" && bodyAllowed(w.status) {
+		h["Content-Length"] = []string{strconv.Itoa(length)}
 	}
 	for _, v := range h["Trailer"] {
 		for _, name := range strings.Split(v, ",") {
@@ -152,10 +152,16 @@ func (w *responseWriter) sendHeader(length int) {
 	// The Trailer header goes out as net/http's server sends it (hosts built
 	// on hyper send only the trailers it declares); TrailerPrefix keys are
 	// trailers, not header fields.
-	sent := http.Header{}
-	for name, values := range h {
-		if !strings.HasPrefix(name, http.TrailerPrefix) {
-			sent[name] = values
+	sent := h
+	for name := range h {
+		if strings.HasPrefix(name, http.TrailerPrefix) {
+			sent = make(http.Header, len(h))
+			for name, values := range h {
+				if !strings.HasPrefix(name, http.TrailerPrefix) {
+					sent[name] = values
+				}
+			}
+			break
 		}
 	}
 	w.withBody = bodyAllowed(w.status) && w.req.Method != "HEAD"
@@ -178,19 +184,22 @@ func (w *responseWriter) finish() {
 // trailers are the trailers the handler set: the names it declared in the
 // Trailer header, and those with http.TrailerPrefix.
 func (w *responseWriter) trailers() http.Header {
-	trailers := http.Header{}
+	var trailers http.Header
+	add := func(name string, values []string) {
+		if trailers == nil {
+			trailers = http.Header{}
+		}
+		trailers[name] = values
+	}
 	for _, name := range w.declared {
 		if values := w.header[name]; len(values) > 0 {
-			trailers[name] = values
+			add(name, values)
 		}
 	}
 	for name, values := range w.header {
 		if strings.HasPrefix(name, http.TrailerPrefix) && len(values) > 0 {
-			trailers[strings.TrimPrefix(name, http.TrailerPrefix)] = values
+			add(strings.TrimPrefix(name, http.TrailerPrefix), values)
 		}
-	}
-	if len(trailers) == 0 {
-		return nil
 	}
 	return trailers
 }

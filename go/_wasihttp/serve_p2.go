@@ -76,7 +76,7 @@ type sinkP2 struct {
 }
 
 func (s *sinkP2) open(status int, header http.Header, withBody bool) {
-	resp := types.NewOutgoingResponse(headerFields(header, nil))
+	resp := types.NewOutgoingResponse(headerFields(header))
 	resp.SetStatusCode(types.StatusCode(status))
 	// A 0.2 response always has a body resource; without one to send it
 	// is finished empty.

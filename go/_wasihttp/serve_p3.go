@@ -26,29 +26,48 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// write finds the host's reader gone), or when the handler returns.
 	// It outlives the call's own context, which ends once the response
 	// is returned while the handler may still be writing the body.
-	reqCtx, cancel := context.WithCancel(context.Background())
-	stop := context.AfterFunc(ctx, cancel)
+	reqCtx, cancel := exec.WithCancel()
+	// The export returns the first value committed receives: the
+	// response, or nil once the host cancelled the call (the handler's
+	// response, if it comes later, finds room and is dropped with its
+	// Go value).
+	out := &sinkP3{committed: make(chan *types.Response, 2)}
+	stop := afterFunc(ctx, func() {
+		cancel()
+		select {
+		case out.committed <- nil:
+		default:
+		}
+	})
 	r, finishBody, err := newRequest(reqCtx, req)
 	if err != nil {
+		stop()
 		cancel()
 		return nil, types.ErrorCodeHTTPRequestURIInvalid()
 	}
-	out := &sinkP3{committed: make(chan *types.Response, 1)}
 	w := newResponseWriter(r, out, cancel)
 	// The handler may go on writing the body after the response went out:
 	// its goroutine stays part of this call's task until it is done.
 	release := exec.KeepTask(ctx)
-	go func() {
+	goServe(func() {
 		defer release()
 		w.serve(h, r, finishBody)
-	}()
-	select {
-	case resp := <-out.committed:
+	})
+	if resp := <-out.committed; resp != nil {
 		stop()
 		return resp, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
+	return nil, ctx.Err()
+}
+
+// afterFunc is context.AfterFunc(ctx, f), called on the export's own
+// context directly where it has the method: the context package's
+// wrapping costs a request a context, its Done channel and two closures.
+func afterFunc(ctx context.Context, f func()) (stop func() bool) {
+	if c, ok := ctx.(interface{ AfterFunc(func()) func() bool }); ok {
+		return c.AfterFunc(f)
+	}
+	return context.AfterFunc(ctx, f)
 }
 
 // newRequest is req as net/http's server fills an *http.Request, its body
@@ -109,9 +128,11 @@ func (s *sinkP3) open(status int, header http.Header, withBody bool) {
 	}
 	var trailersReader *async.FutureReader[trailersResult]
 	s.trailers, trailersReader = async.NewFuture[trailersResult]()
-	resp, result := types.ResponseNew(headerFields(header, nil), contents, trailersReader)
+	resp, result := types.ResponseNew(headerFields(header), contents, trailersReader)
 	s.result = result
-	resp.SetStatusCode(types.StatusCode(status))
+	if status != http.StatusOK { // response.new's default
+		resp.SetStatusCode(types.StatusCode(status))
+	}
 	s.committed <- resp
 }
 
@@ -132,7 +153,7 @@ func (s *sinkP3) close(trailers http.Header) {
 	}
 	var fields wit.Option[*types.Fields]
 	if trailers != nil {
-		fields = wit.Some(headerFields(trailers, nil))
+		fields = wit.Some(headerFields(trailers))
 	}
 	s.trailers.Write(context.Background(), wit.Ok[wit.Option[*types.Fields], types.ErrorCode](fields))
 }
