@@ -1,6 +1,9 @@
 package abi
 
-import "runtime"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // Host handles that Go values hold with a cleanup to drop them if the value
 // is forgotten (imported resources, stream and future ends) cost the host
@@ -78,10 +81,12 @@ type Guard struct {
 	slot int32 // 1 + its entry's index in guards; 0: guards nothing
 }
 
-// guardEntry is a guard's state: its arm function until the cleanup is
-// added, then the cleanup.
+// guardEntry is a guard's state: the value and its handle until the
+// cleanup is added, then the cleanup.
 type guardEntry struct {
-	arm     func() runtime.Cleanup
+	obj     unsafe.Pointer // the value, until armed
+	drop    any            // func(int32) or func(uint32)
+	handle  uint32
 	cleanup runtime.Cleanup
 	armed   bool
 }
@@ -99,7 +104,7 @@ const maxUnarmed = 64
 
 // GuardHandle arranges for drop(h) to run if obj becomes unreachable while
 // it holds h, and counts h among the held handles.
-func GuardHandle[T, H any](obj *T, drop func(H), h H) Guard {
+func GuardHandle[T any, H int32 | uint32](obj *T, drop func(H), h H) Guard {
 	guardMu.Lock()
 	defer guardMu.Unlock()
 	handleHeldLocked()
@@ -111,9 +116,10 @@ func GuardHandle[T, H any](obj *T, drop func(H), h H) Guard {
 		guards = append(guards, guardEntry{})
 		slot = int32(len(guards))
 	}
-	guards[slot-1].arm = func() runtime.Cleanup {
-		return runtime.AddCleanup(obj, dropForgotten[H], forgotten[H]{drop, h, slot})
-	}
+	// No closure, nothing generic kept: a func value and a pointer go
+	// into an interface and an unsafe.Pointer without allocating.
+	e := &guards[slot-1]
+	e.obj, e.drop, e.handle = unsafe.Pointer(obj), any(drop), uint32(h)
 	unarmed = append(unarmed, slot)
 	if len(unarmed) >= maxUnarmed {
 		armGuardsLocked()
@@ -156,13 +162,12 @@ func armGuards() {
 func armGuardsLocked() {
 	for _, slot := range unarmed {
 		// A released slot, perhaps taken again and armed since, has no
-		// arm function.
-		if e := &guards[slot-1]; e.arm != nil {
-			arm := e.arm
-			e.arm = nil
-			c := arm()
-			// Adding the cleanup allocated; guards may have grown meanwhile.
-			e = &guards[slot-1]
+		// value.
+		if e := &guards[slot-1]; e.obj != nil {
+			// The cleanup finds the value's allocation from any pointer
+			// into it.
+			c := runtime.AddCleanup((*byte)(e.obj), dropForgotten, forgotten{e.drop, e.handle, slot})
+			e.obj = nil
 			e.cleanup, e.armed = c, true
 		}
 	}
@@ -192,16 +197,21 @@ type collectionSentinel struct {
 }
 
 // forgotten is what the cleanup of a forgotten handle needs.
-type forgotten[H any] struct {
-	drop   func(H)
-	handle H
+type forgotten struct {
+	drop   any // func(int32) or func(uint32)
+	handle uint32
 	slot   int32
 }
 
-func dropForgotten[H any](f forgotten[H]) {
+func dropForgotten(f forgotten) {
 	guardMu.Lock()
 	freeGuardLocked(f.slot)
 	handleGoneLocked()
 	guardMu.Unlock()
-	f.drop(f.handle)
+	switch drop := f.drop.(type) {
+	case func(int32):
+		drop(int32(f.handle))
+	case func(uint32):
+		drop(f.handle)
+	}
 }
