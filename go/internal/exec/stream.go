@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"witgo/abi"
@@ -64,15 +63,16 @@ type FutureOps[T any] struct {
 // built-ins and element codec of a stream or future type only if it calls
 // a WIT function that passes one.
 type unbound[O any] struct {
-	mu           sync.Mutex
-	bound        chan struct{} // closed once the reader was passed on or closed
+	mu           execMutex
+	bound        bool          // the reader was passed on or closed
+	boundCh      chan struct{} // closed once bound; made only for a writer that waits for it
 	ops          *O
 	writer       uint32 // the writable end, once passed on (0 if already dropped)
 	readerGone   bool   // the reader was closed before it was passed on
 	writerClosed bool   // the writer was closed before the reader was passed on
 }
 
-func newUnbound[O any]() *unbound[O] { return &unbound[O]{bound: make(chan struct{})} }
+func newUnbound[O any]() *unbound[O] { return &unbound[O]{} }
 
 // bind takes the host's new ends (ends, from ops' New) and returns the
 // readable one; a writer closed meanwhile has its end dropped at once.
@@ -84,7 +84,7 @@ func (u *unbound[O]) bind(ops *O, ends uint64, dropWritable func(uint32)) uint32
 		dropWritable(u.writer)
 		u.writer = 0
 	}
-	close(u.bound)
+	u.setBoundLocked()
 	return uint32(ends)
 }
 
@@ -94,20 +94,32 @@ func (u *unbound[O]) closeReader() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.readerGone = true
-	close(u.bound)
+	u.setBoundLocked()
+}
+
+func (u *unbound[O]) setBoundLocked() {
+	u.bound = true
+	if u.boundCh != nil {
+		close(u.boundCh)
+	}
 }
 
 // wait blocks until the reader was passed on or closed, or ctx is done.
 func (u *unbound[O]) wait(ctx context.Context) error {
-	// Without waiting, ctx.Done() is not needed (a task context makes its
-	// channel on first use).
-	select {
-	case <-u.bound:
+	u.mu.Lock()
+	if u.bound {
+		u.mu.Unlock()
 		return nil
-	default:
 	}
+	// Most writers write once the reader went out, and never wait here:
+	// the channel is made for those that do.
+	if u.boundCh == nil {
+		u.boundCh = make(chan struct{})
+	}
+	bound := u.boundCh
+	u.mu.Unlock()
 	select {
-	case <-u.bound:
+	case <-bound:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -128,10 +140,8 @@ func (u *unbound[O]) settled() (ops *O, writer uint32) {
 func (u *unbound[O]) closeWriter() bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	select {
-	case <-u.bound:
+	if u.bound {
 		return false
-	default:
 	}
 	u.writerClosed = true
 	return true
