@@ -15,9 +15,7 @@ import (
 
 // fieldsHeader adds f's entries to h, keys canonical, and closes f.
 func fieldsHeader(f *types.Fields, h http.Header) {
-	for _, kv := range f.Entries() {
-		addField(h, kv.F0, kv.F1)
-	}
+	addFields(h, f.Entries())
 	f.Close()
 }
 

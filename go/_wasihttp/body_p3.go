@@ -91,8 +91,6 @@ func (b *bodyReader) Close() error {
 
 // fieldsHeader adds f's entries to h, keys canonical, and closes f.
 func fieldsHeader(f *types.Fields, h http.Header) {
-	for _, kv := range f.CopyAll() {
-		addField(h, kv.F0, kv.F1)
-	}
+	addFields(h, f.CopyAll())
 	f.Close()
 }

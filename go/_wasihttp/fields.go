@@ -40,11 +40,21 @@ func headerFields(h http.Header) *types.Fields {
 	return f
 }
 
-// addField adds a field the host gave (its name in any case, usually
-// lower) to h under its canonical key, as h.Add would.
-func addField(h http.Header, name string, value []byte) {
-	key := canonicalName(name)
-	h[key] = append(h[key], string(value))
+// addFields adds the fields the host gave (names in any case, usually
+// lower) to h under their canonical keys, as h.Add would. The values of
+// all of them share one backing array, as net/textproto's reader does:
+// one allocation where appending to each key made one per field.
+func addFields(h http.Header, fields []wit.Tuple2[string, []byte]) {
+	values := make([]string, len(fields))
+	for i, kv := range fields {
+		key := canonicalName(kv.F0)
+		values[i] = string(kv.F1)
+		if have := h[key]; have != nil {
+			h[key] = append(have, values[i])
+		} else {
+			h[key] = values[i : i+1 : i+1]
+		}
+	}
 }
 
 // commonNames are the header names most requests and responses carry,
