@@ -108,6 +108,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../go/internal/exec/inline_none.go"),
     ),
     (
+        "internal/exec/members.go",
+        include_str!("../../../go/internal/exec/members.go"),
+    ),
+    (
         "internal/exec/stream.go",
         include_str!("../../../go/internal/exec/stream.go"),
     ),

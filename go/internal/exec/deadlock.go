@@ -27,7 +27,7 @@ func (t *task) deadlocked() bool {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	return len(yielders) == 0 && running == 1 && len(orphans) == 0 && !t.pumpingLocked()
+	return len(yielders) == 0 && running == 1 && orphans.n == 0 && !t.pumpingLocked()
 }
 
 // reportDeadlock prints what Go prints for a deadlock and exits with its

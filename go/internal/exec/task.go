@@ -48,7 +48,10 @@ type waiter struct {
 	events  chan event
 	onEvent func(event)
 	owner   *task // whose waitable set handle is joined to; nil: none
-	isTimer bool
+	// The member list w is in (owner's, or the orphans), and its links.
+	in                     *memberList
+	memberPrev, memberNext *waiter
+	isTimer                bool
 
 	// The task context this waiter's goroutine waits with, which puts a
 	// cancelWake in events when it is cancelled (see next); linked through
@@ -115,7 +118,7 @@ type task struct {
 	returned        bool   // task.return or task.cancel was called
 	cancelRequested bool   // the host cancelled the task
 
-	members map[uint32]*waiter // waitables joined to set; nil while none
+	members memberList // the waiters of the waitables joined to set
 
 	// The unit stream another task writes to make the host call this
 	// task's callback (see wake); 0 until first needed.
@@ -159,7 +162,7 @@ var (
 	// to its waitable set, so its events come through that task's
 	// callback) or an orphan: its task exited with no other task alive to
 	// take it, and the next task joins it to its set.
-	orphans = map[uint32]*waiter{}
+	orphans memberList
 
 	yielders []chan struct{} // goroutines in Yield, released on the next callback
 
@@ -340,11 +343,10 @@ func newTask() *task {
 	running++
 	contextSet(t.id)
 	// Waitables left behind by exited tasks wait here from now on.
-	if len(orphans) > 0 {
-		for h, w := range orphans {
-			t.adopt(h, w)
-		}
-		clear(orphans)
+	for orphans.first != nil {
+		w := orphans.first
+		orphans.remove(w)
+		t.adopt(w.handle, w)
 	}
 	return t
 }
@@ -437,7 +439,7 @@ func (t *task) waitableSet() uint32 {
 func (t *task) memberCount() int {
 	mu.Lock()
 	defer mu.Unlock()
-	return len(t.members)
+	return t.members.n
 }
 
 // pollOnce delivers one event already waiting in t's set, if any.
@@ -527,9 +529,9 @@ func (t *task) deliver(code, handle, payload uint32) {
 		t.ctx.cancel()
 	default:
 		mu.Lock()
-		w := t.members[handle]
+		w := waiterAt(handle)
 		mu.Unlock()
-		if w == nil {
+		if w == nil || w.owner != t {
 			panic("witgo/async: event for a waitable nobody waits on")
 		}
 		ev := event{code, payload}
@@ -561,24 +563,26 @@ func (t *task) exitLocked() {
 			waitableJoin(t.wakeRead, 0)
 			unitStreamCancelRead(t.wakeRead)
 		}
-		delete(t.members, t.wakeRead)
+		if w := waiterAt(t.wakeRead); w != nil && w.owner == t {
+			t.members.remove(w)
+			setWaiterAt(t.wakeRead, nil)
+		}
 		unitStreamDropReadable(t.wakeRead)
 		unitStreamDropWritable(t.wakeWrite)
 	}
-	// Most tasks never waited: they have no members (and ranging even an
-	// empty map costs a few hundred instructions here).
-	if len(t.members) > 0 {
+	if t.members.n > 0 {
 		heir := t.heirLocked()
-		for h, w := range t.members {
+		for t.members.first != nil {
+			w := t.members.first
+			t.members.remove(w)
 			if heir != nil {
-				heir.adopt(h, w)
+				heir.adopt(w.handle, w)
 			} else {
-				waitableJoin(h, 0)
+				waitableJoin(w.handle, 0)
 				w.owner = nil
-				orphans[h] = w
+				orphans.add(w)
 			}
 		}
-		clear(t.members)
 	}
 	if t.set != 0 {
 		waitableSetDrop(t.set)
@@ -605,18 +609,19 @@ func (t *task) heirLocked() *task {
 // waiting for their events, so that those goroutines run on, rather than
 // leave them for whichever task comes next. Clock waits do not count.
 func (t *task) pumpingLocked() bool {
-	n := len(t.members)
-	if t.wakeRead != 0 && t.members[t.wakeRead] != nil {
-		n--
+	n := t.members.n
+	if t.wakeRead != 0 {
+		if w := waiterAt(t.wakeRead); w != nil && w.owner == t {
+			n--
+		}
 	}
-	// Ranging a map costs over a thousand instructions on wasm; a task
-	// whose only member is its wake-up stream (the common end of a call
-	// that waited) has nothing to range over.
+	// A task whose only member is its wake-up stream (the common end of
+	// a call that waited) has nothing to look through.
 	if n == 0 {
 		return false
 	}
-	for h, w := range t.members {
-		if h != t.wakeRead && !w.isTimer {
+	for w := t.members.first; w != nil; w = w.memberNext {
+		if w.handle != t.wakeRead && !w.isTimer {
 			return true
 		}
 	}
@@ -626,10 +631,8 @@ func (t *task) pumpingLocked() bool {
 func (t *task) adopt(h uint32, w *waiter) {
 	waitableJoin(h, t.waitableSet())
 	w.owner = t
-	if t.members == nil {
-		t.members = map[uint32]*waiter{}
-	}
-	t.members[h] = w
+	t.members.add(w)
+	setWaiterAt(h, w)
 }
 
 // wake makes the host call t's callback soon, from any task: one element
@@ -698,10 +701,11 @@ func unregister(w *waiter) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if w.owner != nil {
-		delete(w.owner.members, w.handle)
-	} else {
-		delete(orphans, w.handle)
+	if w.in != nil {
+		w.in.remove(w)
+	}
+	if waiterAt(w.handle) == w {
+		setWaiterAt(w.handle, nil)
 	}
 	// Only register's waiters go back (timers and wake-ups have their own
 	// handling); nothing refers to w once its caller has unregistered it.
@@ -960,10 +964,10 @@ func Tasks() int {
 func Waiting() int {
 	mu.Lock()
 	defer mu.Unlock()
-	n := len(orphans)
+	n := orphans.n
 	for _, t := range tasks.byID {
 		if t != nil {
-			n += len(t.members)
+			n += t.members.n
 		}
 	}
 	return n
