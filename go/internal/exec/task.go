@@ -167,9 +167,10 @@ var (
 	yielders []chan struct{} // goroutines in Yield, released on the next callback
 
 	// idle receives a value from the scheduler's idle hook when a task is
-	// being driven and every goroutine is blocked (without witgo's overlay:
-	// with it the runtime wakes the driver itself, see waitIdle) (one task is driven at a
-	// time: the Component Model does not enter an instance twice).
+	// being driven and every goroutine is blocked; one task is driven at a
+	// time, as the Component Model does not enter an instance twice. Only
+	// without witgo's overlay: with it the runtime wakes the driver itself
+	// (see waitIdle).
 	idle = make(chan struct{}, 1)
 
 	// jobs hands an export call to a goroutine left idle by an earlier
@@ -223,12 +224,14 @@ func (t *task) runInline(export, resume any) uint32 {
 	t.run = nil
 	finish, err := run(&t.ctx)
 	inlineEnd()
-	if t.detached {
-		t.done(finish, err)
+	detached := t.detached
+	if !detached {
+		inlineTask = nil
+	}
+	t.done(finish, err)
+	if detached {
 		inlineExit()
 	}
-	inlineTask = nil
-	t.done(finish, err)
 	// With nothing else runnable every goroutine is blocked already: no
 	// need to pass through the scheduler to find out.
 	if !settled() {
