@@ -152,8 +152,9 @@ func witgoSettled() bool {
 // witgoFrameOffsets caches, per export function, the distance from the top
 // of the stack to the export's return address: the same on every goroutine
 // that takes host calls, since witgoDetach keeps the top of the stack as it
-// found it.
-var witgoFrameOffsets [64]struct{ entry, offset uintptr }
+// found it. A fixed table, as this runs on the scheduler's stack: an
+// export beyond its 256 entries is found by unwinding on every detach.
+var witgoFrameOffsets [256]struct{ entry, offset uintptr }
 
 // witgoDetach makes the goroutine that finishes the export call gp has on
 // its stack: it starts in witgoInlineResume with the export frame copied to
