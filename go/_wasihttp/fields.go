@@ -5,6 +5,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"witgo/bindings/wasi/http/types"
 	"witgo/wit"
@@ -23,7 +24,7 @@ func headerFields(h http.Header) *types.Fields {
 	for name, values := range h {
 		lower := lowerName(name)
 		for _, v := range values {
-			entries = append(entries, wit.Tuple2[string, []byte]{F0: lower, F1: []byte(v)})
+			entries = append(entries, wit.Tuple2[string, []byte]{F0: lower, F1: stringBytes(v)})
 		}
 	}
 	if f, err := types.FieldsFromList(entries); err == nil {
@@ -39,6 +40,10 @@ func headerFields(h http.Header) *types.Fields {
 	}
 	return f
 }
+
+// stringBytes is s's bytes without a copy, for the host to read (a
+// lowered argument is only read).
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // addFields adds the fields the host gave (names in any case, usually
 // lower) to h under their canonical keys, as h.Add would. The values of
