@@ -78,38 +78,3 @@ func registered() http.Handler {
 	serving.Store(&h)
 	return h
 }
-
-// goServe runs serve on a goroutine: one left idle by an earlier request
-// if there is one, else a new one. Waking a goroutine costs less than
-// starting one, and its stack has already grown to what the handler
-// needed: a new goroutine's stack grows, and is copied, while net/http's
-// ServeMux matches the route (about 43,000 instructions a request).
-func goServe(serve func()) {
-	select {
-	case serveJobs <- serve:
-	default:
-		go server(serve)
-	}
-}
-
-var (
-	serveJobs   = make(chan func())
-	idleServers atomic.Int32
-)
-
-// maxIdleServers bounds the goroutines kept waiting for the next request.
-const maxIdleServers = 64
-
-// server runs serve, then those goServe hands it, until enough other
-// servers wait.
-func server(serve func()) {
-	for {
-		serve()
-		if idleServers.Add(1) > maxIdleServers {
-			idleServers.Add(-1)
-			return
-		}
-		serve = <-serveJobs
-		idleServers.Add(-1)
-	}
-}
