@@ -24,8 +24,9 @@ type sink interface {
 	write(ctx context.Context, p []byte) (int, error)
 	// flush pushes what was written out now.
 	flush(ctx context.Context)
-	// close ends the body, with trailers if any.
-	close(trailers http.Header)
+	// close sends last, the rest of the body, and ends the body, with
+	// trailers if any; it need not wait for the host to take them.
+	close(last []byte, trailers http.Header)
 	// abort ends the body with an error: the client sees it cut short.
 	abort()
 	// done ends what the sink holds once the handler and the request are
@@ -96,7 +97,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 		if w.buf.Len()+len(p) <= bufferSize {
 			return w.buf.Write(p)
 		}
-		w.sendHeader(-1)
+		w.sendHeader(-1, false)
 	}
 	return w.writeBody(p)
 }
@@ -107,7 +108,7 @@ func (w *responseWriter) Flush() {
 		w.WriteHeader(http.StatusOK)
 	}
 	if !w.sent {
-		w.sendHeader(-1)
+		w.sendHeader(-1, false)
 	}
 	if w.withBody && w.writeErr == nil {
 		w.out.flush(w.req.Context())
@@ -126,9 +127,10 @@ func (w *responseWriter) writeBody(p []byte) (int, error) {
 }
 
 // sendHeader hands the status and header to the host and writes what the
-// buffer holds; length is the Content-Length to set if the handler did
+// buffer holds, unless final (the handler returned: finish sends it with
+// the body's end); length is the Content-Length to set if the handler did
 // not (-1: none).
-func (w *responseWriter) sendHeader(length int) {
+func (w *responseWriter) sendHeader(length int, final bool) {
 	w.sent = true
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -166,6 +168,9 @@ func (w *responseWriter) sendHeader(length int) {
 	}
 	w.withBody = bodyAllowed(w.status) && w.req.Method != "HEAD"
 	w.out.open(w.status, sent, w.withBody)
+	if final {
+		return
+	}
 	if w.buf.Len() > 0 && w.withBody {
 		w.writeBody(w.buf.Bytes())
 	}
@@ -175,10 +180,15 @@ func (w *responseWriter) sendHeader(length int) {
 // finish ends the response after the handler returned: the header if it
 // was not sent yet, the body's end, and the trailers.
 func (w *responseWriter) finish() {
+	var last []byte
 	if !w.sent {
-		w.sendHeader(w.buf.Len())
+		w.sendHeader(w.buf.Len(), true)
+		if w.withBody {
+			last = w.buf.Bytes()
+		}
+		w.buf = bytes.Buffer{}
 	}
-	w.out.close(w.trailers())
+	w.out.close(last, w.trailers())
 }
 
 // trailers are the trailers the handler set: the names it declared in the

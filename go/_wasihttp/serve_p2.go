@@ -104,7 +104,10 @@ func (s *sinkP2) flush(ctx context.Context) {
 	}
 }
 
-func (s *sinkP2) close(trailers http.Header) {
+func (s *sinkP2) close(last []byte, trailers http.Header) {
+	if s.stream != nil && len(last) > 0 {
+		s.stream.Write(context.Background(), last)
+	}
 	if s.stream != nil {
 		s.stream.Flush(context.Background())
 		s.stream.Close()

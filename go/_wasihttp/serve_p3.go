@@ -148,22 +148,25 @@ func (s *sinkP3) write(ctx context.Context, p []byte) (int, error) {
 // flush has nothing to do: each write waits until the host took it.
 func (s *sinkP3) flush(context.Context) {}
 
-func (s *sinkP3) close(trailers http.Header) {
+// close sends the body's end and the trailers without waiting for the
+// host to take them: the handler's goroutine is done, and the task stays
+// until the host has taken them (see exec's sends).
+func (s *sinkP3) close(last []byte, trailers http.Header) {
 	if s.body != nil {
-		s.body.Close()
+		(*exec.StreamWriter[uint8])(s.body).SendAndClose(last)
 	}
 	var fields wit.Option[*types.Fields]
 	if trailers != nil {
 		fields = wit.Some(headerFields(trailers))
 	}
-	s.trailers.Write(context.Background(), wit.Ok[wit.Option[*types.Fields], types.ErrorCode](fields))
+	(*exec.FutureWriter[trailersResult])(s.trailers).Send(wit.Ok[wit.Option[*types.Fields], types.ErrorCode](fields))
 }
 
 func (s *sinkP3) abort() {
 	if s.body != nil {
 		s.body.Close()
 	}
-	s.trailers.Write(context.Background(), wit.Err[wit.Option[*types.Fields], types.ErrorCode](
+	(*exec.FutureWriter[trailersResult])(s.trailers).Send(wit.Err[wit.Option[*types.Fields], types.ErrorCode](
 		types.ErrorCodeInternalError(wit.Some("handler panicked"))))
 }
 

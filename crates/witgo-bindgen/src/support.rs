@@ -112,6 +112,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../go/internal/exec/members.go"),
     ),
     (
+        "internal/exec/send.go",
+        include_str!("../../../go/internal/exec/send.go"),
+    ),
+    (
         "internal/exec/stream.go",
         include_str!("../../../go/internal/exec/stream.go"),
     ),

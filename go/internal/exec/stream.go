@@ -126,6 +126,13 @@ func (u *unbound[O]) wait(ctx context.Context) error {
 	}
 }
 
+// isBound reports whether the reader was passed on or closed.
+func (u *unbound[O]) isBound() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.bound
+}
+
 // settled is, once the reader was passed on or closed, the built-ins and
 // the writable end (0: the reader is gone).
 func (u *unbound[O]) settled() (ops *O, writer uint32) {

@@ -358,7 +358,11 @@ func newTask() *task {
 // host should do next with this task.
 func (t *task) drive() uint32 {
 	t.beginDrive()
-	waitIdle()
+	// An event handled where it arrived (see send.go) wakes no goroutine:
+	// then nothing can run, and the scheduler need not find that out.
+	if !settled() {
+		waitIdle()
+	}
 	return t.settle()
 }
 
@@ -381,7 +385,9 @@ func (t *task) settle() uint32 {
 	// A task about to exit first takes the events already waiting in its
 	// set (for goroutines that outlived earlier tasks, say).
 	for t.returned && !yielding() && t.pollOnce() {
-		waitIdle()
+		if !settled() {
+			waitIdle()
+		}
 	}
 	if t.deadlocked() {
 		reportDeadlock(t.exitOnDeadlock)
