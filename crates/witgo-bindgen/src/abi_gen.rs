@@ -134,6 +134,15 @@ pub struct FuncGen<'a, 'b> {
     pub inline_frame: Option<(String, String)>,
     /// Async export: the implementation's error variable, for the executor.
     async_err: Option<String>,
+    /// Async export: the name of a package-level function to generate that
+    /// turns the implementation's results (these Go types) into what
+    /// exec.Start's run returns, so that they can also be delivered before
+    /// the implementation returns (exec.Return).
+    pub results_func: Option<(String, Vec<String>)>,
+    /// With `results_func`: the export function's body, done once the
+    /// implementation is called; the blocks then hold the results function.
+    results_main: Option<String>,
+    results_header: String,
     /// Export side with indirect params: the host's params block, unpinned
     /// once the params are lifted.
     pub unpin_at_call: Option<String>,
@@ -187,6 +196,9 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             inline_frame: None,
             task_return_params: Vec::new(),
             async_err: None,
+            results_func: None,
+            results_main: None,
+            results_header: String::new(),
             decls: String::new(),
             area_prefix: String::new(),
             blocks: vec![String::new()],
@@ -223,9 +235,23 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             let abi = self.abi();
             body.push_str(&format!("gcOff_ := {abi}.HostMayAllocate()\n"));
         }
-        if self.keep_slice {
-            body.push_str("var keep_ []unsafe.Pointer\n");
+        let keep_decl = if self.keep_slice {
+            "var keep_ []unsafe.Pointer\n"
+        } else {
+            ""
+        };
+        if let Some(main) = self.results_main.take() {
+            // Lowering the results (all that uses keep_) is in the results
+            // function.
+            let mut decls = self.decls;
+            decls.push_str(&self.results_header);
+            decls.push_str(keep_decl);
+            decls.push_str(&code);
+            decls.push('\n');
+            body.push_str(&main);
+            return (body, decls);
         }
+        body.push_str(keep_decl);
         body.push_str(&code);
         (body, self.decls)
     }
@@ -1336,9 +1362,33 @@ impl FuncGen<'_, '_> {
                     Some(r) => format!("{r}{callee}"),
                     None => callee,
                 };
-                let call_expr = format!("{target}({})", args.join(", "));
+                let mut call_expr = format!("{target}({})", args.join(", "));
+                if let (true, Some((name, types))) = (*async_, self.results_func.clone()) {
+                    // The results go through their own function, which
+                    // exec.Return can call too; it takes them as the
+                    // parameters rv0_, rv1_, ...
+                    if types.is_empty() {
+                        self.push(&format!("{call_expr}\nreturn {name}()\n}})"));
+                    } else {
+                        self.push(&format!("return {name}({call_expr})\n}})"));
+                    }
+                    let main = std::mem::take(self.blocks.last_mut().unwrap());
+                    self.results_main = Some(main);
+                    let params: Vec<String> = (0..types.len()).map(|i| format!("rv{i}_")).collect();
+                    let decl: Vec<String> = params
+                        .iter()
+                        .zip(&types)
+                        .map(|(p, t)| format!("{p} {t}"))
+                        .collect();
+                    self.results_header = format!(
+                        "// {name} is what the implementation's results deliver (see exec.Start).\nfunc {name}({}) (func(), error) {{\n",
+                        decl.join(", ")
+                    );
+                    call_expr = params.join(", ");
+                }
                 let shape = self.shape.clone();
                 match shape {
+                    ResultShape::None if self.results_main.is_some() => {}
                     ResultShape::None => self.push(&call_expr),
                     ResultShape::Single => {
                         let r = self.tmp("result");
@@ -1515,7 +1565,11 @@ impl FuncGen<'_, '_> {
                 let keep = self.take_keep_alive(&rt);
                 self.push(&keep);
                 let err = self.async_err.take().unwrap_or_else(|| "nil".to_string());
-                self.push(&format!("}}, {err}\n}})"));
+                if self.results_main.is_some() {
+                    self.push(&format!("}}, {err}\n}}"));
+                } else {
+                    self.push(&format!("}}, {err}\n}})"));
+                }
             }
             I::DropHandle { .. } => {
                 unreachable!("handles are dropped by their Go types")

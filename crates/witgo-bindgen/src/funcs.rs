@@ -667,18 +667,24 @@ impl FuncCx<'_> {
     /// `[async-lift]` entry lifts the arguments and hands the Go call to the
     /// executor (exec.Start), the `[callback]` entry passes host events to
     /// it, and the results go back through the `[task-return]` import.
+    ///
+    /// With `early` (the Go name of the implementation's method), a
+    /// `Return<name>` function delivers the results before the method
+    /// returns (exec.Return).
     fn async_export_func(
         &self,
         file: &mut GoFileBuilder,
         func: &Function,
         callee: String,
         is_method: bool,
+        early: Option<&str>,
     ) -> String {
         let resolve = self.resolve();
         let sig = self.sig(file, func, is_method);
         let mangled = mangle(func);
         let core = resolve.wasm_signature(AbiVariant::GuestExportAsync, func);
         let mut fg = self.export_glue(file, func, &core, &sig, callee, is_method);
+
         let (tr_module, tr_name) = self.task_return_name(func);
         fg.task_return_callee = format!("wasmimport_task_return_{mangled}");
         fg.inline_frame = Some((
@@ -689,6 +695,12 @@ impl FuncCx<'_> {
             WorldKey::Interface(id) => crate::userpkg::is_wasi_cli_run(self.resolve(), *id),
             WorldKey::Name(_) => false,
         });
+        // A program's main (wasi:cli/run) returns when the program ends.
+        let early = early.filter(|_| !fg.program_main);
+        let results_func = format!("wasmresults_{mangled}");
+        if early.is_some() {
+            fg.results_func = Some((results_func.clone(), sig.results.clone()));
+        }
         abi::call(
             resolve,
             AbiVariant::GuestExportAsync,
@@ -742,6 +754,9 @@ impl FuncCx<'_> {
         )
         .unwrap();
         out.push_str(&decls);
+        if let Some(name) = early {
+            out.push_str(&early_return_func(file, &exec, name, &results_func, &sig.results));
+        }
         let params: Vec<String> = task_return_params
             .iter()
             .enumerate()
@@ -1025,9 +1040,24 @@ impl FuncCx<'_> {
         is_method: bool,
     ) -> String {
         if func.kind.is_async() {
-            return self.async_export_func(file, func, callee, is_method);
+            return self.async_export_func(file, func, callee, is_method, None);
         }
         self.sync_export_func(file, func, callee, is_method, String::new())
+    }
+
+    /// [`Self::export_func`] for a function of `Exports`, whose Go method is
+    /// `name`: an async one also gets its `Return<name>` function.
+    pub fn export_func_of_exports(
+        &self,
+        file: &mut GoFileBuilder,
+        func: &Function,
+        name: &str,
+    ) -> String {
+        let callee = format!("impl_().{name}");
+        if func.kind.is_async() {
+            return self.async_export_func(file, func, callee, false, Some(name));
+        }
+        self.sync_export_func(file, func, callee, false, String::new())
     }
 
     /// The glue for an exported function that calls `callee`, a method of
@@ -1042,7 +1072,7 @@ impl FuncCx<'_> {
         callee: String,
     ) -> String {
         if func.kind.is_async() {
-            return self.async_export_func(file, func, callee, false);
+            return self.async_export_func(file, func, callee, false, None);
         }
         let sig = self.sig(file, func, false);
         let lent = self.lent_args(file, func);
@@ -1406,4 +1436,35 @@ impl FuncCx<'_> {
         );
         out
     }
+}
+
+/// `Return<name>`: delivers the results of the async export whose Go method
+/// is `name` before that method returns, through the glue's results
+/// function.
+fn early_return_func(
+    file: &mut GoFileBuilder,
+    exec: &str,
+    name: &str,
+    results_func: &str,
+    results: &[String],
+) -> String {
+    let ctx = file.std("context");
+    let names: Vec<String> = match results {
+        [t] if t == "error" => vec!["err".into()],
+        [_] => vec!["v".into()],
+        [_, e] if e == "error" => vec!["v".into(), "err".into()],
+        _ => (0..results.len()).map(|i| format!("v{i}")).collect(),
+    };
+    let mut params = vec![format!("ctx {ctx}.Context")];
+    params.extend(names.iter().zip(results).map(|(n, t)| format!("{n} {t}")));
+    format!(
+        "// Return{name} delivers {name}'s results to the caller now, before {name}\n\
+         // returns: call it from {name}, with the context {name} was given. {name}\n\
+         // goes on running, its call's context done, and what it returns is then\n\
+         // ignored. It reports false, delivering nothing, if the results were\n\
+         // delivered already.\n\
+         func Return{name}({}) bool {{\nfinish, err_ := {results_func}({})\nreturn {exec}.Return(ctx, finish, err_)\n}}\n\n",
+        params.join(", "),
+        names.join(", ")
+    )
 }

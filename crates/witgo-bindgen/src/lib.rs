@@ -560,7 +560,7 @@ fn export_contract(
                     .find(|(e, _)| std::ptr::eq(*e, *f))
                     .unwrap()
                     .1;
-                fcx.export_func(file, f, format!("impl_().{name}"), false)
+                fcx.export_func_of_exports(file, f, name)
             }
         };
         out.push_str(&code);

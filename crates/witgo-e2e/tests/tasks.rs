@@ -536,6 +536,44 @@ async fn a_goroutine_outlives_its_task_and_runs_when_the_component_is_next_enter
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_export_delivers_its_results_early_and_goes_on_in_its_task() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    // The call completes while its implementation still waits on gate 6.
+    let got = s
+        .store
+        .run_concurrent(async |a| {
+            let v = api.call_answer_first(a, 6).await.unwrap();
+            gates.until_waiting(1).await;
+            v
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, 18);
+    gates.release(6);
+    // The task lives on: the gate's event reaches it without another call.
+    let got = s
+        .store
+        .run_concurrent(async |a| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Some(v) = api.call_background(a).await.unwrap() {
+                    return v;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the implementation never went on after its results"
+                );
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(got, 60);
+    assert_idle(&mut s, &guest).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_sleeping_goroutine_leaves_no_clock_wait_behind_and_wakes_on_the_next_call() {
     let (mut s, guest, _) = start().await;
     let api = guest.e2e_tasks_api();

@@ -41,13 +41,17 @@ type event struct {
 }
 
 // waiter is the receiving side of one waitable (a subtask, a stream or
-// future end): the host's events for it go to events, or to onEvent for
-// waitables the executor handles itself.
+// future end): the host's events for it go to events, or to onEvent or
+// copyDone for waitables the executor handles itself.
 type waiter struct {
 	handle  uint32
 	events  chan event
 	onEvent func(event)
-	owner   *task // whose waitable set handle is joined to; nil: none
+	// copyDone takes the final status of a copy that nobody waits for
+	// (see send.go); an interface holding the send, which a func would
+	// need a closure for.
+	copyDone interface{ settled(status uint32) }
+	owner    *task // whose waitable set handle is joined to; nil: none
 	// The member list w is in (owner's, or the orphans), and its links.
 	in                     *memberList
 	memberPrev, memberNext *waiter
@@ -115,6 +119,7 @@ type task struct {
 	finish          func() // delivers the results (task.return)
 	finishErr       error  // the implementation's error, if any
 	finished        bool   // the implementation returned
+	early           bool   // Return gave the results before it did
 	returned        bool   // task.return or task.cancel was called
 	cancelRequested bool   // the host cancelled the task
 
@@ -201,6 +206,7 @@ func Start(export, resume any, run func(ctx context.Context) (finish func(), err
 	default:
 		go worker(t)
 	}
+	mayWake = true
 	return t.drive()
 }
 
@@ -358,12 +364,23 @@ func newTask() *task {
 // host should do next with this task.
 func (t *task) drive() uint32 {
 	t.beginDrive()
-	// An event handled where it arrived (see send.go) wakes no goroutine:
-	// then nothing can run, and the scheduler need not find that out.
-	if !settled() {
+	runGoroutines()
+	return t.settle()
+}
+
+// mayWake records that an event was delivered to a goroutine (or may have
+// made one runnable); events handled where they arrive (see send.go) leave
+// it false. Driver state, reset by runGoroutines.
+var mayWake = true
+
+// runGoroutines runs Go code until every goroutine is blocked. When the
+// events delivered woke none, nothing can run but a timer that came due,
+// and the scheduler need not find that out.
+func runGoroutines() {
+	if mayWake || !settled() {
 		waitIdle()
 	}
-	return t.settle()
+	mayWake = false
 }
 
 // beginDrive makes t the task being driven.
@@ -374,7 +391,7 @@ func (t *task) beginDrive() {
 	default:
 	}
 	abi.ExportStarts()
-	if t.finished && !t.returned {
+	if (t.finished || t.early) && !t.returned {
 		t.complete()
 	}
 }
@@ -385,9 +402,7 @@ func (t *task) settle() uint32 {
 	// A task about to exit first takes the events already waiting in its
 	// set (for goroutines that outlived earlier tasks, say).
 	for t.returned && !yielding() && t.pollOnce() {
-		if !settled() {
-			waitIdle()
-		}
+		runGoroutines()
 	}
 	if t.deadlocked() {
 		reportDeadlock(t.exitOnDeadlock)
@@ -456,19 +471,35 @@ func (t *task) pollOnce() bool {
 	if t.memberCount() == 0 {
 		return false
 	}
-	var ev [2]uint32
-	code := waitableSetPoll(t.set, unsafe.Pointer(&ev))
+	code := waitableSetPoll(t.set, unsafe.Pointer(&polled))
 	if code == eventNone {
 		return false
 	}
-	t.deliver(code, ev[0], ev[1])
+	t.deliver(code, polled[0], polled[1])
 	return true
 }
+
+// polled is where waitable-set.poll writes the event it takes: only the
+// driver polls, and a local would be allocated, as its address goes to
+// the host.
+var polled [2]uint32
 
 // done records that the implementation returned. Its results go to the
 // host at once if this task is being driven; otherwise the task is woken,
 // and the host calls its callback, in which they go.
 func (t *task) done(finish func(), err error) {
+	if t.early {
+		// Return delivered the results: the task may end now.
+		mu.Lock()
+		t.finished = true
+		t.kept--
+		free := t.kept == 0 && t.returned
+		mu.Unlock()
+		if free && current != t {
+			t.wake()
+		}
+		return
+	}
 	t.finish, t.finishErr, t.finished = finish, err, true
 	if current == t {
 		t.complete()
@@ -525,6 +556,7 @@ func (t *task) complete() {
 func (t *task) deliver(code, handle, payload uint32) {
 	switch code {
 	case eventNone:
+		mayWake = true
 		// Back from a yield.
 		mu.Lock()
 		back := yielders
@@ -534,6 +566,7 @@ func (t *task) deliver(code, handle, payload uint32) {
 			y <- struct{}{}
 		}
 	case eventTaskCancelled:
+		mayWake = true
 		t.cancelRequested = true
 		t.ctx.cancel()
 	default:
@@ -544,6 +577,12 @@ func (t *task) deliver(code, handle, payload uint32) {
 			panic("witgo/async: event for a waitable nobody waits on")
 		}
 		ev := event{code, payload}
+		if w.copyDone != nil {
+			// A send's copy: no goroutine waits for it.
+			w.copyDone.settled(ev.payload)
+			return
+		}
+		mayWake = true
 		if w.onEvent != nil {
 			w.onEvent(ev)
 			return
@@ -901,12 +940,10 @@ func pending(w *waiter) (event, bool) {
 // otherwise exits once nothing it started is pending with the host, and
 // a sleeping goroutine would wait until the component is next entered.
 func KeepTask(ctx context.Context) (release func()) {
-	tc, ok := ctx.(*taskCtx)
-	if !ok {
+	t := taskOf(ctx)
+	if t == nil {
 		return func() {}
 	}
-	// A taskCtx lives only inside its task.
-	t := (*task)(unsafe.Add(unsafe.Pointer(tc), -int(unsafe.Offsetof(task{}.ctx))))
 	mu.Lock()
 	t.kept++
 	mu.Unlock()
@@ -924,6 +961,43 @@ func KeepTask(ctx context.Context) (release func()) {
 			}
 		})
 	}
+}
+
+// taskOf is the task whose context ctx is, or nil if ctx is no task's.
+func taskOf(ctx context.Context) *task {
+	tc, ok := ctx.(*taskCtx)
+	if !ok {
+		return nil
+	}
+	// A taskCtx lives only inside its task.
+	return (*task)(unsafe.Add(unsafe.Pointer(tc), -int(unsafe.Offsetof(task{}.ctx))))
+}
+
+// Return delivers the results of the export call whose context ctx is
+// before its implementation returns: finish and err are what Start's run
+// would return for them. The implementation goes on inside the task (which
+// lasts until it returns), and what it returns is ignored. Return reports
+// false, delivering nothing, if the results were delivered already.
+func Return(ctx context.Context, finish func(), err error) bool {
+	t := taskOf(ctx)
+	if t == nil {
+		panic("witgo/async: Return needs the context the export's implementation was given")
+	}
+	mu.Lock()
+	if t.early || t.finished {
+		mu.Unlock()
+		return false
+	}
+	t.early = true
+	t.kept++ // until the implementation returns (see done)
+	mu.Unlock()
+	t.finish, t.finishErr = finish, err
+	if current == t {
+		t.complete()
+	} else {
+		t.wake()
+	}
+	return true
 }
 
 func (t *task) isKept() bool {

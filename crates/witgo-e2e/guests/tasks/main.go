@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"e2e/tasks/gen/e2e/tasks/api"
 	"e2e/tasks/gen/e2e/tasks/host"
 	"e2e/tasks/gen/witgo/async"
 	"e2e/tasks/gen/witgo/wit"
@@ -128,6 +129,26 @@ var (
 	backgroundMu  sync.Mutex
 	backgroundVal *uint32
 )
+
+func (API) AnswerFirst(ctx context.Context, id uint32) uint32 {
+	if !api.ReturnAnswerFirst(ctx, id*3) {
+		panic("ReturnAnswerFirst delivered nothing")
+	}
+	if api.ReturnAnswerFirst(ctx, 0) {
+		panic("a second ReturnAnswerFirst delivered results")
+	}
+	if ctx.Err() == nil {
+		panic("the call's context is not done once its results went out")
+	}
+	v, err := host.Gate(context.Background(), id)
+	if err != nil {
+		panic(err)
+	}
+	backgroundMu.Lock()
+	backgroundVal = &v
+	backgroundMu.Unlock()
+	return 0 // ignored: the results went out
+}
 
 func (API) Spawn(ctx context.Context, id uint32) {
 	go func() {
