@@ -48,12 +48,14 @@ func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 // addFields adds the fields the host gave (names in any case, usually
 // lower) to h under their canonical keys, as h.Add would. The values of
 // all of them share one backing array, as net/textproto's reader does:
-// one allocation where appending to each key made one per field.
+// one allocation where appending to each key made one per field. Each
+// value is a string over the bytes the host wrote, without a copy: they
+// are fresh memory nothing else refers to or changes.
 func addFields(h http.Header, fields []wit.Tuple2[string, []byte]) {
 	values := make([]string, len(fields))
 	for i, kv := range fields {
 		key := canonicalName(kv.F0)
-		values[i] = string(kv.F1)
+		values[i] = unsafe.String(unsafe.SliceData(kv.F1), len(kv.F1))
 		if have := h[key]; have != nil {
 			h[key] = append(have, values[i])
 		} else {
@@ -115,6 +117,28 @@ func canonicalName(name string) string {
 }
 
 func methodName(m types.Method) string {
+	// net/http's constants: strings.ToUpper of the case's name would
+	// build a string for every request.
+	switch m.Tag() {
+	case types.MethodTagGet:
+		return http.MethodGet
+	case types.MethodTagHead:
+		return http.MethodHead
+	case types.MethodTagPost:
+		return http.MethodPost
+	case types.MethodTagPut:
+		return http.MethodPut
+	case types.MethodTagDelete:
+		return http.MethodDelete
+	case types.MethodTagConnect:
+		return http.MethodConnect
+	case types.MethodTagOptions:
+		return http.MethodOptions
+	case types.MethodTagTrace:
+		return http.MethodTrace
+	case types.MethodTagPatch:
+		return http.MethodPatch
+	}
 	if other, ok := m.Other(); ok {
 		return other
 	}

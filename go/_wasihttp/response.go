@@ -102,6 +102,20 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	return w.writeBody(p)
 }
 
+// WriteString is Write for a string, without converting it to a []byte
+// (io.WriteString calls it, as net/http's writer has it too).
+func (w *responseWriter) WriteString(s string) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !w.sent && bodyAllowed(w.status) && w.req.Method != "HEAD" && w.writeErr == nil &&
+		w.buf.Len()+len(s) <= bufferSize {
+		return w.buf.WriteString(s)
+	}
+	// A write the host reads before Write returns: no copy needed.
+	return w.Write(stringBytes(s))
+}
+
 // Flush sends the header and what was written so far now (http.Flusher).
 func (w *responseWriter) Flush() {
 	if w.status == 0 {

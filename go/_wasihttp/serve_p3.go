@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync/atomic"
 
 	"witgo/async"
 	"witgo/bindings/wasi/http/handler"
@@ -26,19 +25,14 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// before the response went out, when the client goes away (a body
 	// write finds the host's reader gone), or when the handler returns.
 	// It outlives the call's own context, which ends once the response
-	// is returned while the handler may still be writing the body.
+	// went out while the handler may still be writing the body.
 	reqCtx, cancel := exec.WithCancel()
-	// The export returns the first value committed receives: the
-	// response, or nil once the host cancelled the call (the handler's
-	// response, if it comes later, finds room and is dropped with its
-	// Go value).
-	out := &sinkP3{committed: make(chan *types.Response, 2)}
+	// A cancelled call is answered at once: the handler learns of it
+	// through its request's context, and a response it makes later is
+	// dropped.
 	stop := afterFunc(ctx, func() {
 		cancel()
-		select {
-		case out.committed <- nil:
-		default:
-		}
+		handler.ReturnHandle(ctx, nil, ctx.Err())
 	})
 	r, finishBody, err := newRequest(reqCtx, req)
 	if err != nil {
@@ -46,18 +40,13 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 		cancel()
 		return nil, types.ErrorCodeHTTPRequestURIInvalid()
 	}
-	w := newResponseWriter(r, out, cancel)
-	// The handler may go on writing the body after the response went out:
-	// its goroutine stays part of this call's task until it is done.
-	release := exec.KeepTask(ctx)
-	goServe(func() {
-		defer release()
-		w.serve(h, r, finishBody)
-	})
-	if resp := <-out.committed; resp != nil {
-		stop()
-		return resp, nil
-	}
+	// The handler runs here, on the export's own goroutine: the response
+	// goes out (ReturnHandle) as soon as the handler has written its
+	// header, or has returned, and the handler goes on writing the body
+	// inside this call's task.
+	out := &sinkP3{call: ctx, stop: stop}
+	newResponseWriter(r, out, cancel).serve(h, r, finishBody)
+	// (Ignored: the response, or the cancellation, went out already.)
 	return nil, ctx.Err()
 }
 
@@ -111,13 +100,14 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 }
 
 // sinkP3 sends a response as a wasi:http 0.3 response: its body a
-// stream<u8>, its trailers a future; committed receives the response once
-// its header is ready, for the export to return.
+// stream<u8>, its trailers a future; the response is the results of the
+// export call whose context is call, delivered once its header is ready.
 type sinkP3 struct {
-	committed chan *types.Response
-	body      *async.StreamWriter[uint8]
-	trailers  *async.FutureWriter[trailersResult]
-	result    *async.FutureReader[doneResult]
+	call     context.Context
+	stop     func() bool // stops the call's cancellation handling
+	body     *async.StreamWriter[uint8]
+	trailers *async.FutureWriter[trailersResult]
+	result   *async.FutureReader[doneResult]
 }
 
 func (s *sinkP3) open(status int, header http.Header, withBody bool) {
@@ -134,7 +124,11 @@ func (s *sinkP3) open(status int, header http.Header, withBody bool) {
 	if status != http.StatusOK { // response.new's default
 		resp.SetStatusCode(types.StatusCode(status))
 	}
-	s.committed <- resp
+	s.stop()
+	if !handler.ReturnHandle(s.call, resp, nil) {
+		// The host cancelled the call first.
+		resp.Close()
+	}
 }
 
 func (s *sinkP3) write(ctx context.Context, p []byte) (int, error) {
@@ -175,40 +169,5 @@ func (s *sinkP3) abort() {
 func (s *sinkP3) done() {
 	if s.result != nil {
 		s.result.Close()
-	}
-}
-
-// goServe runs serve on a goroutine: one left idle by an earlier request
-// if there is one, else a new one. Waking a goroutine costs less than
-// starting one, and its stack has already grown to what the handler
-// needed: a new goroutine's stack grows, and is copied, while net/http's
-// ServeMux matches the route (about 43,000 instructions a request).
-func goServe(serve func()) {
-	select {
-	case serveJobs <- serve:
-	default:
-		go server(serve)
-	}
-}
-
-var (
-	serveJobs   = make(chan func())
-	idleServers atomic.Int32
-)
-
-// maxIdleServers bounds the goroutines kept waiting for the next request.
-const maxIdleServers = 64
-
-// server runs serve, then those goServe hands it, until enough other
-// servers wait.
-func server(serve func()) {
-	for {
-		serve()
-		if idleServers.Add(1) > maxIdleServers {
-			idleServers.Add(-1)
-			return
-		}
-		serve = <-serveJobs
-		idleServers.Add(-1)
 	}
 }

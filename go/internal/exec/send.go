@@ -13,29 +13,36 @@ import (
 // arrives (the task's callback), and then the end is dropped. A goroutine
 // that waits instead costs a park, a wake-up and a scheduler round for
 // each copy; an HTTP response's last body chunk and its trailers are sent
-// this way.
+// this way. Each send is one allocation, its waiter inside it.
 
-// watchCopy calls settled with the final status of the copy on end that
-// returned status: at once if the copy is over, else when the host's event
-// for it arrives. The end stays a member of the current task's waitable
-// set meanwhile, which keeps the task alive after it returned.
-func watchCopy(end, status uint32, settled func(status uint32)) {
-	if status != blocked {
-		settled(status)
-		return
-	}
+// watch makes the host's events for the copies on w.handle go to
+// w.copyDone, until unwatch. The end is a member of the current task's
+// waitable set meanwhile, which keeps the task alive after it returned.
+func (w *waiter) watch() {
 	if current == nil {
 		panic("witgo/async: a stream or future write has to wait outside an async export: the Component Model lets only async functions wait")
 	}
-	w := &waiter{handle: end}
-	w.onEvent = func(ev event) {
-		unregister(w)
-		waitableJoin(end, 0)
-		settled(ev.payload)
-	}
 	mu.Lock()
-	current.adopt(end, w)
+	current.adopt(w.handle, w)
 	mu.Unlock()
+}
+
+// unwatch ends what watch began, if it did.
+func (w *waiter) unwatch() {
+	if w.in != nil {
+		unregister(w)
+		waitableJoin(w.handle, 0)
+	}
+}
+
+// streamSend is a SendAndClose in progress.
+type streamSend[T any] struct {
+	w     waiter
+	ops   *StreamOps[T]
+	buf   []T
+	mem   unsafe.Pointer // buf as the host reads it
+	keep  []unsafe.Pointer
+	total int // elements the reader took
 }
 
 // SendAndClose writes buf and closes w without waiting for the reader:
@@ -73,43 +80,66 @@ func (w *StreamWriter[T]) SendAndClose(buf []T) {
 		ops.DropWritable(h)
 		return
 	}
-	mem := inPlace(ops.Canonical, buf)
-	var keep []unsafe.Pointer
-	if mem == nil {
-		mem = heapBuf(ops.Size, ops.Align, len(buf))
-		keep = ops.Lower(buf, mem)
+	s := &streamSend[T]{ops: ops, buf: buf}
+	s.w.handle = h
+	s.w.copyDone = s
+	s.mem = inPlace(ops.Canonical, buf)
+	if s.mem == nil {
+		s.mem = heapBuf(ops.Size, ops.Align, len(buf))
+		s.keep = ops.Lower(buf, s.mem)
 	}
-	total := 0
-	var step func(status uint32)
-	step = func(status uint32) {
-		for {
-			total += int(status >> 4)
-			if status&0xf != copyCompleted || total == len(buf) {
-				break
+	s.next()
+}
+
+// next writes what the reader has not taken yet, until the copy waits for
+// the reader or is over.
+func (s *streamSend[T]) next() {
+	ops, h := s.ops, s.w.handle
+	for s.total < len(s.buf) {
+		at := unsafe.Add(s.mem, uintptr(s.total)*uintptr(ops.Size))
+		status := ops.Write(h, abi.Addr(at), uint32(len(s.buf)-s.total))
+		if status == blocked {
+			if s.w.in == nil {
+				s.w.watch()
 			}
-			at := unsafe.Add(mem, uintptr(total)*uintptr(ops.Size))
-			status = ops.Write(h, abi.Addr(at), uint32(len(buf)-total))
-			if status == blocked {
-				watchCopy(h, status, step)
-				return
-			}
+			return
 		}
-		if total < len(buf) && !ops.Canonical {
-			// Lifted back, the undelivered elements' resources belong to
-			// Go values nobody holds: their guards drop them.
-			ops.Lift(unsafe.Add(mem, uintptr(total)*uintptr(ops.Size)), make([]T, len(buf)-total))
+		s.total += int(status >> 4)
+		if status&0xf != copyCompleted {
+			break
 		}
-		ops.DropWritable(h)
-		runtime.KeepAlive(buf)
-		runtime.KeepAlive(keep)
 	}
-	at := mem
-	status := ops.Write(h, abi.Addr(at), uint32(len(buf)))
-	if status == blocked {
-		watchCopy(h, status, step)
+	s.end()
+}
+
+func (s *streamSend[T]) settled(status uint32) {
+	s.total += int(status >> 4)
+	if status&0xf == copyCompleted && s.total < len(s.buf) {
+		s.next()
 		return
 	}
-	step(status)
+	s.end()
+}
+
+// end drops the end once the copy is over.
+func (s *streamSend[T]) end() {
+	ops := s.ops
+	if s.total < len(s.buf) && !ops.Canonical {
+		// Lifted back, the undelivered elements' resources belong to Go
+		// values nobody holds: their guards drop them.
+		ops.Lift(unsafe.Add(s.mem, uintptr(s.total)*uintptr(ops.Size)), make([]T, len(s.buf)-s.total))
+	}
+	s.w.unwatch()
+	ops.DropWritable(s.w.handle)
+	runtime.KeepAlive(s.keep)
+}
+
+// futureSend is a Send in progress.
+type futureSend[T any] struct {
+	w    waiter
+	ops  *FutureOps[T]
+	mem  unsafe.Pointer
+	keep []unsafe.Pointer
 }
 
 // Send writes v without waiting for the reader: w is done at once, and its
@@ -135,13 +165,22 @@ func (w *FutureWriter[T]) Send(v T) {
 	if h == 0 {
 		return
 	}
-	mem := heapBuf(ops.Size, ops.Align, 1)
-	keep := ops.Lower([]T{v}, mem)
-	watchCopy(h, ops.Write(h, abi.Addr(mem)), func(status uint32) {
-		if status&0xf != copyCompleted {
-			ops.Lift(mem, make([]T, 1))
-		}
-		ops.DropWritable(h)
-		runtime.KeepAlive(keep)
-	})
+	s := &futureSend[T]{ops: ops, mem: heapBuf(ops.Size, ops.Align, 1)}
+	s.w.handle = h
+	s.w.copyDone = s
+	s.keep = ops.Lower([]T{v}, s.mem)
+	if status := ops.Write(h, abi.Addr(s.mem)); status != blocked {
+		s.settled(status)
+		return
+	}
+	s.w.watch()
+}
+
+func (s *futureSend[T]) settled(status uint32) {
+	s.w.unwatch()
+	if status&0xf != copyCompleted {
+		s.ops.Lift(s.mem, make([]T, 1))
+	}
+	s.ops.DropWritable(s.w.handle)
+	runtime.KeepAlive(s.keep)
 }
