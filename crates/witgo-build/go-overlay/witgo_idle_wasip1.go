@@ -164,6 +164,15 @@ func witgoDetach(gp *g) *g {
 	resume := witgoInlineResume
 	off := witgoExportOffset(gp, witgoInlineExport)
 	newg := newproc1(resume, gp, resume.fn, true, waitReasonZero)
+	// newg takes the next host calls, and their implementations run inline
+	// on it: give it a stack as large as gp's has grown, or every call
+	// that detaches would leave the next one a starting-size stack to grow
+	// again (copystack, 175,000 instructions per 64 KiB HTTP echo).
+	if size := gp.stack.hi - gp.stack.lo; size > newg.stack.hi-newg.stack.lo {
+		stackfree(newg.stack)
+		newg.stack = stackalloc(uint32(size))
+		newg.stackguard0 = newg.stack.lo + stackGuard
+	}
 	dst := newg.stack.hi - off
 	memmove(unsafe.Pointer(dst), unsafe.Pointer(gp.stack.hi-off), off)
 	newg.sched.sp = dst
