@@ -165,10 +165,13 @@ func witgoDetach(gp *g) *g {
 	off := witgoExportOffset(gp, witgoInlineExport)
 	newg := newproc1(resume, gp, resume.fn, true, waitReasonZero)
 	// newg takes the next host calls, and their implementations run inline
-	// on it: give it a stack as large as gp's has grown, or every call
-	// that detaches would leave the next one a starting-size stack to grow
-	// again (copystack, 175,000 instructions per 64 KiB HTTP echo).
-	if size := gp.stack.hi - gp.stack.lo; size > newg.stack.hi-newg.stack.lo {
+	// on it: when they run deep (gp's stack grew to four times the starting
+	// size or more), give it as large a stack, or every call that detaches
+	// would leave the next one a starting-size stack to grow again
+	// (copystack, 175,000 instructions per 64 KiB HTTP echo). A shallow
+	// call keeps the cached starting-size stack: a larger one to allocate
+	// and free on every detach cost more than growing it once.
+	if size := gp.stack.hi - gp.stack.lo; size >= 4*uintptr(startingStackSize) && size > newg.stack.hi-newg.stack.lo {
 		stackfree(newg.stack)
 		newg.stack = stackalloc(uint32(size))
 		newg.stackguard0 = newg.stack.lo + stackGuard
