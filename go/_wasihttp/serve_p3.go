@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 
 	"witgo/async"
 	"witgo/bindings/wasi/http/handler"
@@ -30,9 +31,11 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// A cancelled call is answered at once: the handler learns of it
 	// through its request's context, and a response it makes later is
 	// dropped.
+	var out *sinkP3
 	stop := afterFunc(ctx, func() {
 		cancel()
 		handler.ReturnHandle(ctx, nil, ctx.Err())
+		out.wasSent()
 	})
 	r, finishBody, err := newRequest(reqCtx, req)
 	if err != nil {
@@ -40,13 +43,27 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 		cancel()
 		return nil, types.ErrorCodeHTTPRequestURIInvalid()
 	}
-	// The handler runs here, on the export's own goroutine: the response
-	// goes out (ReturnHandle) as soon as the handler has written its
-	// header, or has returned, and the handler goes on writing the body
-	// inside this call's task.
-	out := &sinkP3{call: ctx, stop: stop}
-	newResponseWriter(r, out, cancel).serve(h, r, finishBody)
-	// (Ignored: the response, or the cancellation, went out already.)
+	// The response goes out (ReturnHandle) as soon as the handler has
+	// written its header, or has returned, and the handler goes on writing
+	// the body inside this call's task.
+	out = &sinkP3{call: ctx, stop: stop}
+	w := newResponseWriter(r, out, cancel)
+	if r.Body == http.NoBody {
+		// Here, on the export's own goroutine: a request without a body
+		// is usually answered without waiting, and then without a single
+		// goroutine switch.
+		w.serve(h, r, finishBody)
+		// (Ignored: the response, or the cancellation, went out already.)
+		return nil, ctx.Err()
+	}
+	// A handler that reads a body waits for it: on a serving goroutine,
+	// whose stack has grown to what handlers need. Waiting on the export's
+	// own goroutine would hand the call's deep stack to a new goroutine at
+	// every wait (runtime overlay), and leave the next request a small one
+	// to grow again. This goroutine waits until the response went out.
+	out.sent = make(chan struct{}, 2)
+	goServe(func() { w.serve(h, r, finishBody) })
+	<-out.sent
 	return nil, ctx.Err()
 }
 
@@ -104,7 +121,8 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 // export call whose context is call, delivered once its header is ready.
 type sinkP3 struct {
 	call     context.Context
-	stop     func() bool // stops the call's cancellation handling
+	stop     func() bool   // stops the call's cancellation handling
+	sent     chan struct{} // if not nil, receives once the call's results went
 	body     *async.StreamWriter[uint8]
 	trailers *async.FutureWriter[trailersResult]
 	result   *async.FutureReader[doneResult]
@@ -128,6 +146,18 @@ func (s *sinkP3) open(status int, header http.Header, withBody bool) {
 	if !handler.ReturnHandle(s.call, resp, nil) {
 		// The host cancelled the call first.
 		resp.Close()
+	}
+	s.wasSent()
+}
+
+// wasSent tells the export's goroutine, if it waits, that the call's
+// results went out.
+func (s *sinkP3) wasSent() {
+	if s != nil && s.sent != nil {
+		select {
+		case s.sent <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -169,5 +199,40 @@ func (s *sinkP3) abort() {
 func (s *sinkP3) done() {
 	if s.result != nil {
 		s.result.Close()
+	}
+}
+
+// goServe runs serve on a goroutine: one left idle by an earlier request
+// if there is one, else a new one. Waking a goroutine costs less than
+// starting one, and its stack has already grown to what the handler
+// needed: a new goroutine's stack grows, and is copied, while net/http's
+// ServeMux matches the route (about 43,000 instructions a request).
+func goServe(serve func()) {
+	select {
+	case serveJobs <- serve:
+	default:
+		go server(serve)
+	}
+}
+
+var (
+	serveJobs   = make(chan func())
+	idleServers atomic.Int32
+)
+
+// maxIdleServers bounds the goroutines kept waiting for the next request.
+const maxIdleServers = 64
+
+// server runs serve, then those goServe hands it, until enough other
+// servers wait.
+func server(serve func()) {
+	for {
+		serve()
+		if idleServers.Add(1) > maxIdleServers {
+			idleServers.Add(-1)
+			return
+		}
+		serve = <-serveJobs
+		idleServers.Add(-1)
 	}
 }
