@@ -490,14 +490,8 @@ var polled [2]uint32
 func (t *task) done(finish func(), err error) {
 	if t.early {
 		// Return delivered the results: the task may end now.
-		mu.Lock()
 		t.finished = true
-		t.kept--
-		free := t.kept == 0 && t.returned
-		mu.Unlock()
-		if free && current != t {
-			t.wake()
-		}
+		t.unkeep()
 		return
 	}
 	t.finish, t.finishErr, t.finished = finish, err, true
@@ -949,17 +943,20 @@ func KeepTask(ctx context.Context) (release func()) {
 	mu.Unlock()
 	var once sync.Once
 	return func() {
-		once.Do(func() {
-			mu.Lock()
-			t.kept--
-			free := t.kept == 0 && t.returned
-			mu.Unlock()
-			// A task being driven sees it when its goroutines block; one
-			// waiting for the host must be woken to exit.
-			if free && current != t {
-				t.wake()
-			}
-		})
+		once.Do(t.unkeep)
+	}
+}
+
+// unkeep drops one hold on t (KeepTask, Return). A task being driven sees
+// it may exit when its goroutines block; one waiting for the host must be
+// woken to exit.
+func (t *task) unkeep() {
+	mu.Lock()
+	t.kept--
+	free := t.kept == 0 && t.returned
+	mu.Unlock()
+	if free && current != t {
+		t.wake()
 	}
 }
 

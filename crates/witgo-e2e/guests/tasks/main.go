@@ -144,10 +144,15 @@ func (API) AnswerFirst(ctx context.Context, id uint32) uint32 {
 	if err != nil {
 		panic(err)
 	}
+	setBackground(v)
+	return 0 // ignored: the results went out
+}
+
+// setBackground records what a call's work got after its results went out.
+func setBackground(v uint32) {
 	backgroundMu.Lock()
 	backgroundVal = &v
 	backgroundMu.Unlock()
-	return 0 // ignored: the results went out
 }
 
 func (API) Spawn(ctx context.Context, id uint32) {
@@ -157,9 +162,7 @@ func (API) Spawn(ctx context.Context, id uint32) {
 		if err != nil {
 			panic(err)
 		}
-		backgroundMu.Lock()
-		backgroundVal = &v
-		backgroundMu.Unlock()
+		setBackground(v)
 	}()
 }
 
