@@ -61,8 +61,15 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// own goroutine would hand the call's deep stack to a new goroutine at
 	// every wait (runtime overlay), and leave the next request a small one
 	// to grow again. This goroutine waits until the response went out.
+	// The handler may go on writing the body after this goroutine
+	// returned: the task stays until it is done, so that its sleeps and
+	// timers wake it.
 	out.sent = make(chan struct{}, 2)
-	goServe(func() { w.serve(h, r, finishBody) })
+	release := exec.KeepTask(ctx)
+	goServe(func() {
+		defer release()
+		w.serve(h, r, finishBody)
+	})
 	<-out.sent
 	return nil, ctx.Err()
 }
