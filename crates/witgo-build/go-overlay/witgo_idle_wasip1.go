@@ -348,3 +348,12 @@ func witgoOnStack(p unsafe.Pointer) bool {
 	gp := getg()
 	return gp.stack.lo <= uintptr(p) && uintptr(p) < gp.stack.hi
 }
+
+// witgoSystemStart is isSystemGoroutine's last answer for a goroutine
+// started at an ordinary function (one whose answer is its name's): the
+// start and the exit of each goroutine ask, usually about the same
+// function, and on wasm the lookup costs hundreds of instructions.
+var witgoSystemStart struct {
+	pc     uintptr
+	system bool
+}

@@ -45,6 +45,23 @@ const PATCHED_STEAL_WORK: &str = "\tif gomaxprocs > 1 && (mp.spinning || 2*sched
 const WAKEP: &str =
     "func wakep() {\n\t// Be conservative about spinning threads, only start one if none exist\n";
 const PATCHED_WAKEP: &str = "func wakep() {\n\tif gomaxprocs == 1 {\n\t\treturn\n\t}\n\t// Be conservative about spinning threads, only start one if none exist\n";
+/// How often a goroutine's state changes are timed for the scheduling
+/// latency metrics, the same in Go 1.25 through 1.27. Each timed change
+/// reads the clock, which on wasm is a WASI call through the adapter (about
+/// 1,900 instructions, against tens natively): with 8, 10,000 goroutines
+/// that each wait once spent 1,300 instructions apiece on it. The metrics
+/// scale by the period, so a longer one keeps them unbiased.
+const TRACKING_PERIOD: &str = "const gTrackingPeriod = 8\n";
+const PATCHED_TRACKING_PERIOD: &str = "const gTrackingPeriod = 64\n";
+/// `isSystemGoroutine`'s start and its last test, the same in Go 1.25
+/// through 1.27. Every goroutine's start and exit asks it, and on wasm the
+/// lookup of the start function and the test of its name cost about 550
+/// instructions each time; the answer for an ordinary function depends on
+/// the start PC alone, so the last one is kept (`witgoSystemStart`).
+const IS_SYSTEM_GOROUTINE: &str = "func isSystemGoroutine(gp *g, fixed bool) bool {\n";
+const PATCHED_IS_SYSTEM_GOROUTINE: &str = "func isSystemGoroutine(gp *g, fixed bool) bool {\n\tif gp.startpc != 0 && gp.startpc == witgoSystemStart.pc {\n\t\treturn witgoSystemStart.system\n\t}\n";
+const SYSTEM_BY_NAME: &str = "\treturn stringslite.HasPrefix(funcname(f), \"runtime.\")\n}\n";
+const PATCHED_SYSTEM_BY_NAME: &str = "\tsystem := stringslite.HasPrefix(funcname(f), \"runtime.\")\n\twitgoSystemStart.pc, witgoSystemStart.system = gp.startpc, system\n\treturn system\n}\n";
 /// Files the overlay adds to GOROOT/src: (package directory, file name,
 /// contents). The pre-initialisation files build only with the
 /// `witgo_preinit` tag (`witgo build --preinit`, see `preinit.rs`).
@@ -101,6 +118,9 @@ struct Patch {
 /// - with one P (wasm's default: there is one thread) the scheduler skips
 ///   work stealing when idle and `wakep` returns at once: there is no
 ///   other P to steal from or to start;
+/// - goroutine state changes are timed for the latency metrics one in 64
+///   times instead of one in 8 (each timing reads the clock, a WASI call on
+///   wasm), and the system goroutine test keeps its last answer;
 /// - the memory the heap skips to align its first arena (up to 4 MiB, which
 ///   depends on where the program's data ends) is not cleared: it comes
 ///   straight from `memory.grow`, which zeroes it, and clearing it again was
@@ -135,6 +155,24 @@ const PATCHES: &[Patch] = &[
         find: WAKEP,
         replace: PATCHED_WAKEP,
         purpose: "the single-P scheduler (`wakep`)",
+    },
+    Patch {
+        file: "runtime2.go",
+        find: TRACKING_PERIOD,
+        replace: PATCHED_TRACKING_PERIOD,
+        purpose: "the latency sampling period (`gTrackingPeriod`)",
+    },
+    Patch {
+        file: "traceback.go",
+        find: IS_SYSTEM_GOROUTINE,
+        replace: PATCHED_IS_SYSTEM_GOROUTINE,
+        purpose: "the system goroutine test (`isSystemGoroutine`)",
+    },
+    Patch {
+        file: "traceback.go",
+        find: SYSTEM_BY_NAME,
+        replace: PATCHED_SYSTEM_BY_NAME,
+        purpose: "the system goroutine test (`isSystemGoroutine`)",
     },
     Patch {
         file: "mem_sbrk.go",

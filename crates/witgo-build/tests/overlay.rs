@@ -33,8 +33,8 @@ fn patches_the_real_goroot() {
     let replace = json["Replace"].as_object().unwrap();
     assert_eq!(
         replace.len(),
-        9,
-        "five patched files and the four added ones (the idle hook, and the \
+        11,
+        "seven patched files and the four added ones (the idle hook, and the \
          pre-initialisation refresh in runtime, syscall and os): {json}"
     );
     for added in [
@@ -69,6 +69,14 @@ fn patches_the_real_goroot() {
     assert!(
         sbrk.contains("\tif !witgoFreshMemory {\n\t\tmemclrNoHeapPointers(ap, n)\n\t}\n"),
         "{sbrk}"
+    );
+    assert!(patched_file("runtime/runtime2.go").contains("const gTrackingPeriod = 64\n"));
+    // Both of traceback.go's patches: the kept answer is read and written.
+    let traceback = patched_file("runtime/traceback.go");
+    assert!(
+        traceback.contains("\t\treturn witgoSystemStart.system\n")
+            && traceback.contains("\twitgoSystemStart.pc, witgoSystemStart.system = gp.startpc, system\n"),
+        "{traceback}"
     );
     assert!(
         patched_file("runtime/witgo_idle_wasip1.go").contains("debug.gcstoptheworld = 1"),
