@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // A sink is where a response goes: a wasi:http 0.3 response (sink_p3) or
@@ -115,6 +117,28 @@ func (w *responseWriter) WriteString(s string) (int, error) {
 	// A write the host reads before Write returns: no copy needed.
 	return w.Write(stringBytes(s))
 }
+
+// ReadFrom copies src to the body (io.ReaderFrom, which io.Copy uses
+// instead of allocating a 32 KiB buffer of its own; net/http's writer has
+// it too) through a pooled buffer of copyBufferSize bytes: a copy
+// allocates nothing, and each read from src goes to the host in one write.
+func (w *responseWriter) ReadFrom(src io.Reader) (int64, error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	return io.CopyBuffer(writerOnly{w}, src, *buf)
+}
+
+// copyBufferSize is ReadFrom's buffer: as large as a stream read of the
+// request's body returns at most in one go from hosts built on hyper.
+const copyBufferSize = 64 << 10
+
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, copyBufferSize)
+	return &b
+}}
+
+// writerOnly hides ReadFrom from io.CopyBuffer, which would call it again.
+type writerOnly struct{ io.Writer }
 
 // Flush sends the header and what was written so far now (http.Flusher).
 func (w *responseWriter) Flush() {

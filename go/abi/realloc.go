@@ -57,16 +57,93 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 	// Any WASI call from here traps ("cannot leave component instance"),
 	// and growing the heap may read the clock: freeze it meanwhile.
 	freezeClock(true)
-	p, fresh := realloc(oldPtr, oldSize, align, newSize)
-	if oldPtr != nil {
-		Unpin(oldPtr)
+	var p unsafe.Pointer
+	if newSize > 0 && uintptr(newSize) <= maxSmallHostAlloc {
+		p = allocSmall(uintptr(newSize), uintptr(align))
+		if oldPtr != nil && oldSize > 0 {
+			copy(unsafe.Slice((*byte)(p), newSize), unsafe.Slice((*byte)(oldPtr), min(oldSize, newSize)))
+		}
+		if oldPtr != nil {
+			Unpin(oldPtr)
+		}
+	} else {
+		var fresh bool
+		p, fresh = realloc(oldPtr, oldSize, align, newSize)
+		if oldPtr != nil {
+			Unpin(oldPtr)
+		}
+		pin(p)
+		if fresh {
+			noteHostAllocation(uintptr(newSize))
+		}
 	}
-	pin(p)
 	freezeClock(false)
-	if fresh {
-		noteHostAllocation(uintptr(newSize))
-	}
 	return p
+}
+
+// Small host allocations (a header's name or value, a short string
+// result) are carved from a shared block, where a mallocgc each cost about
+// 1,000 instructions on wasm (a request's fields are a dozen of them).
+// The Go values lifted from them point into the block, which keeps it
+// alive; until then it is pinned by its count of allocations not lifted:
+// the block being carved is smallBlock, a full one with allocations still
+// to be lifted waits in fullBlocks. A small value kept for long keeps its
+// whole block (smallBlockSize bytes) alive, as a substring keeps its string.
+type hostBlock struct {
+	base    unsafe.Pointer
+	used    uintptr
+	pending int // allocations not lifted yet
+}
+
+const (
+	maxSmallHostAlloc = 256
+	smallBlockSize    = 2 << 10
+)
+
+var (
+	smallBlock hostBlock
+	fullBlocks []hostBlock
+)
+
+func allocSmall(size, align uintptr) unsafe.Pointer {
+	b := &smallBlock
+	start := (b.used + align - 1) &^ (align - 1)
+	if b.base == nil || start+size > smallBlockSize {
+		if b.pending > 0 {
+			fullBlocks = append(fullBlocks, *b)
+		}
+		*b = hostBlock{base: mallocgc(smallBlockSize, nil, false)}
+		noteHostAllocation(smallBlockSize)
+		start = 0
+	}
+	b.used = start + size
+	b.pending++
+	return unsafe.Add(b.base, start)
+}
+
+// unpinSmall counts p's allocation lifted if p is in a block of small
+// allocations, and reports whether it was.
+func unpinSmall(p unsafe.Pointer) bool {
+	if smallBlock.holds(p) {
+		smallBlock.pending--
+		return true
+	}
+	for i := range fullBlocks {
+		if b := &fullBlocks[i]; b.holds(p) {
+			if b.pending--; b.pending == 0 {
+				last := len(fullBlocks) - 1
+				fullBlocks[i] = fullBlocks[last]
+				fullBlocks[last] = hostBlock{}
+				fullBlocks = fullBlocks[:last]
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func (b *hostBlock) holds(p unsafe.Pointer) bool {
+	return b.base != nil && uintptr(p)-uintptr(b.base) < b.used
 }
 
 //go:wasmexport cabi_realloc_adapter
@@ -143,6 +220,9 @@ func arenaRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.
 // once the value there is lifted into a Go value, which now keeps whatever
 // it still uses alive.
 func Unpin(p unsafe.Pointer) {
+	if unpinSmall(p) {
+		return
+	}
 	for i := len(recentPins) - 1; i >= 0; i-- {
 		if recentPins[i] == p {
 			last := len(recentPins) - 1
@@ -158,7 +238,13 @@ func Unpin(p unsafe.Pointer) {
 }
 
 // HostPins is the number of host allocations not yet lifted (for tests).
-func HostPins() int { return len(recentPins) + len(morePins) }
+func HostPins() int {
+	n := len(recentPins) + len(morePins) + smallBlock.pending
+	for _, b := range fullBlocks {
+		n += b.pending
+	}
+	return n
+}
 
 // Return values of a synchronous export must stay valid until the host has
 // read them and called the export's post-return function.
