@@ -128,11 +128,14 @@ func unpinSmall(p unsafe.Pointer) bool {
 		smallBlock.pending--
 		return true
 	}
+	// Oldest first, in order: values are mostly lifted in the order the
+	// host wrote them (10,000 import results, say), so the block is
+	// usually the first.
 	for i := range fullBlocks {
 		if b := &fullBlocks[i]; b.holds(p) {
 			if b.pending--; b.pending == 0 {
 				last := len(fullBlocks) - 1
-				fullBlocks[i] = fullBlocks[last]
+				copy(fullBlocks[i:], fullBlocks[i+1:])
 				fullBlocks[last] = hostBlock{}
 				fullBlocks = fullBlocks[:last]
 			}
