@@ -144,7 +144,10 @@ func (c *taskCtx) cancel() {
 	for w := c.watchers; w != nil; {
 		next := w.ctxNext
 		// The queue has room: at most one progress event is pending.
-		w.events.put(event{code: cancelWake})
+		select {
+		case w.events <- event{code: cancelWake}:
+		default:
+		}
 		w.ctxPrev, w.ctxNext = nil, nil
 		w = next
 	}
