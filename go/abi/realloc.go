@@ -60,22 +60,17 @@ func cabiRealloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) unsafe.P
 	var p unsafe.Pointer
 	if newSize > 0 && uintptr(newSize) <= maxSmallHostAlloc {
 		p = allocSmall(uintptr(newSize), uintptr(align))
-		if oldPtr != nil && oldSize > 0 {
-			copy(unsafe.Slice((*byte)(p), newSize), unsafe.Slice((*byte)(oldPtr), min(oldSize, newSize)))
-		}
-		if oldPtr != nil {
-			Unpin(oldPtr)
-		}
+		copyOld(p, oldPtr, oldSize, newSize)
 	} else {
 		var fresh bool
 		p, fresh = realloc(oldPtr, oldSize, align, newSize)
-		if oldPtr != nil {
-			Unpin(oldPtr)
-		}
 		pin(p)
 		if fresh {
 			noteHostAllocation(uintptr(newSize))
 		}
+	}
+	if oldPtr != nil {
+		Unpin(oldPtr)
 	}
 	freezeClock(false)
 	return p
@@ -169,10 +164,15 @@ func cabiReallocAdapter(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) u
 // recycled one, see Recycle).
 func realloc(oldPtr unsafe.Pointer, oldSize, align, newSize uint32) (p unsafe.Pointer, fresh bool) {
 	p, fresh = allocForHost(uintptr(newSize), uintptr(align))
+	copyOld(p, oldPtr, oldSize, newSize)
+	return p, fresh
+}
+
+// copyOld copies what a reallocated block held (if any) to its new place p.
+func copyOld(p, oldPtr unsafe.Pointer, oldSize, newSize uint32) {
 	if oldPtr != nil && oldSize > 0 {
 		copy(unsafe.Slice((*byte)(p), newSize), unsafe.Slice((*byte)(oldPtr), min(oldSize, newSize)))
 	}
-	return p, fresh
 }
 
 // mallocgc is the runtime's allocator (a linkname the runtime allows).
