@@ -66,16 +66,17 @@ impl Server {
         Server::start(cmd, component, flags)
     }
 
-    /// Runs `cmd --addr <a free loopback port> flags... component` and waits
-    /// until it accepts. The server's stdout is kept (see
-    /// [`Server::stdout`]); stderr passes through.
+    /// Runs `cmd --addr 127.0.0.1:0 flags... component` and waits for the
+    /// line where the server says which port it took ("Serving HTTP on
+    /// http://127.0.0.1:PORT/", printed by both servers). The server's
+    /// stdout is kept (see [`Server::stdout`]); stderr passes through.
+    ///
+    /// The server picks the port itself: a port found free here and handed
+    /// over could be taken by another test's server in between, and this
+    /// test would then talk to that one.
     fn start(mut cmd: Command, component: &Path, flags: &[&str]) -> Server {
-        let addr = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
         let mut child = cmd
-            .args(["--addr", &addr.to_string()])
+            .args(["--addr", "127.0.0.1:0"])
             .args(flags)
             .arg(component)
             .stdout(Stdio::piped())
@@ -86,21 +87,28 @@ impl Server {
         let stderr = keep(child.stderr.take().unwrap(), true);
         let mut server = Server {
             child,
-            addr,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             stdout,
             stderr,
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(addr).is_err() {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        server.addr = loop {
+            if let Some(addr) = listening_address(&server.stderr()) {
+                break addr;
+            }
             if let Some(status) = server.child.try_wait().unwrap() {
-                panic!("the server exited with {status}");
+                panic!(
+                    "the server exited with {status} before listening:\n{}",
+                    server.stderr()
+                );
             }
             assert!(
                 Instant::now() < deadline,
-                "the server did not start listening on {addr}"
+                "the server did not say where it listens:\n{}",
+                server.stderr()
             );
             std::thread::sleep(Duration::from_millis(50));
-        }
+        };
         server
     }
 
@@ -188,6 +196,13 @@ pub fn assert_sleeps_overlap(server: &Server) {
         took < Duration::from_millis(1800),
         "12 concurrent 300 ms requests took {took:?}"
     );
+}
+
+/// The address in a server's "Serving HTTP on http://ADDR/" line.
+fn listening_address(stderr: &str) -> Option<SocketAddr> {
+    let line = stderr.lines().find(|l| l.starts_with("Serving HTTP on http://"))?;
+    let rest = &line["Serving HTTP on http://".len()..];
+    rest[..rest.find('/')?].parse().ok()
 }
 
 /// Splits an HTTP/1.1 response into its status, its header section
