@@ -1,5 +1,6 @@
 //! A throwaway PostgreSQL server on 127.0.0.1 for a test: `initdb` into a
-//! temporary directory, `pg_ctl start` on a free port, stopped on drop.
+//! temporary directory, `pg_ctl start` on a free port (another if that
+//! one is taken by the time the server binds), stopped on drop.
 //! As root (initdb refuses root) the server runs as the `postgres` user
 //! Debian's package creates.
 
@@ -30,7 +31,7 @@ impl Postgres {
             .output()
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
         let dir = tempfile::tempdir().unwrap();
-        let pg = Postgres {
+        let mut pg = Postgres {
             port: free_port(),
             bin,
             dir,
@@ -60,24 +61,34 @@ impl Postgres {
                 "UTF8",
             ],
         );
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50",
-            pg.port,
-            pg.dir.path().display()
-        );
-        pg.run(
-            "pg_ctl",
-            &[
-                "-D",
-                &data.to_string_lossy(),
-                "-o",
-                &options,
-                "-w",
-                "-l",
-                &pg.dir.path().join("log").to_string_lossy(),
-                "start",
-            ],
-        );
+        // The port was free a moment ago; another test's server may take it
+        // first, so a start that fails to bind tries another port.
+        let log = pg.dir.path().join("log");
+        let mut attempts = 0;
+        loop {
+            let options = format!(
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50",
+                pg.port,
+                pg.dir.path().display()
+            );
+            let data = data.to_string_lossy();
+            let log_path = log.to_string_lossy();
+            let args = ["-D", &data, "-o", &options, "-w", "-l", &log_path, "start"];
+            let out = pg.command("pg_ctl").args(args).output().unwrap();
+            let port_taken = std::fs::read_to_string(&log)
+                .is_ok_and(|l| l.contains("could not bind") || l.contains("already in use"));
+            attempts += 1;
+            if out.status.success() {
+                break;
+            }
+            assert!(
+                port_taken && attempts < 3,
+                "pg_ctl {args:?}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            pg.port = free_port();
+        }
         Some(pg)
     }
 
