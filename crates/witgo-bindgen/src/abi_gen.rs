@@ -324,6 +324,17 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             return;
         }
         if self.in_nested_block() || self.keep_in_slice {
+            if self.side == Side::Import
+                && self.gc_window
+                && !self.local_areas
+                && !self.keep_in_slice
+            {
+                // The collector is held from the wrapper's start to its
+                // return (see `finish`), so nothing lowered can be freed
+                // before the host has read it; a slice of the pointers
+                // would cost allocations for nothing.
+                return;
+            }
             self.unsafe_();
             self.keep_slice = true;
             self.push(&format!("keep_ = append(keep_, {ptr})"));
