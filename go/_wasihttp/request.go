@@ -1,23 +1,26 @@
 package wasihttp
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 )
 
 // serverRequest is an *http.Request as net/http's server fills it, from
-// what wasi:http (0.3 or 0.2) gives of an incoming request; the caller
-// adds the body and the context.
-func serverRequest(method, target, authority string, https bool, header http.Header) (*http.Request, error) {
+// what wasi:http (0.3 or 0.2) gives of an incoming request, with ctx as its
+// context; the caller adds the body.
+func serverRequest(ctx context.Context, method, target, authority string, https bool, header http.Header) (*http.Request, error) {
 	if target == "" {
 		target = "/"
 	}
-	u, err := url.ParseRequestURI(target)
+	u, err := requestURL(target)
 	if err != nil {
 		return nil, err
 	}
-	r := &http.Request{
+	// Filled here, on the stack, and copied once by WithContext: an
+	// *http.Request made first would be garbage as soon as it was copied.
+	r := http.Request{
 		Method:     method,
 		URL:        u,
 		Proto:      "HTTP/1.1",
@@ -32,10 +35,12 @@ func serverRequest(method, target, authority string, https bool, header http.Hea
 		// wasi:http does not pass them.
 		u.Scheme = "https"
 	}
-	if host := get(r.Header, "Host"); host != "" && r.Host == "" {
-		r.Host = host
+	if host, ok := header["Host"]; ok {
+		if len(host) > 0 && r.Host == "" {
+			r.Host = host[0]
+		}
+		delete(header, "Host")
 	}
-	delete(r.Header, "Host")
 	r.ContentLength = contentLength(r.Header)
 	if r.ContentLength < 0 && get(r.Header, "Content-Length") == "" && get(r.Header, "Transfer-Encoding") == "" &&
 		(r.Method == "GET" || r.Method == "HEAD") {
@@ -51,5 +56,46 @@ func serverRequest(method, target, authority string, https bool, header http.Hea
 			}
 		}
 	}
-	return r, nil
+	return r.WithContext(ctx), nil
+}
+
+// requestURL is url.ParseRequestURI(target), built directly when the path
+// is made only of characters that neither unescape nor escape (most
+// paths): the parser's passes over it cost a request more than the rest
+// of its URL handling. Any other target goes to the parser.
+func requestURL(target string) (*url.URL, error) {
+	path, query, hasQuery := strings.Cut(target, "?")
+	if len(path) == 0 || path[0] != '/' || !plainPath(path) || hasCTL(query) {
+		return url.ParseRequestURI(target)
+	}
+	// "/p?" keeps its empty query (ForceQuery), as the parser does; in
+	// "/p??" the query is "?".
+	return &url.URL{Path: path, RawQuery: query, ForceQuery: hasQuery && query == ""}, nil
+}
+
+// plainPath reports whether every byte of path is one that url's path
+// escaping leaves alone and unescaping does not change: letters, digits
+// and -._~$&+,/:;=@ (no %).
+func plainPath(path string) bool {
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~$&+,/:;=@", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// hasCTL reports whether s has an ASCII control byte, which the parser
+// refuses anywhere in a URL.
+func hasCTL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }

@@ -42,12 +42,11 @@ func newRequestP2(ctx context.Context, req *types.IncomingRequest) (*http.Reques
 	https := ok && scheme.Tag() == types.SchemeTagHTTPS
 	header := http.Header{}
 	fieldsHeader(req.Headers(), header)
-	r, err := serverRequest(methodName(req.Method()), target, authority, https, header)
+	r, err := serverRequest(ctx, methodName(req.Method()), target, authority, https, header)
 	if err != nil {
 		req.Close()
 		return nil, nil, err
 	}
-	r = r.WithContext(ctx)
 	incoming, err := req.Consume()
 	if err != nil {
 		req.Close()

@@ -8,6 +8,8 @@ import (
 	"hash/fnv"
 	"io"
 	"net/http"
+	"net/url"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -31,6 +33,12 @@ func Mux(isErrorCode func(error) bool) *http.ServeMux {
 	mux.HandleFunc("GET /request", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "method=%s host=%s uri=%s multi=%s length=%d",
 			r.Method, r.Host, r.RequestURI, strings.Join(r.Header.Values("X-Multi"), "|"), r.ContentLength)
+	})
+	// r.URL as net/http's server would parse it from the request target
+	// (wasihttp builds the common ones itself).
+	mux.HandleFunc("GET /url/", func(w http.ResponseWriter, r *http.Request) {
+		parsed, err := url.ParseRequestURI(r.RequestURI)
+		fmt.Fprintf(w, "path=%s query=%s same=%v", r.URL.Path, r.URL.RawQuery, err == nil && reflect.DeepEqual(r.URL, parsed))
 	})
 	mux.HandleFunc("GET /sleep", func(w http.ResponseWriter, r *http.Request) {
 		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
