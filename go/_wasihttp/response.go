@@ -122,11 +122,44 @@ func (w *responseWriter) WriteString(s string) (int, error) {
 // instead of allocating a 32 KiB buffer of its own; net/http's writer has
 // it too) through a pooled buffer of copyBufferSize bytes: a copy
 // allocates nothing, and each read from src goes to the host in one write.
-func (w *responseWriter) ReadFrom(src io.Reader) (int64, error) {
+func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
+	if wt, ok := src.(io.WriterTo); ok {
+		return wt.WriteTo(writerOnly{w})
+	}
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
-	return io.CopyBuffer(writerOnly{w}, src, *buf)
+	// io.CopyBuffer's loop, written out: handing it w behind writerOnly
+	// (to hide this method from it) would box w in an allocation.
+	for {
+		nr, er := src.Read(*buf)
+		if nr > 0 {
+			nw, ew := w.Write((*buf)[:nr])
+			if nw < 0 || nr < nw {
+				nw = 0
+				if ew == nil {
+					ew = errInvalidWrite
+				}
+			}
+			n += int64(nw)
+			if ew != nil {
+				return n, ew
+			}
+			if nr != nw {
+				return n, io.ErrShortWrite
+			}
+		}
+		if er != nil {
+			if er == io.EOF {
+				return n, nil
+			}
+			return n, er
+		}
+	}
 }
+
+// errInvalidWrite is io's error for a Write that reports an impossible
+// count.
+var errInvalidWrite = errors.New("invalid write result")
 
 // copyBufferSize is ReadFrom's buffer: a 64 KiB request body echoed on
 // witgo serve was read in one stream read and written in one write
@@ -138,7 +171,7 @@ var copyBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
-// writerOnly hides ReadFrom from io.CopyBuffer, which would call it again.
+// writerOnly hides ReadFrom from a WriterTo, which could call it again.
 type writerOnly struct{ io.Writer }
 
 // Flush sends the header and what was written so far now (http.Flusher).

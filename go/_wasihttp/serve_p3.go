@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"sync/atomic"
 
 	"witgo/async"
@@ -64,14 +65,20 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// The handler may go on writing the body after this goroutine
 	// returned: the task stays until it is done, so that its sleeps and
 	// timers wake it.
-	out.sent = make(chan struct{}, 2)
-	release := exec.KeepTask(ctx)
-	goServe(func() {
-		defer release()
-		w.serve(h, r, finishBody)
-	})
-	<-out.sent
+	out.waiting = true
+	out.sentWait.Add(1)
+	out.hold.Hold(ctx)
+	out.w, out.h, out.r, out.finishBody = w, h, r, finishBody
+	goServe(out)
+	out.sentWait.Wait()
 	return nil, ctx.Err()
+}
+
+// serve runs the handler on a serving goroutine (see Handle), inside the
+// call's task until it returns.
+func (s *sinkP3) serve() {
+	defer s.hold.Release()
+	s.w.serve(s.h, s.r, s.finishBody)
 }
 
 // afterFunc is context.AfterFunc(ctx, f), called on the export's own
@@ -94,7 +101,7 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 	https := ok && scheme.Tag() == types.SchemeTagHTTPS
 	header := http.Header{}
 	fieldsHeader(req.GetHeaders(), header)
-	r, err := serverRequest(methodName(req.GetMethod()), target, authority, https, header)
+	r, err := serverRequest(ctx, methodName(req.GetMethod()), target, authority, https, header)
 	if err != nil {
 		req.Close()
 		return nil, nil, err
@@ -106,7 +113,7 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 		// wait on.
 		req.Close()
 		r.Body = http.NoBody
-		return r.WithContext(ctx), func() {}, nil
+		return r, func() {}, nil
 	}
 	done, doneReader := async.NewFuture[doneResult]()
 	stream, trailers := types.RequestConsumeBody(req, doneReader)
@@ -120,19 +127,33 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 		body.Close()
 		done.Write(context.Background(), wit.Ok[struct{}, types.ErrorCode](struct{}{}))
 	}
-	return r.WithContext(ctx), finish, nil
+	return r, finish, nil
 }
 
 // sinkP3 sends a response as a wasi:http 0.3 response: its body a
 // stream<u8>, its trailers a future; the response is the results of the
 // export call whose context is call, delivered once its header is ready.
+// For a handler run on a serving goroutine it also holds what that
+// goroutine needs (w, h, r, finishBody), so that handing it over costs no
+// allocation of its own.
 type sinkP3 struct {
 	call     context.Context
-	stop     func() bool   // stops the call's cancellation handling
-	sent     chan struct{} // if not nil, receives once the call's results went
+	stop     func() bool // stops the call's cancellation handling
 	body     *async.StreamWriter[uint8]
 	trailers *async.FutureWriter[trailersResult]
 	result   *async.FutureReader[doneResult]
+
+	// If waiting, the export's goroutine waits on sentWait until the
+	// call's results went out (signalled makes that once).
+	waiting   bool
+	signalled atomic.Bool
+	sentWait  sync.WaitGroup
+
+	hold       exec.TaskHold // keeps the call's task while the handler runs
+	w          *responseWriter
+	h          http.Handler
+	r          *http.Request
+	finishBody func()
 }
 
 func (s *sinkP3) open(status int, header http.Header, withBody bool) {
@@ -160,11 +181,8 @@ func (s *sinkP3) open(status int, header http.Header, withBody bool) {
 // wasSent tells the export's goroutine, if it waits, that the call's
 // results went out.
 func (s *sinkP3) wasSent() {
-	if s != nil && s.sent != nil {
-		select {
-		case s.sent <- struct{}{}:
-		default:
-		}
+	if s != nil && s.waiting && s.signalled.CompareAndSwap(false, true) {
+		s.sentWait.Done()
 	}
 }
 
@@ -209,37 +227,37 @@ func (s *sinkP3) done() {
 	}
 }
 
-// goServe runs serve on a goroutine: one left idle by an earlier request
-// if there is one, else a new one. Waking a goroutine costs less than
-// starting one, and its stack has already grown to what the handler
+// goServe runs job.serve on a goroutine: one left idle by an earlier
+// request if there is one, else a new one. Waking a goroutine costs less
+// than starting one, and its stack has already grown to what the handler
 // needed: a new goroutine's stack grows, and is copied, while net/http's
 // ServeMux matches the route (about 43,000 instructions a request).
-func goServe(serve func()) {
+func goServe(job *sinkP3) {
 	select {
-	case serveJobs <- serve:
+	case serveJobs <- job:
 	default:
-		go server(serve)
+		go server(job)
 	}
 }
 
 var (
-	serveJobs   = make(chan func())
+	serveJobs   = make(chan *sinkP3)
 	idleServers atomic.Int32
 )
 
 // maxIdleServers bounds the goroutines kept waiting for the next request.
 const maxIdleServers = 64
 
-// server runs serve, then those goServe hands it, until enough other
+// server runs job, then those goServe hands it, until enough other
 // servers wait.
-func server(serve func()) {
+func server(job *sinkP3) {
 	for {
-		serve()
+		job.serve()
 		if idleServers.Add(1) > maxIdleServers {
 			idleServers.Add(-1)
 			return
 		}
-		serve = <-serveJobs
+		job = <-serveJobs
 		idleServers.Add(-1)
 	}
 }

@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"witgo/abi"
@@ -134,7 +133,7 @@ type task struct {
 	// ProgramMain); nil for other tasks.
 	exitOnDeadlock func(code int)
 
-	// kept counts KeepTask holds: while any is held, t does not exit
+	// kept counts TaskHold holds: while any is held, t does not exit
 	// after it returned.
 	kept int
 
@@ -926,28 +925,43 @@ func pending(w *waiter) (event, bool) {
 	}
 }
 
-// KeepTask keeps the task whose context ctx is (the context an async
-// export received) from exiting after it has returned, until release is
-// called: work a goroutine does for that call after its result went out
-// (an HTTP handler writing the body of a response already returned, say)
-// then runs inside the task, so that its sleeps and timers wake it. A task
-// otherwise exits once nothing it started is pending with the host, and
-// a sleeping goroutine would wait until the component is next entered.
-func KeepTask(ctx context.Context) (release func()) {
+// A TaskHold keeps the task of an async export's context from exiting
+// after the export has returned, from Hold until Release: work a goroutine
+// does for that call after its result went out (an HTTP handler writing
+// the body of a response already returned, say) then runs inside the
+// task, so that its sleeps and timers wake it. A task otherwise exits once
+// nothing it started is pending with the host, and a sleeping goroutine
+// would wait until the component is next entered. The zero TaskHold holds
+// nothing; a TaskHold is a value to embed, so that holding allocates
+// nothing.
+type TaskHold struct {
+	t *task
+}
+
+// Hold holds the task whose context ctx is (nothing if ctx is no task's).
+func (h *TaskHold) Hold(ctx context.Context) {
 	t := taskOf(ctx)
 	if t == nil {
-		return func() {}
+		return
 	}
 	mu.Lock()
 	t.kept++
+	h.t = t
 	mu.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(t.unkeep)
+}
+
+// Release lets the held task exit; releasing again does nothing.
+func (h *TaskHold) Release() {
+	mu.Lock()
+	t := h.t
+	h.t = nil
+	mu.Unlock()
+	if t != nil {
+		t.unkeep()
 	}
 }
 
-// unkeep drops one hold on t (KeepTask, Return). A task being driven sees
+// unkeep drops one hold on t (TaskHold, Return). A task being driven sees
 // it may exit when its goroutines block; one waiting for the host must be
 // woken to exit.
 func (t *task) unkeep() {
