@@ -165,7 +165,7 @@ func (w *FutureWriter[T]) Send(v T) {
 	if h == 0 {
 		return
 	}
-	s := &futureSend[T]{ops: ops, mem: heapBuf(ops.Size, ops.Align, 1)}
+	s := &futureSend[T]{ops: ops, mem: futureBuf(ops.Size, ops.Align)}
 	s.w.handle = h
 	s.w.copyDone = s
 	s.keep = ops.Lower([]T{v}, s.mem)
@@ -183,4 +183,6 @@ func (s *futureSend[T]) settled(status uint32) {
 	}
 	s.ops.DropWritable(s.w.handle)
 	runtime.KeepAlive(s.keep)
+	releaseFutureBuf(s.mem, s.ops.Size, s.ops.Align)
+	s.mem = nil
 }

@@ -200,6 +200,52 @@ func heapBuf(size, align uint32, n int) unsafe.Pointer {
 	return abi.Alloc(uintptr(size)*uintptr(max(n, 1)), uintptr(max(align, 1)))
 }
 
+// A future's value is usually small, and a buffer of its own for each
+// copy cost a future read or write an allocation: buffers of up to
+// futureBufSize bytes are kept once their copy is over, for the next.
+const (
+	futureBufSize = 64
+	maxFutureBufs = 64
+)
+
+var (
+	futureBufMu execMutex
+	futureBufs  []unsafe.Pointer
+)
+
+// futureBuf returns zeroed heap memory for one value of the given size
+// and alignment (see heapBuf); give it back with releaseFutureBuf once the
+// host is done with it and its value is lifted.
+func futureBuf(size, align uint32) unsafe.Pointer {
+	if size > futureBufSize || align > 8 {
+		return heapBuf(size, align, 1)
+	}
+	futureBufMu.Lock()
+	n := len(futureBufs)
+	if n == 0 {
+		futureBufMu.Unlock()
+		return heapBuf(futureBufSize, 8, 1)
+	}
+	p := futureBufs[n-1]
+	futureBufs = futureBufs[:n-1]
+	futureBufMu.Unlock()
+	*(*[futureBufSize]byte)(p) = [futureBufSize]byte{}
+	return p
+}
+
+// releaseFutureBuf takes back what futureBuf returned for a value of the
+// given size and alignment.
+func releaseFutureBuf(p unsafe.Pointer, size, align uint32) {
+	if size > futureBufSize || align > 8 {
+		return
+	}
+	futureBufMu.Lock()
+	if len(futureBufs) < maxFutureBufs {
+		futureBufs = append(futureBufs, p)
+	}
+	futureBufMu.Unlock()
+}
+
 // inPlace returns the address of buf's elements when the host can copy
 // to or from them directly: when T's Go layout is its Canonical ABI layout.
 // Passing the address through abi.Escape makes every caller's buffer a heap
@@ -589,14 +635,15 @@ func (r *FutureReader[T]) Read(ctx context.Context) (T, error) {
 		return v, errors.New("witgo/async: read from a closed future")
 	}
 	ops := r.ops
-	mem := heapBuf(ops.Size, ops.Align, 1)
+	mem := futureBuf(ops.Size, ops.Align)
 	status := awaitCopy(ctx, r.handle, ops.Read(r.handle, abi.Addr(mem)), ops.CancelRead)
+	// The copy is over: the host is done with mem.
+	defer releaseFutureBuf(mem, ops.Size, ops.Align)
 	switch status & 0xf {
 	case copyCompleted:
 		dst := []T{v}
 		ops.Lift(mem, dst)
 		v = dst[0]
-		runtime.KeepAlive(mem)
 		r.Close()
 		return v, nil
 	case copyDropped:
@@ -646,11 +693,12 @@ func (w *FutureWriter[T]) Write(ctx context.Context, v T) error {
 		return ErrPeerGone
 	}
 	ops := w.ops
-	mem := heapBuf(ops.Size, ops.Align, 1)
+	mem := futureBuf(ops.Size, ops.Align)
 	keep := ops.Lower([]T{v}, mem)
 	status := awaitCopy(ctx, w.handle, ops.Write(w.handle, abi.Addr(mem)), ops.CancelWrite)
-	// The host reads mem until the copy is over.
-	defer runtime.KeepAlive(mem)
+	// The copy is over: mem goes back once an undelivered value is lifted
+	// from it.
+	defer releaseFutureBuf(mem, ops.Size, ops.Align)
 	defer runtime.KeepAlive(keep)
 	if status&0xf == copyCompleted {
 		w.done = true
