@@ -13,10 +13,12 @@ import (
 	"witgo/wit"
 )
 
-// fieldsHeader adds f's entries to h, keys canonical, and closes f.
-func fieldsHeader(f *types.Fields, h http.Header) {
-	addFields(h, f.Entries())
+// fieldsHeader adds f's entries to h, keys canonical, and closes f; it
+// returns what addFields saw.
+func fieldsHeader(f *types.Fields, h http.Header) seenFields {
+	seen := addFields(h, f.Entries())
 	f.Close()
+	return seen
 }
 
 // readChunk is the most a body read asks the host for at once.
@@ -241,5 +243,5 @@ func trailerFields(h http.Header) wit.Option[*types.Fields] {
 	if len(h) == 0 {
 		return wit.None[*types.Fields]()
 	}
-	return wit.Some(headerFields(h))
+	return wit.Some(headerFields(h, extraFields{}))
 }

@@ -89,8 +89,10 @@ func (b *bodyReader) Close() error {
 	return nil
 }
 
-// fieldsHeader adds f's entries to h, keys canonical, and closes f.
-func fieldsHeader(f *types.Fields, h http.Header) {
-	addFields(h, f.CopyAll())
+// fieldsHeader adds f's entries to h, keys canonical, and closes f; it
+// returns what addFields saw.
+func fieldsHeader(f *types.Fields, h http.Header) seenFields {
+	seen := addFields(h, f.CopyAll())
 	f.Close()
+	return seen
 }

@@ -45,7 +45,7 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody()
 		var trailers wit.Option[*types.Fields]
 		if len(req.Trailer) > 0 {
-			trailers = wit.Some(headerFields(req.Trailer))
+			trailers = wit.Some(headerFields(req.Trailer, extraFields{}))
 		}
 		trailersWriter.Write(ctx, wit.Ok[wit.Option[*types.Fields], types.ErrorCode](trailers))
 		sent.Read(ctx)

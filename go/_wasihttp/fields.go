@@ -15,30 +15,47 @@ import (
 // spell these alike.
 
 // headerFields is h as wasi:http fields, names lowercased, made in one
-// call to the host. If the host refuses the list (a forbidden header such
-// as Host, or a field it cannot carry), the fields are set one name at a
-// time instead and the refused ones left out, as net/http leaves out what
-// it must not send.
-func headerFields(h http.Header) *types.Fields {
-	entries := make([]wit.Tuple2[string, []byte], 0, len(h)+1)
+// call to the host, with the extra fields added. If the host refuses the
+// list (a forbidden header such as Host, or a field it cannot carry), the
+// fields are set one name at a time instead and the refused ones left out,
+// as net/http leaves out what it must not send.
+func headerFields(h http.Header, extra extraFields) *types.Fields {
+	entries := make([]wit.Tuple2[string, []byte], 0, len(h)+2)
 	for name, values := range h {
 		lower := lowerName(name)
 		for _, v := range values {
 			entries = append(entries, wit.Tuple2[string, []byte]{F0: lower, F1: stringBytes(v)})
 		}
 	}
+	if extra.contentType != "" {
+		entries = append(entries, wit.Tuple2[string, []byte]{F0: "content-type", F1: stringBytes(extra.contentType)})
+	}
+	if extra.contentLength != "" {
+		entries = append(entries, wit.Tuple2[string, []byte]{F0: "content-length", F1: stringBytes(extra.contentLength)})
+	}
 	if f, err := types.FieldsFromList(entries); err == nil {
 		return f
 	}
 	f := types.NewFields()
-	for name, values := range h {
-		vs := make([][]byte, len(values))
-		for i, v := range values {
-			vs[i] = []byte(v)
+	for i := 0; i < len(entries); {
+		// A name's values are next to each other.
+		name := entries[i].F0
+		var values [][]byte
+		for ; i < len(entries) && entries[i].F0 == name; i++ {
+			values = append(values, entries[i].F1)
 		}
-		f.Set(lowerName(name), vs)
+		f.Set(name, values)
 	}
 	return f
+}
+
+// extraFields are fields a message goes out with besides its Header:
+// those net/http adds on the wire without putting them into the Header (a
+// sniffed Content-Type, the Content-Length of a body whose size is known).
+// Empty ones are left out.
+type extraFields struct {
+	contentType   string
+	contentLength string
 }
 
 // stringBytes is s's bytes without a copy, for the host to read (a
@@ -46,22 +63,41 @@ func headerFields(h http.Header) *types.Fields {
 func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // addFields adds the fields the host gave (names in any case, usually
-// lower) to h under their canonical keys, as h.Add would. The values of
+// lower) to h under their canonical keys, as h.Add would, and returns the
+// first values of the fields a request's reader asks about. The values of
 // all of them share one backing array, as net/textproto's reader does:
 // one allocation where appending to each key made one per field. Each
 // value is a string over the bytes the host wrote, without a copy: they
 // are fresh memory nothing else refers to or changes.
-func addFields(h http.Header, fields []wit.Tuple2[string, []byte]) {
+func addFields(h http.Header, fields []wit.Tuple2[string, []byte]) (seen seenFields) {
 	values := make([]string, len(fields))
 	for i, kv := range fields {
 		key := canonicalName(kv.F0)
 		values[i] = unsafe.String(unsafe.SliceData(kv.F1), len(kv.F1))
 		if have := h[key]; have != nil {
 			h[key] = append(have, values[i])
-		} else {
-			h[key] = values[i : i+1 : i+1]
+			continue
+		}
+		h[key] = values[i : i+1 : i+1]
+		switch key {
+		case "Host":
+			seen.host, seen.hasHost = values[i], true
+		case "Content-Length":
+			seen.contentLength = values[i]
+		case "Transfer-Encoding":
+			seen.transferEncoding = values[i]
+		case "Trailer":
+			seen.trailer = values[i]
 		}
 	}
+	return seen
+}
+
+// seenFields are the first values of fields that addFields added, as
+// get would find them in the header: empty if absent.
+type seenFields struct {
+	host, contentLength, transferEncoding, trailer string
+	hasHost                                        bool
 }
 
 // commonNames are the header names most requests and responses carry,
@@ -182,10 +218,11 @@ type outgoing struct {
 }
 
 func outgoingParts(req *http.Request) outgoing {
-	headers := headerFields(req.Header)
+	var extra extraFields
 	if req.ContentLength > 0 && get(req.Header, "Content-Length") == "" {
-		headers.Set("content-length", [][]byte{[]byte(strconv.FormatInt(req.ContentLength, 10))})
+		extra.contentLength = strconv.FormatInt(req.ContentLength, 10)
 	}
+	headers := headerFields(req.Header, extra)
 	scheme := types.SchemeHTTP()
 	switch req.URL.Scheme {
 	case "https":
@@ -227,7 +264,13 @@ func get(h http.Header, key string) string {
 
 // contentLength is h's Content-Length, or -1 when it has none that parses.
 func contentLength(h http.Header) int64 {
-	if cl := get(h, "Content-Length"); cl != "" {
+	return parseContentLength(get(h, "Content-Length"))
+}
+
+// parseContentLength is a Content-Length value's length, or -1 when it
+// does not parse.
+func parseContentLength(cl string) int64 {
+	if cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
 			return n
 		}

@@ -8,9 +8,9 @@ import (
 )
 
 // serverRequest is an *http.Request as net/http's server fills it, from
-// what wasi:http (0.3 or 0.2) gives of an incoming request, with ctx as its
-// context; the caller adds the body.
-func serverRequest(ctx context.Context, method, target, authority string, https bool, header http.Header) (*http.Request, error) {
+// what wasi:http (0.3 or 0.2) gives of an incoming request (seen is what
+// filling header saw), with ctx as its context; the caller adds the body.
+func serverRequest(ctx context.Context, method, target, authority string, https bool, header http.Header, seen seenFields) (*http.Request, error) {
 	if target == "" {
 		target = "/"
 	}
@@ -35,19 +35,19 @@ func serverRequest(ctx context.Context, method, target, authority string, https 
 		// wasi:http does not pass them.
 		u.Scheme = "https"
 	}
-	if host, ok := header["Host"]; ok {
-		if len(host) > 0 && r.Host == "" {
-			r.Host = host[0]
+	if seen.hasHost {
+		if r.Host == "" {
+			r.Host = seen.host
 		}
 		delete(header, "Host")
 	}
-	r.ContentLength = contentLength(r.Header)
-	if r.ContentLength < 0 && get(r.Header, "Content-Length") == "" && get(r.Header, "Transfer-Encoding") == "" &&
+	r.ContentLength = parseContentLength(seen.contentLength)
+	if r.ContentLength < 0 && seen.contentLength == "" && seen.transferEncoding == "" &&
 		(r.Method == "GET" || r.Method == "HEAD") {
 		r.ContentLength = 0
 	}
-	if declared := get(r.Header, "Trailer"); declared != "" {
-		for _, name := range strings.Split(declared, ",") {
+	if seen.trailer != "" {
+		for _, name := range strings.Split(seen.trailer, ",") {
 			if name = strings.TrimSpace(name); name != "" {
 				if r.Trailer == nil {
 					r.Trailer = http.Header{}

@@ -18,9 +18,9 @@ import (
 // a 0.2 response-outparam (sink_p2). The responseWriter calls open once,
 // then write and flush, then close or abort.
 type sink interface {
-	// open hands the status and header to the host; withBody says whether
-	// a body follows.
-	open(status int, header http.Header, withBody bool)
+	// open hands the status, the header and the extra fields to the host;
+	// withBody says whether a body follows.
+	open(status int, header http.Header, extra extraFields, withBody bool)
 	// write sends p on, waiting for the host to take it; errPeerGone means
 	// the client went away.
 	write(ctx context.Context, p []byte) (int, error)
@@ -52,7 +52,8 @@ type responseWriter struct {
 	out      sink
 	header   http.Header
 	status   int
-	buf      bytes.Buffer
+	buf      bytes.Buffer // the body held back until the header goes
+	small    [64]byte     // buf's first storage: short bodies allocate none
 	sent     bool
 	withBody bool
 	writeErr error
@@ -61,7 +62,16 @@ type responseWriter struct {
 }
 
 func newResponseWriter(r *http.Request, out sink, cancel context.CancelFunc) *responseWriter {
-	return &responseWriter{req: r, out: out, header: http.Header{}, cancel: cancel}
+	w := new(responseWriter)
+	w.init(r, out, cancel)
+	return w
+}
+
+// init readies a zero responseWriter (one that is part of a larger
+// allocation: see serve_p3.go).
+func (w *responseWriter) init(r *http.Request, out sink, cancel context.CancelFunc) {
+	w.req, w.out, w.header, w.cancel = r, out, http.Header{}, cancel
+	w.buf = *bytes.NewBuffer(w.small[:0])
 }
 
 func (w *responseWriter) Header() http.Header { return w.header }
@@ -208,38 +218,55 @@ func (w *responseWriter) sendHeader(length int, final bool) {
 		w.status = http.StatusOK
 	}
 	h := w.header
-	if bodyAllowed(w.status) && get(h, "Content-Type") == "" && w.buf.Len() > 0 && get(h, "Content-Encoding") == "" {
-		if _, set := h["Content-Type"]; !set {
-			h["Content-Type"] = []string{http.DetectContentType(w.buf.Bytes())}
-		}
-	}
-	if length >= 0 && get(h, "Content-Length") == "" && get(h, "Transfer-Encoding") == "" && bodyAllowed(w.status) {
-		h["Content-Length"] = []string{strconv.Itoa(length)}
-	}
-	for _, v := range h["Trailer"] {
-		for _, name := range strings.Split(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				w.declared = append(w.declared, http.CanonicalHeaderKey(name))
+	// One pass over the header finds what the rules below ask of it.
+	var (
+		typeKey        bool // Content-Type is set, even to nothing
+		encoded, sized bool // Content-Encoding; Content-Length or Transfer-Encoding
+		prefixed       bool // keys with http.TrailerPrefix
+	)
+	for name, values := range h {
+		switch name {
+		case "Content-Type":
+			typeKey = true
+		case "Content-Encoding":
+			encoded = encoded || len(values) > 0 && values[0] != ""
+		case "Content-Length", "Transfer-Encoding":
+			sized = sized || len(values) > 0 && values[0] != ""
+		case "Trailer":
+			for _, v := range values {
+				for _, declared := range strings.Split(v, ",") {
+					if declared = strings.TrimSpace(declared); declared != "" {
+						w.declared = append(w.declared, http.CanonicalHeaderKey(declared))
+					}
+				}
 			}
+		default:
+			prefixed = prefixed || strings.HasPrefix(name, http.TrailerPrefix)
 		}
+	}
+	// A sniffed Content-Type and a known Content-Length go out beside the
+	// handler's header, not into it, as net/http's server sends them.
+	var extra extraFields
+	if bodyAllowed(w.status) && !typeKey && w.buf.Len() > 0 && !encoded {
+		extra.contentType = http.DetectContentType(w.buf.Bytes())
+	}
+	if length >= 0 && !sized && bodyAllowed(w.status) {
+		extra.contentLength = strconv.Itoa(length)
 	}
 	// The Trailer header goes out as net/http's server sends it (hosts built
 	// on hyper send only the trailers it declares); TrailerPrefix keys are
 	// trailers, not header fields.
 	sent := h
-	for name := range h {
-		if strings.HasPrefix(name, http.TrailerPrefix) {
-			sent = make(http.Header, len(h))
-			for name, values := range h {
-				if !strings.HasPrefix(name, http.TrailerPrefix) {
-					sent[name] = values
-				}
+	if prefixed {
+		sent = make(http.Header, len(h))
+		for name, values := range h {
+			if !strings.HasPrefix(name, http.TrailerPrefix) {
+				sent[name] = values
 			}
-			break
 		}
 	}
 	w.withBody = bodyAllowed(w.status) && w.req.Method != "HEAD"
-	w.out.open(w.status, sent, w.withBody)
+	w.out.open(w.status, sent, extra, w.withBody)
 	if final {
 		return
 	}

@@ -41,8 +41,8 @@ func newRequestP2(ctx context.Context, req *types.IncomingRequest) (*http.Reques
 	scheme, ok := req.Scheme()
 	https := ok && scheme.Tag() == types.SchemeTagHTTPS
 	header := http.Header{}
-	fieldsHeader(req.Headers(), header)
-	r, err := serverRequest(ctx, methodName(req.Method()), target, authority, https, header)
+	seen := fieldsHeader(req.Headers(), header)
+	r, err := serverRequest(ctx, methodName(req.Method()), target, authority, https, header, seen)
 	if err != nil {
 		req.Close()
 		return nil, nil, err
@@ -74,8 +74,8 @@ type sinkP2 struct {
 	stream *streamWriter
 }
 
-func (s *sinkP2) open(status int, header http.Header, withBody bool) {
-	resp := types.NewOutgoingResponse(headerFields(header))
+func (s *sinkP2) open(status int, header http.Header, extra extraFields, withBody bool) {
+	resp := types.NewOutgoingResponse(headerFields(header, extra))
 	resp.SetStatusCode(types.StatusCode(status))
 	// A 0.2 response always has a body resource; without one to send it
 	// is finished empty.

@@ -29,26 +29,28 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// It outlives the call's own context, which ends once the response
 	// went out while the handler may still be writing the body.
 	reqCtx, cancel := exec.WithCancel()
+	// The sink and the writer are one allocation.
+	x := new(exchangeP3)
+	out, w := &x.sink, &x.writer
+	out.call = ctx
 	// A cancelled call is answered at once: the handler learns of it
 	// through its request's context, and a response it makes later is
 	// dropped.
-	var out *sinkP3
-	stop := afterFunc(ctx, func() {
+	out.stop = afterFunc(ctx, func() {
 		cancel()
 		handler.ReturnHandle(ctx, nil, ctx.Err())
-		out.wasSent()
+		x.sink.wasSent()
 	})
 	r, finishBody, err := newRequest(reqCtx, req)
 	if err != nil {
-		stop()
+		out.stop()
 		cancel()
 		return nil, types.ErrorCodeHTTPRequestURIInvalid()
 	}
 	// The response goes out (ReturnHandle) as soon as the handler has
 	// written its header, or has returned, and the handler goes on writing
 	// the body inside this call's task.
-	out = &sinkP3{call: ctx, stop: stop}
-	w := newResponseWriter(r, out, cancel)
+	w.init(r, out, cancel)
 	if r.Body == http.NoBody {
 		// Here, on the export's own goroutine: a request without a body
 		// is usually answered without waiting, and then without a single
@@ -72,6 +74,12 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	goServe(out)
 	out.sentWait.Wait()
 	return nil, ctx.Err()
+}
+
+// exchangeP3 is a request's sink and response writer, allocated together.
+type exchangeP3 struct {
+	sink   sinkP3
+	writer responseWriter
 }
 
 // serve runs the handler on a serving goroutine (see Handle), inside the
@@ -100,8 +108,8 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 	scheme, ok := req.GetScheme()
 	https := ok && scheme.Tag() == types.SchemeTagHTTPS
 	header := http.Header{}
-	fieldsHeader(req.GetHeaders(), header)
-	r, err := serverRequest(ctx, methodName(req.GetMethod()), target, authority, https, header)
+	seen := fieldsHeader(req.GetHeaders(), header)
+	r, err := serverRequest(ctx, methodName(req.GetMethod()), target, authority, https, header, seen)
 	if err != nil {
 		req.Close()
 		return nil, nil, err
@@ -156,7 +164,7 @@ type sinkP3 struct {
 	finishBody func()
 }
 
-func (s *sinkP3) open(status int, header http.Header, withBody bool) {
+func (s *sinkP3) open(status int, header http.Header, extra extraFields, withBody bool) {
 	var contents wit.Option[*async.StreamReader[uint8]]
 	if withBody {
 		var r *async.StreamReader[uint8]
@@ -165,7 +173,7 @@ func (s *sinkP3) open(status int, header http.Header, withBody bool) {
 	}
 	var trailersReader *async.FutureReader[trailersResult]
 	s.trailers, trailersReader = async.NewFuture[trailersResult]()
-	resp, result := types.ResponseNew(headerFields(header), contents, trailersReader)
+	resp, result := types.ResponseNew(headerFields(header, extra), contents, trailersReader)
 	s.result = result
 	if status != http.StatusOK { // response.new's default
 		resp.SetStatusCode(types.StatusCode(status))
@@ -181,7 +189,7 @@ func (s *sinkP3) open(status int, header http.Header, withBody bool) {
 // wasSent tells the export's goroutine, if it waits, that the call's
 // results went out.
 func (s *sinkP3) wasSent() {
-	if s != nil && s.waiting && s.signalled.CompareAndSwap(false, true) {
+	if s.waiting && s.signalled.CompareAndSwap(false, true) {
 		s.sentWait.Done()
 	}
 }
@@ -206,7 +214,7 @@ func (s *sinkP3) close(last []byte, trailers http.Header) {
 	}
 	var fields wit.Option[*types.Fields]
 	if trailers != nil {
-		fields = wit.Some(headerFields(trailers))
+		fields = wit.Some(headerFields(trailers, extraFields{}))
 	}
 	(*exec.FutureWriter[trailersResult])(s.trailers).Send(wit.Ok[wit.Option[*types.Fields], types.ErrorCode](fields))
 }
