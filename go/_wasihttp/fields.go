@@ -20,7 +20,10 @@ import (
 // fields are set one name at a time instead and the refused ones left out,
 // as net/http leaves out what it must not send.
 func headerFields(h http.Header, extra extraFields) *types.Fields {
-	entries := make([]wit.Tuple2[string, []byte], 0, len(h)+2)
+	// The list only lives through the call (the lowering copies it), so
+	// a short one stays on the stack.
+	var short [8]wit.Tuple2[string, []byte]
+	entries := short[:0]
 	for name, values := range h {
 		lower := lowerName(name)
 		for _, v := range values {
