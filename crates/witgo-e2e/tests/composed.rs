@@ -137,11 +137,13 @@ async fn a_storm_of_guest_to_guest_cancellations() {
     assert_eq!(returned + cancelled, n);
     // Cancelled: about n/4 by design (a sixth cancelled before the call
     // and acknowledged, a twelfth cancelled in time and acknowledged), plus
-    // calls cancelled before the callee started them, a number that depends
-    // on how fast the calls start (2,425 and 2,311 seen in runs that failed
-    // an earlier bound of n/4).
+    // calls cancelled before the callee started them. Only the sixth does
+    // not depend on timing: how many cancellations land in time depends on
+    // how fast calls and timers run (2,425 and 2,311 seen in runs that
+    // failed a bound of n/4; 1,984 on a loaded machine, below n/5). The
+    // bound is what holds whatever the timing.
     assert!(
-        returned > n / 3 && cancelled > n / 5,
+        returned > n / 3 && cancelled > n / 8,
         "{returned} returned, {cancelled} cancelled"
     );
     let callee = s
