@@ -217,7 +217,7 @@ var (
 // and alignment (see heapBuf); give it back with releaseFutureBuf once the
 // host is done with it and its value is lifted.
 func futureBuf(size, align uint32) unsafe.Pointer {
-	if size > futureBufSize || align > 8 {
+	if !pooledFutureBuf(size, align) {
 		return heapBuf(size, align, 1)
 	}
 	futureBufMu.Lock()
@@ -233,10 +233,16 @@ func futureBuf(size, align uint32) unsafe.Pointer {
 	return p
 }
 
+// pooledFutureBuf reports whether a value of the given size and
+// alignment fits the free list's buffers.
+func pooledFutureBuf(size, align uint32) bool {
+	return size <= futureBufSize && align <= 8
+}
+
 // releaseFutureBuf takes back what futureBuf returned for a value of the
 // given size and alignment.
 func releaseFutureBuf(p unsafe.Pointer, size, align uint32) {
-	if size > futureBufSize || align > 8 {
+	if !pooledFutureBuf(size, align) {
 		return
 	}
 	futureBufMu.Lock()

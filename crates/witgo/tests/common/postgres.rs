@@ -75,12 +75,12 @@ impl Postgres {
             let log_path = log.to_string_lossy();
             let args = ["-D", &data, "-o", &options, "-w", "-l", &log_path, "start"];
             let out = pg.command("pg_ctl").args(args).output().unwrap();
-            let port_taken = std::fs::read_to_string(&log)
-                .is_ok_and(|l| l.contains("could not bind") || l.contains("already in use"));
-            attempts += 1;
             if out.status.success() {
                 break;
             }
+            attempts += 1;
+            let port_taken = std::fs::read_to_string(&log)
+                .is_ok_and(|l| l.contains("could not bind") || l.contains("already in use"));
             assert!(
                 port_taken && attempts < 3,
                 "pg_ctl {args:?}: {}{}",
