@@ -580,6 +580,9 @@ func (t *task) deliver(code, handle, payload uint32) {
 			w.onEvent(ev)
 			return
 		}
+		if code == eventSubtask && payload >= subtaskReturned {
+			w.subtaskResolved()
+		}
 		select {
 		case w.events <- ev:
 		default:
@@ -735,19 +738,51 @@ var spareWaiters []*waiter
 
 const maxSpareWaiters = 1 << 14
 
-// unregister stops watching w; the caller then drops the waitable.
-func unregister(w *waiter) {
-	if w.watched != nil {
-		w.watched.unwatch(w)
-	}
+// A subtask's handle is dropped the moment its final state reaches the
+// guest, before any other goroutine can run: Wasmtime 48 deletes a guest
+// callee's task when its last thread exits once the caller has taken the
+// final state, even while the caller still holds the subtask's handle
+// (that thread may outlive the task.return or task.cancel); a later
+// subtask.drop then meets whatever took the task's place in the host's
+// table ("resource is of another type", or "cannot drop a subtask which
+// has not yet resolved"). Any goroutine switch in between opens that gap,
+// since another goroutine's synchronous subtask.cancel lets the callee run
+// and exit. So the final event is handled by subtaskResolved, in deliver,
+// and a cancellation by cancelSubtask, which drops at once.
+
+// subtaskResolved drops the subtask w watches as its final event arrives;
+// w's goroutine still takes the event from w.
+func (w *waiter) subtaskResolved() {
+	w.detach()
+	subtaskDrop(w.handle)
+}
+
+// detach takes w out of its task's members and the handle index, before
+// its handle is dropped: the host may hand the handle out again at once.
+func (w *waiter) detach() {
 	mu.Lock()
 	defer mu.Unlock()
+	w.detachLocked()
+}
+
+func (w *waiter) detachLocked() {
 	if w.in != nil {
 		w.in.remove(w)
 	}
 	if waiterAt(w.handle) == w {
 		setWaiterAt(w.handle, nil)
 	}
+}
+
+// unregister stops watching w; the caller then drops the waitable, unless
+// it was dropped already (a subtask, see subtaskResolved).
+func unregister(w *waiter) {
+	if w.watched != nil {
+		w.watched.unwatch(w)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	w.detachLocked()
 	// Only register's waiters go back (timers and wake-ups have their own
 	// handling); nothing refers to w once its caller has unregistered it.
 	if w.onEvent == nil && w.events != nil && len(spareWaiters) < maxSpareWaiters {
@@ -816,7 +851,7 @@ func (t *task) armTimer() {
 	w := &waiter{handle: h, isTimer: true}
 	w.onEvent = func(ev event) {
 		if ev.payload == subtaskReturned || ev.payload >= subtaskCancelledBeforeStarted {
-			endTimer(w, deadline)
+			endTimer(w, deadline, false)
 		}
 	}
 	mu.Lock()
@@ -828,9 +863,15 @@ func (t *task) armTimer() {
 // timers are the pending clock waits.
 var timers []*waiter
 
-func endTimer(w *waiter, deadline int64) {
+// endTimer ends the clock wait w: it drops the subtask, which has
+// resolved, or cancels it first.
+func endTimer(w *waiter, deadline int64, cancel bool) {
 	unregister(w)
-	subtaskDrop(w.handle)
+	if cancel {
+		cancelSubtask(w.handle)
+	} else {
+		subtaskDrop(w.handle)
+	}
 	for i, x := range timers {
 		if x == w {
 			timers = append(timers[:i], timers[i+1:]...)
@@ -844,19 +885,21 @@ func endTimer(w *waiter, deadline int64) {
 
 func cancelTimers() {
 	for _, w := range append([]*waiter(nil), timers...) {
-		cancelSubtask(w.handle)
-		endTimer(w, timerDeadline)
+		endTimer(w, timerDeadline, true)
 	}
 	timerDeadline = 0
 }
 
-// cancelSubtask cancels subtask h and returns how it ended. The base async
-// feature set, which every standard host enables, has only the synchronous
+// cancelSubtask cancels subtask h, drops it (at once: see
+// subtaskResolved) and returns how it ended. The base async feature set,
+// which every standard host enables, has only the synchronous
 // subtask.cancel: it returns once the callee has settled (a host call
 // settles at once), and the subtask must first leave its waitable set.
 func cancelSubtask(h uint32) uint32 {
 	waitableJoin(h, 0)
-	return subtaskCancel(h)
+	state := subtaskCancel(h)
+	subtaskDrop(h)
+	return state
 }
 
 // Await waits for the subtask of an async-lowered import call, given the
@@ -881,17 +924,13 @@ func Await(ctx context.Context, status uint32) bool {
 			// host traps a cancel of a subtask whose result it reported.
 			state = final
 		} else {
+			w.detach()
 			state = cancelSubtask(h)
 		}
-		switch state {
-		case subtaskReturned:
+		if state >= subtaskReturned {
+			// The subtask is dropped already (see subtaskResolved).
 			unregister(w)
-			subtaskDrop(h)
-			return true
-		case subtaskCancelledBeforeStarted, subtaskCancelledBeforeReturned:
-			unregister(w)
-			subtaskDrop(h)
-			return false
+			return state == subtaskReturned
 		}
 	}
 }
