@@ -116,6 +116,10 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../go/internal/exec/send.go"),
     ),
     (
+        "internal/exec/queue.go",
+        include_str!("../../../go/internal/exec/queue.go"),
+    ),
+    (
         "internal/exec/stream.go",
         include_str!("../../../go/internal/exec/stream.go"),
     ),

@@ -44,7 +44,8 @@ type event struct {
 // copyDone for waitables the executor handles itself.
 type waiter struct {
 	handle  uint32
-	events  chan event
+	events  eventQueue
+	pooled  bool // register's: unregister keeps it for the next wait
 	onEvent func(event)
 	// copyDone takes the final status of a copy that nobody waits for
 	// (see send.go); an interface holding the send, which a func would
@@ -61,7 +62,10 @@ type waiter struct {
 	// ctxPrev/ctxNext in its watchers.
 	watched          *taskCtx
 	ctxPrev, ctxNext *waiter
-	ctxDone          bool // next reported the context's cancellation
+	// Stops the context.AfterFunc that does the same for any other
+	// context that can be done.
+	stopAfter func() bool
+	ctxDone   bool // next reported the context's cancellation
 }
 
 // cancelWake is the pseudo-event a task context puts in the queue of each
@@ -69,38 +73,33 @@ type waiter struct {
 const cancelWake = 0xff
 
 // next waits for w's next event; cancelled reports, once, that ctx is done
-// first. With the task's own context (the common case), or one from
-// WithCancel, the wait is a plain channel receive: the context wakes its
-// watchers through their queue. Any other context that can be done needs a
-// select, which costs several times more.
+// first. The context puts a cancelWake in w's queue when it is done: the
+// task's own context (the common case), or one from WithCancel, through
+// its list of watchers; any other context that can be done through a
+// context.AfterFunc, which costs an allocation and a goroutine.
 func (w *waiter) next(ctx context.Context) (ev event, cancelled bool) {
 	if w.ctxDone {
 		for {
-			if ev := <-w.events; ev.code != cancelWake {
+			if ev := w.events.take(); ev.code != cancelWake {
 				return ev, false
 			}
 		}
 	}
-	if w.watched == nil {
+	if w.watched == nil && w.stopAfter == nil {
 		switch c := ctx.(type) {
 		case *taskCtx:
 			c.watch(w)
 		case *cancelCtx:
 			c.watch(w)
+		default:
+			if ctx.Done() != nil {
+				w.stopAfter = context.AfterFunc(ctx, func() {
+					w.events.put(event{code: cancelWake})
+				})
+			}
 		}
 	}
-	if w.watched != nil {
-		ev = <-w.events
-	} else if done := ctx.Done(); done == nil {
-		// A context that is never done (context.Background()).
-		ev = <-w.events
-	} else {
-		select {
-		case ev = <-w.events:
-		case <-done:
-			ev.code = cancelWake
-		}
-	}
+	ev = w.events.take()
 	if ev.code == cancelWake {
 		w.ctxDone = true
 		return event{}, true
@@ -583,9 +582,7 @@ func (t *task) deliver(code, handle, payload uint32) {
 		if code == eventSubtask && payload >= subtaskReturned {
 			w.subtaskResolved()
 		}
-		select {
-		case w.events <- ev:
-		default:
+		if !w.events.put(ev) {
 			panic("witgo/async: event queue full")
 		}
 	}
@@ -718,8 +715,7 @@ func register(h uint32) *waiter {
 		spareWaiters = spareWaiters[:n-1]
 		w.handle = h
 	} else {
-		// Room for a pending progress event, the final one and a cancelWake.
-		w = &waiter{handle: h, events: make(chan event, 3)}
+		w = &waiter{handle: h, pooled: true}
 	}
 	current.adopt(h, w)
 	return w
@@ -780,17 +776,20 @@ func unregister(w *waiter) {
 	if w.watched != nil {
 		w.watched.unwatch(w)
 	}
+	// An AfterFunc already started may still put its cancelWake: such a
+	// waiter is not used again.
+	reusable := w.pooled
+	if w.stopAfter != nil && !w.stopAfter() {
+		reusable = false
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	w.detachLocked()
-	// Only register's waiters go back (timers and wake-ups have their own
-	// handling); nothing refers to w once its caller has unregistered it.
-	if w.onEvent == nil && w.events != nil && len(spareWaiters) < maxSpareWaiters {
-		events := w.events
-		for len(events) > 0 {
-			<-events
-		}
-		*w = waiter{events: events}
+	// Only register's waiters go back (timers, wake-ups and sends have
+	// their own handling); nothing refers to w once its caller has
+	// unregistered it.
+	if reusable && len(spareWaiters) < maxSpareWaiters {
+		*w = waiter{pooled: true}
 		spareWaiters = append(spareWaiters, w)
 	}
 }
@@ -952,14 +951,12 @@ func resolution(w *waiter) (uint32, bool) {
 // pending takes an event the host already delivered for w, if any.
 func pending(w *waiter) (event, bool) {
 	for {
-		select {
-		case ev := <-w.events:
-			if ev.code == cancelWake {
-				continue
-			}
-			return ev, true
-		default:
+		ev, ok := w.events.tryTake()
+		if !ok {
 			return event{}, false
+		}
+		if ev.code != cancelWake {
+			return ev, true
 		}
 	}
 }

@@ -144,10 +144,7 @@ func (c *taskCtx) cancel() {
 	for w := c.watchers; w != nil; {
 		next := w.ctxNext
 		// The queue has room: at most one progress event is pending.
-		select {
-		case w.events <- event{code: cancelWake}:
-		default:
-		}
+		w.events.put(event{code: cancelWake})
 		w.ctxPrev, w.ctxNext = nil, nil
 		w = next
 	}
