@@ -68,8 +68,16 @@ func StorePtr(p unsafe.Pointer, off uintptr, v unsafe.Pointer) {
 //
 //go:noinline
 func Alloc(size, align uintptr) unsafe.Pointer {
-	if size == 0 {
+	switch {
+	case size == 0:
 		return Ptr(uint32(align))
+	case size <= 8:
+		// The common async import's result area (a scalar, a handle):
+		// an object of a fixed type skips makeslice's checks, and the
+		// tiny allocator packs it with others.
+		return unsafe.Pointer(new(uint64))
+	case size <= 16:
+		return unsafe.Pointer(new([2]uint64))
 	}
 	buf := make([]uint64, (size+7)/8)
 	return unsafe.Pointer(unsafe.SliceData(buf))

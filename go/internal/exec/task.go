@@ -460,8 +460,9 @@ func (t *task) waitableSet() uint32 {
 // memberCount is the number of waitables joined to t's set.
 func (t *task) memberCount() int {
 	mu.Lock()
-	defer mu.Unlock()
-	return t.members.n
+	n := t.members.n
+	mu.Unlock()
+	return n
 }
 
 // pollOnce delivers one event already waiting in t's set, if any.
@@ -707,7 +708,6 @@ func register(h uint32) *waiter {
 		panic("witgo/async: an async import, stream or future operation has to wait outside an async export: the Component Model lets only async functions wait (declare the export `async func`, or run the code from one)")
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	var w *waiter
 	if n := len(spareWaiters); n > 0 {
 		w = spareWaiters[n-1]
@@ -718,6 +718,7 @@ func register(h uint32) *waiter {
 		w = &waiter{handle: h, pooled: true}
 	}
 	current.adopt(h, w)
+	mu.Unlock()
 	return w
 }
 
@@ -757,8 +758,8 @@ func (w *waiter) subtaskResolved() {
 // its handle is dropped: the host may hand the handle out again at once.
 func (w *waiter) detach() {
 	mu.Lock()
-	defer mu.Unlock()
 	w.detachLocked()
+	mu.Unlock()
 }
 
 func (w *waiter) detachLocked() {
@@ -783,7 +784,6 @@ func unregister(w *waiter) {
 		reusable = false
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	w.detachLocked()
 	// Only register's waiters go back (timers, wake-ups and sends have
 	// their own handling); nothing refers to w once its caller has
@@ -792,6 +792,7 @@ func unregister(w *waiter) {
 		*w = waiter{pooled: true}
 		spareWaiters = append(spareWaiters, w)
 	}
+	mu.Unlock()
 }
 
 var hookInstalled bool

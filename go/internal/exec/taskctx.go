@@ -94,38 +94,36 @@ func (c *taskCtx) AfterFunc(f func()) (stop func() bool) {
 // watch adds w to c's watchers, unless c is done already.
 func (c *taskCtx) watch(w *waiter) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err != nil {
-		return
+	if c.err == nil {
+		w.watched, w.ctxPrev, w.ctxNext = c, nil, c.watchers
+		if c.watchers != nil {
+			c.watchers.ctxPrev = w
+		}
+		c.watchers = w
 	}
-	w.watched, w.ctxPrev, w.ctxNext = c, nil, c.watchers
-	if c.watchers != nil {
-		c.watchers.ctxPrev = w
-	}
-	c.watchers = w
+	c.mu.Unlock()
 }
 
 // unwatch removes w from c's watchers, if it is still among them.
 func (c *taskCtx) unwatch(w *waiter) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if w.watched != c {
-		return
-	}
-	if c.err != nil {
+	switch {
+	case w.watched != c:
+	case c.err != nil:
 		// cancel emptied the list.
 		w.watched = nil
-		return
+	default:
+		if w.ctxPrev != nil {
+			w.ctxPrev.ctxNext = w.ctxNext
+		} else {
+			c.watchers = w.ctxNext
+		}
+		if w.ctxNext != nil {
+			w.ctxNext.ctxPrev = w.ctxPrev
+		}
+		w.watched, w.ctxPrev, w.ctxNext = nil, nil, nil
 	}
-	if w.ctxPrev != nil {
-		w.ctxPrev.ctxNext = w.ctxNext
-	} else {
-		c.watchers = w.ctxNext
-	}
-	if w.ctxNext != nil {
-		w.ctxNext.ctxPrev = w.ctxPrev
-	}
-	w.watched, w.ctxPrev, w.ctxNext = nil, nil, nil
+	c.mu.Unlock()
 }
 
 // cancel makes c done with context.Canceled (once).
