@@ -112,12 +112,12 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../../go/internal/exec/members.go"),
     ),
     (
-        "internal/exec/send.go",
-        include_str!("../../../go/internal/exec/send.go"),
-    ),
-    (
         "internal/exec/queue.go",
         include_str!("../../../go/internal/exec/queue.go"),
+    ),
+    (
+        "internal/exec/send.go",
+        include_str!("../../../go/internal/exec/send.go"),
     ),
     (
         "internal/exec/stream.go",
