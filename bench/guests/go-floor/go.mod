@@ -1,0 +1,3 @@
+module bench/gofloor
+
+go 1.25

@@ -1,0 +1,3 @@
+module bench/witgorawhttp
+
+go 1.25
