@@ -17,8 +17,8 @@ type (
 )
 
 // bodyReader is a request's or response's body: io.ReadCloser over its
-// stream<u8>; at its end it reads the trailers into *trailer (the
-// message's Trailer), as net/http does.
+// stream<u8>; at its end it reads the trailers, if it has their future,
+// into *trailer (the message's Trailer), as net/http does.
 type bodyReader struct {
 	ctx      context.Context
 	mu       sync.Mutex
@@ -52,6 +52,9 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 
 // readTrailers fills the message's Trailer once the body has ended.
 func (b *bodyReader) readTrailers() {
+	if b.trailers == nil { // none to wait for (see newRequest)
+		return
+	}
 	res, err := b.trailers.Read(b.ctx)
 	b.trailers = nil
 	if err != nil {

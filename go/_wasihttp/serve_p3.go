@@ -126,6 +126,15 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 	done, doneReader := async.NewFuture[doneResult]()
 	stream, trailers := types.RequestConsumeBody(req, doneReader)
 	body := &bodyReader{ctx: ctx, r: stream, trailers: trailers, trailer: &r.Trailer}
+	if r.ContentLength > 0 && r.Trailer == nil {
+		// A request of known length that declared no trailers gets none
+		// from net/http's servers: HTTP/1.1 sends trailers only after a
+		// chunked body, and the HTTP/2 server keeps only declared ones.
+		// Not waiting for them at the body's end saves the handler a
+		// round trip through the host.
+		trailers.Close()
+		body.trailers = nil
+	}
 	if r.ContentLength == 0 {
 		r.Body = http.NoBody
 	} else {
