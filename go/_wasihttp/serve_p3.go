@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
 	"witgo/async"
@@ -39,7 +38,6 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	out.stop = afterFunc(ctx, func() {
 		cancel()
 		handler.ReturnHandle(ctx, nil, ctx.Err())
-		x.sink.wasSent()
 	})
 	r, finishBody, err := newRequest(reqCtx, req)
 	if err != nil {
@@ -63,17 +61,15 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// whose stack has grown to what handlers need. Waiting on the export's
 	// own goroutine would hand the call's deep stack to a new goroutine at
 	// every wait (runtime overlay), and leave the next request a small one
-	// to grow again. This goroutine waits until the response went out.
-	// The handler may go on writing the body after this goroutine
-	// returned: the task stays until it is done, so that its sleeps and
-	// timers wake it.
-	out.waiting = true
-	out.sentWait.Add(1)
+	// to grow again. This goroutine returns at once: the response goes out
+	// when the handler has written its header (exec.Later), and the task
+	// stays until the handler is done, so that its sleeps and timers wake
+	// it.
+	exec.Later(ctx)
 	out.hold.Hold(ctx)
 	out.w, out.h, out.r, out.finishBody = w, h, r, finishBody
 	goServe(out)
-	out.sentWait.Wait()
-	return nil, ctx.Err()
+	return nil, nil
 }
 
 // exchangeP3 is a request's sink and response writer, allocated together.
@@ -160,12 +156,6 @@ type sinkP3 struct {
 	trailers *async.FutureWriter[trailersResult]
 	result   *async.FutureReader[doneResult]
 
-	// If waiting, the export's goroutine waits on sentWait until the
-	// call's results went out (signalled makes that once).
-	waiting   bool
-	signalled atomic.Bool
-	sentWait  sync.WaitGroup
-
 	hold       exec.TaskHold // keeps the call's task while the handler runs
 	w          *responseWriter
 	h          http.Handler
@@ -191,15 +181,6 @@ func (s *sinkP3) open(status int, header http.Header, extra extraFields, withBod
 	if !handler.ReturnHandle(s.call, resp, nil) {
 		// The host cancelled the call first.
 		resp.Close()
-	}
-	s.wasSent()
-}
-
-// wasSent tells the export's goroutine, if it waits, that the call's
-// results went out.
-func (s *sinkP3) wasSent() {
-	if s.waiting && s.signalled.CompareAndSwap(false, true) {
-		s.sentWait.Done()
 	}
 }
 

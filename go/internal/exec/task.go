@@ -118,6 +118,8 @@ type task struct {
 	finishErr       error  // the implementation's error, if any
 	finished        bool   // the implementation returned
 	early           bool   // Return gave the results before it did
+	later           bool   // Later: Return gives the results, not the implementation
+	laterDone       bool   // the implementation returned while later
 	returned        bool   // task.return or task.cancel was called
 	cancelRequested bool   // the host cancelled the task
 
@@ -491,6 +493,14 @@ func (t *task) done(finish func(), err error) {
 		// Return delivered the results: the task may end now.
 		t.finished = true
 		t.unkeep()
+		return
+	}
+	mu.Lock()
+	later := t.later
+	t.laterDone = later
+	mu.Unlock()
+	if later {
+		// Return will deliver the results; these are ignored.
 		return
 	}
 	t.finish, t.finishErr, t.finished = finish, err, true
@@ -1037,7 +1047,17 @@ func Return(ctx context.Context, finish func(), err error) bool {
 		return false
 	}
 	t.early = true
-	t.kept++ // until the implementation returns (see done)
+	switch {
+	case !t.later:
+		t.kept++ // until the implementation returns (see done)
+	case t.laterDone:
+		// The implementation returned already: Later's hold goes now.
+		t.finished = true
+		t.kept--
+	default:
+		// Later's hold is the one done lets go of.
+	}
+	t.later = false
 	mu.Unlock()
 	t.finish, t.finishErr = finish, err
 	if current == t {
@@ -1046,6 +1066,24 @@ func Return(ctx context.Context, finish func(), err error) bool {
 		t.wake()
 	}
 	return true
+}
+
+// Later lets the implementation of the export call whose context ctx is
+// return before its results are ready, without waiting for them: Return
+// (from any goroutine) then delivers them, and what the implementation
+// returns is ignored. The task lasts until Return is called, which the
+// caller must make sure of.
+func Later(ctx context.Context) {
+	t := taskOf(ctx)
+	if t == nil {
+		panic("witgo/async: Later needs the context the export's implementation was given")
+	}
+	mu.Lock()
+	if !t.early && !t.later {
+		t.later = true
+		t.kept++ // until Return
+	}
+	mu.Unlock()
 }
 
 func (t *task) isKept() bool {
