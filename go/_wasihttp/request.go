@@ -9,12 +9,13 @@ import (
 
 // serverRequest is an *http.Request as net/http's server fills it, from
 // what wasi:http (0.3 or 0.2) gives of an incoming request (seen is what
-// filling header saw), with ctx as its context; the caller adds the body.
-func serverRequest(ctx context.Context, method, target, authority string, https bool, header http.Header, seen seenFields) (*http.Request, error) {
+// filling header saw), with ctx as its context and its URL in into unless
+// the parser makes it; the caller adds the body.
+func serverRequest(ctx context.Context, method, target, authority string, https bool, header http.Header, seen seenFields, into *url.URL) (*http.Request, error) {
 	if target == "" {
 		target = "/"
 	}
-	u, err := requestURL(target)
+	u, err := requestURL(target, into)
 	if err != nil {
 		return nil, err
 	}
@@ -59,18 +60,19 @@ func serverRequest(ctx context.Context, method, target, authority string, https 
 	return r.WithContext(ctx), nil
 }
 
-// requestURL is url.ParseRequestURI(target), built directly when the path
-// is made only of characters that neither unescape nor escape (most
-// paths): the parser's passes over it cost a request more than the rest
-// of its URL handling. Any other target goes to the parser.
-func requestURL(target string) (*url.URL, error) {
+// requestURL is url.ParseRequestURI(target), built directly in into when
+// the path is made only of characters that neither unescape nor escape
+// (most paths): the parser's passes over it cost a request more than the
+// rest of its URL handling. Any other target goes to the parser.
+func requestURL(target string, into *url.URL) (*url.URL, error) {
 	path, query, hasQuery := strings.Cut(target, "?")
 	if len(path) == 0 || path[0] != '/' || !plainPath(path) || hasCTL(query) {
 		return url.ParseRequestURI(target)
 	}
 	// "/p?" keeps its empty query (ForceQuery), as the parser does; in
 	// "/p??" the query is "?".
-	return &url.URL{Path: path, RawQuery: query, ForceQuery: hasQuery && query == ""}, nil
+	*into = url.URL{Path: path, RawQuery: query, ForceQuery: hasQuery && query == ""}
+	return into, nil
 }
 
 // plainPath reports whether every byte of path is one that url's path

@@ -36,6 +36,15 @@ type sink interface {
 	done()
 }
 
+// canceler cancels a request's context: an *exec.CancelContext kept with
+// the request (0.3), or context.WithCancel's function (0.2).
+type canceler interface{ Cancel() }
+
+// cancelFunc is a context.CancelFunc as a canceler.
+type cancelFunc context.CancelFunc
+
+func (f cancelFunc) Cancel() { f() }
+
 // errPeerGone is what a sink's write returns when the host's reader is
 // gone (the client went away).
 var errPeerGone = errors.New("wasihttp: the client went away")
@@ -57,11 +66,11 @@ type responseWriter struct {
 	sent     bool
 	withBody bool
 	writeErr error
-	cancel   context.CancelFunc // cancels the request's context
+	cancel   canceler // cancels the request's context
 	declared []string           // trailer names the handler declared before the header went
 }
 
-func newResponseWriter(r *http.Request, out sink, cancel context.CancelFunc) *responseWriter {
+func newResponseWriter(r *http.Request, out sink, cancel canceler) *responseWriter {
 	w := new(responseWriter)
 	w.init(r, out, cancel)
 	return w
@@ -69,7 +78,7 @@ func newResponseWriter(r *http.Request, out sink, cancel context.CancelFunc) *re
 
 // init readies a zero responseWriter (one that is part of a larger
 // allocation: see serve_p3.go).
-func (w *responseWriter) init(r *http.Request, out sink, cancel context.CancelFunc) {
+func (w *responseWriter) init(r *http.Request, out sink, cancel canceler) {
 	w.req, w.out, w.header, w.cancel = r, out, http.Header{}, cancel
 	w.buf = *bytes.NewBuffer(w.small[:0])
 }
@@ -202,7 +211,7 @@ func (w *responseWriter) writeBody(p []byte) (int, error) {
 	if err != nil {
 		w.writeErr = err
 		if errors.Is(err, errPeerGone) {
-			w.cancel()
+			w.cancel.Cancel()
 		}
 	}
 	return n, err
@@ -319,7 +328,7 @@ func (w *responseWriter) trailers() http.Header {
 // request body is done with; it comes before the sink's done, as the
 // host's report on the response waits for the request's end.
 func (w *responseWriter) serve(h http.Handler, r *http.Request, finishBody func()) {
-	defer w.cancel()
+	defer w.cancel.Cancel()
 	defer func() {
 		finishBody()
 		w.out.done()

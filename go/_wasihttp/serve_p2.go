@@ -3,6 +3,7 @@ package wasihttp
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	incominghandler "witgo/bindings/wasi/http/incoming-handler"
 	"witgo/bindings/wasi/http/types"
@@ -28,7 +29,7 @@ func (serviceP2) Handle(req *types.IncomingRequest, out *types.ResponseOutparam)
 		types.ResponseOutparamSet(out, wit.Err[*types.OutgoingResponse](types.ErrorCodeHTTPRequestURIInvalid()))
 		return
 	}
-	w := newResponseWriter(r, &sinkP2{out: out}, cancel)
+	w := newResponseWriter(r, &sinkP2{out: out}, cancelFunc(cancel))
 	w.serve(h, r, finishBody)
 }
 
@@ -42,7 +43,7 @@ func newRequestP2(ctx context.Context, req *types.IncomingRequest) (*http.Reques
 	https := ok && scheme.Tag() == types.SchemeTagHTTPS
 	header := http.Header{}
 	seen := fieldsHeader(req.Headers(), header)
-	r, err := serverRequest(ctx, methodName(req.Method()), target, authority, https, header, seen)
+	r, err := serverRequest(ctx, methodName(req.Method()), target, authority, https, header, seen, new(url.URL))
 	if err != nil {
 		req.Close()
 		return nil, nil, err

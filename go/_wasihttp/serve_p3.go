@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 
 	"witgo/async"
@@ -27,28 +28,22 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	// write finds the host's reader gone), or when the handler returns.
 	// It outlives the call's own context, which ends once the response
 	// went out while the handler may still be writing the body.
-	reqCtx, cancel := exec.WithCancel()
-	// The sink and the writer are one allocation.
+	// The request's context, the sink, the writer and the cancellation
+	// hook are one allocation.
 	x := new(exchangeP3)
 	out, w := &x.sink, &x.writer
 	out.call = ctx
-	// A cancelled call is answered at once: the handler learns of it
-	// through its request's context, and a response it makes later is
-	// dropped.
-	out.stop = afterFunc(ctx, func() {
-		cancel()
-		handler.ReturnHandle(ctx, nil, ctx.Err())
-	})
-	r, finishBody, err := newRequest(reqCtx, req)
+	out.onCancel.Register(ctx, cancelExchange, x)
+	r, finishBody, err := newRequest(x.reqCtx.Context(), req, &x.url)
 	if err != nil {
-		out.stop()
-		cancel()
+		out.onCancel.Stop()
+		x.reqCtx.Cancel()
 		return nil, types.ErrorCodeHTTPRequestURIInvalid()
 	}
 	// The response goes out (ReturnHandle) as soon as the handler has
 	// written its header, or has returned, and the handler goes on writing
 	// the body inside this call's task.
-	w.init(r, out, cancel)
+	w.init(r, out, &x.reqCtx)
 	if r.Body == http.NoBody {
 		// Here, on the export's own goroutine: a request without a body
 		// is usually answered without waiting, and then without a single
@@ -72,10 +67,22 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	return nil, nil
 }
 
-// exchangeP3 is a request's sink and response writer, allocated together.
+// exchangeP3 is what a request needs until its handler is done,
+// allocated together.
 type exchangeP3 struct {
 	sink   sinkP3
 	writer responseWriter
+	reqCtx exec.CancelContext
+	url    url.URL // the request's URL, unless the parser made it
+}
+
+// cancelExchange answers a call the host cancelled at once (the sink's
+// onCancel): the handler learns of it through its request's context, and
+// a response it makes later is dropped.
+func cancelExchange(arg any) {
+	x := arg.(*exchangeP3)
+	x.reqCtx.Cancel()
+	handler.ReturnHandle(x.sink.call, nil, x.sink.call.Err())
 }
 
 // serve runs the handler on a serving goroutine (see Handle), inside the
@@ -85,27 +92,18 @@ func (s *sinkP3) serve() {
 	s.w.serve(s.h, s.r, s.finishBody)
 }
 
-// afterFunc is context.AfterFunc(ctx, f), called on the export's own
-// context directly where it has the method: the context package's
-// wrapping costs a request a context, its Done channel and two closures.
-func afterFunc(ctx context.Context, f func()) (stop func() bool) {
-	if c, ok := ctx.(interface{ AfterFunc(func()) func() bool }); ok {
-		return c.AfterFunc(f)
-	}
-	return context.AfterFunc(ctx, f)
-}
-
 // newRequest is req as net/http's server fills an *http.Request, its body
-// streaming from the request's stream; finishBody tells the host the body
-// was consumed (or not) once the handler is done.
-func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(), error) {
+// streaming from the request's stream, its URL in u unless the parser
+// made it; finishBody tells the host the body was consumed (or not) once
+// the handler is done.
+func newRequest(ctx context.Context, req *types.Request, u *url.URL) (*http.Request, func(), error) {
 	target, _ := req.GetPathWithQuery()
 	authority, _ := req.GetAuthority()
 	scheme, ok := req.GetScheme()
 	https := ok && scheme.Tag() == types.SchemeTagHTTPS
 	header := http.Header{}
 	seen := fieldsHeader(req.GetHeaders(), header)
-	r, err := serverRequest(ctx, methodName(req.GetMethod()), target, authority, https, header, seen)
+	r, err := serverRequest(ctx, methodName(req.GetMethod()), target, authority, https, header, seen, u)
 	if err != nil {
 		req.Close()
 		return nil, nil, err
@@ -151,7 +149,7 @@ func newRequest(ctx context.Context, req *types.Request) (*http.Request, func(),
 // allocation of its own.
 type sinkP3 struct {
 	call     context.Context
-	stop     func() bool // stops the call's cancellation handling
+	onCancel exec.AfterHook // the call's cancellation handling
 	body     *async.StreamWriter[uint8]
 	trailers *async.FutureWriter[trailersResult]
 	result   *async.FutureReader[doneResult]
@@ -177,7 +175,7 @@ func (s *sinkP3) open(status int, header http.Header, extra extraFields, withBod
 	if status != http.StatusOK { // response.new's default
 		resp.SetStatusCode(types.StatusCode(status))
 	}
-	s.stop()
+	s.onCancel.Stop()
 	if !handler.ReturnHandle(s.call, resp, nil) {
 		// The host cancelled the call first.
 		resp.Close()

@@ -1087,9 +1087,11 @@ func Later(ctx context.Context) {
 }
 
 func (t *task) isKept() bool {
+	// (No defer: a drive asks this and yielding several times.)
 	mu.Lock()
-	defer mu.Unlock()
-	return t.kept > 0
+	kept := t.kept > 0
+	mu.Unlock()
+	return kept
 }
 
 // Yield lets the host deliver events and run other tasks before the calling
@@ -1105,8 +1107,9 @@ func Yield() {
 // yielding reports whether a goroutine waits in Yield.
 func yielding() bool {
 	mu.Lock()
-	defer mu.Unlock()
-	return len(yielders) > 0
+	y := len(yielders) > 0
+	mu.Unlock()
+	return y
 }
 
 // HoldCalls applies backpressure: until release is called, the host holds

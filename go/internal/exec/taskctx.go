@@ -24,8 +24,18 @@ type taskCtx struct {
 
 type afterFunc struct {
 	f          func()
+	fa         func(any) // instead of f: run with arg (AfterHook)
+	arg        any
 	prev, next *afterFunc
 	pending    bool // in the list
+}
+
+func (a *afterFunc) run() {
+	if a.fa != nil {
+		a.fa(a.arg)
+		return
+	}
+	a.f()
 }
 
 var _ context.Context = (*taskCtx)(nil)
@@ -63,32 +73,84 @@ func (c *taskCtx) AfterFunc(f func()) (stop func() bool) {
 		f()
 		return func() bool { return false }
 	}
-	// A list, where a map cost about 3,000 instructions a task to make,
-	// fill and empty (an HTTP request registers one).
-	a := &afterFunc{f: f, next: c.afters, pending: true}
+	a := &afterFunc{f: f}
+	c.pushLocked(a)
+	c.mu.Unlock()
+	return func() bool { return c.remove(a) }
+}
+
+// pushLocked registers a. A list, where a map cost about 3,000
+// instructions a task to make, fill and empty (an HTTP request registers
+// one).
+func (c *taskCtx) pushLocked(a *afterFunc) {
+	a.next, a.pending = c.afters, true
 	if c.afters != nil {
 		c.afters.prev = a
 	}
 	c.afters = a
-	c.mu.Unlock()
-	return func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if !a.pending {
-			return false
-		}
-		a.pending = false
-		if a.prev != nil {
-			a.prev.next = a.next
-		} else {
-			c.afters = a.next
-		}
-		if a.next != nil {
-			a.next.prev = a.prev
-		}
-		a.prev, a.next = nil, nil
-		return true
+}
+
+// remove unregisters a and reports whether it did so before a ran.
+func (c *taskCtx) remove(a *afterFunc) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !a.pending {
+		return false
 	}
+	a.pending = false
+	if a.prev != nil {
+		a.prev.next = a.next
+	} else {
+		c.afters = a.next
+	}
+	if a.next != nil {
+		a.next.prev = a.prev
+	}
+	a.prev, a.next = nil, nil
+	return true
+}
+
+// AfterHook is AfterFunc for code that registers one per call: kept in a
+// larger allocation, it costs no allocation of its own where AfterFunc
+// costs a registration, its stop function and f's closure.
+type AfterHook struct {
+	a    afterFunc
+	c    *taskCtx
+	stop func() bool // for a context of another kind
+}
+
+// Register arranges for f(arg) to run once ctx is done (at once if it
+// is). A hook is registered once.
+func (h *AfterHook) Register(ctx context.Context, f func(any), arg any) {
+	var c *taskCtx
+	switch x := ctx.(type) {
+	case *taskCtx:
+		c = x
+	case *cancelCtx:
+		c = &x.taskCtx
+	default:
+		h.stop = context.AfterFunc(ctx, func() { f(arg) })
+		return
+	}
+	h.c = c
+	h.a.fa, h.a.arg = f, arg
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		f(arg)
+		return
+	}
+	c.pushLocked(&h.a)
+	c.mu.Unlock()
+}
+
+// Stop unregisters the hook and reports whether it did so before f ran
+// (AfterFunc's stop).
+func (h *AfterHook) Stop() bool {
+	if h.c == nil {
+		return h.stop != nil && h.stop()
+	}
+	return h.c.remove(&h.a)
 }
 
 // watch adds w to c's watchers, unless c is done already.
@@ -153,7 +215,7 @@ func (c *taskCtx) cancel() {
 	}
 	c.mu.Unlock()
 	for a := afters; a != nil; a = a.next {
-		a.f()
+		a.run()
 	}
 }
 
@@ -173,3 +235,14 @@ func WithCancel() (context.Context, context.CancelFunc) {
 	c := &cancelCtx{}
 	return c, c.cancel
 }
+
+// CancelContext is WithCancel's context as a value, for code that keeps
+// one per call in a larger allocation: it costs no allocation of its own,
+// where WithCancel costs the context and its cancel function.
+type CancelContext struct{ c cancelCtx }
+
+// Context is the context; it is done once Cancel is called.
+func (c *CancelContext) Context() context.Context { return &c.c }
+
+// Cancel cancels the context (once).
+func (c *CancelContext) Cancel() { c.c.cancel() }
