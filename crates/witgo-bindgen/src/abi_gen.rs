@@ -1377,12 +1377,20 @@ impl FuncGen<'_, '_> {
                 if let (true, Some((name, types))) = (*async_, self.results_func.clone()) {
                     // The results go through their own function, which
                     // exec.Return can call too; it takes them as the
-                    // parameters rv0_, rv1_, ...
+                    // parameters rv0_, rv1_, ... Results given early
+                    // (Return) make what the implementation returns moot:
+                    // it is not lowered.
+                    let exec = self.cx.exec_pkg(self.file);
+                    let vars: Vec<String> = (0..types.len()).map(|i| format!("rv{i}_")).collect();
                     if types.is_empty() {
-                        self.push(&format!("{call_expr}\nreturn {name}()\n}})"));
+                        self.push(&call_expr);
                     } else {
-                        self.push(&format!("return {name}({call_expr})\n}})"));
+                        self.push(&format!("{} := {call_expr}", vars.join(", ")));
                     }
+                    self.push(&format!(
+                        "if {exec}.ReturnedEarly(ctx_) {{\nreturn nil, nil\n}}\nreturn {name}({})\n}})",
+                        vars.join(", ")
+                    ));
                     let main = std::mem::take(self.blocks.last_mut().unwrap());
                     self.results_main = Some(main);
                     let params: Vec<String> = (0..types.len()).map(|i| format!("rv{i}_")).collect();

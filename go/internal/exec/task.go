@@ -1068,6 +1068,21 @@ func Return(ctx context.Context, finish func(), err error) bool {
 	return true
 }
 
+// ReturnedEarly reports whether the results of the export call whose
+// context ctx is are Return's to deliver (Return delivered them, or Later
+// promised it): what its implementation returns is then ignored, and the
+// export's glue need not lower it.
+func ReturnedEarly(ctx context.Context) bool {
+	t := taskOf(ctx)
+	if t == nil {
+		return false
+	}
+	mu.Lock()
+	early := t.early || t.later
+	mu.Unlock()
+	return early
+}
+
 // Later lets the implementation of the export call whose context ctx is
 // return before its results are ready, without waiting for them: Return
 // (from any goroutine) then delivers them, and what the implementation
