@@ -22,20 +22,42 @@ import (
 func headerFields(h http.Header, extra extraFields) *types.Fields {
 	// The list only lives through the call (the lowering copies it), so
 	// a short one stays on the stack.
-	var short [8]wit.Tuple2[string, []byte]
+	var short [8]fieldEntry
 	entries := short[:0]
 	for name, values := range h {
-		lower := lowerName(name)
-		for _, v := range values {
-			entries = append(entries, wit.Tuple2[string, []byte]{F0: lower, F1: stringBytes(v)})
-		}
+		entries = appendField(entries, name, values)
 	}
+	return fieldsFromList(appendExtra(entries, extra))
+}
+
+// fieldEntry is one field as wasi:http lists it: a lowercase name and a
+// value.
+type fieldEntry = wit.Tuple2[string, []byte]
+
+// appendField appends the values of the header key name to entries.
+func appendField(entries []fieldEntry, name string, values []string) []fieldEntry {
+	lower := lowerName(name)
+	for _, v := range values {
+		entries = append(entries, fieldEntry{F0: lower, F1: stringBytes(v)})
+	}
+	return entries
+}
+
+// appendExtra appends the extra fields that are set to entries.
+func appendExtra(entries []fieldEntry, extra extraFields) []fieldEntry {
 	if extra.contentType != "" {
-		entries = append(entries, wit.Tuple2[string, []byte]{F0: "content-type", F1: stringBytes(extra.contentType)})
+		entries = append(entries, fieldEntry{F0: "content-type", F1: stringBytes(extra.contentType)})
 	}
 	if extra.contentLength != "" {
-		entries = append(entries, wit.Tuple2[string, []byte]{F0: "content-length", F1: stringBytes(extra.contentLength)})
+		entries = append(entries, fieldEntry{F0: "content-length", F1: stringBytes(extra.contentLength)})
 	}
+	return entries
+}
+
+// fieldsFromList is entries (a name's values next to each other) as
+// wasi:http fields, made in one call to the host, or, if the host refuses
+// the list, one name at a time with the refused ones left out.
+func fieldsFromList(entries []fieldEntry) *types.Fields {
 	if f, err := types.FieldsFromList(entries); err == nil {
 		return f
 	}

@@ -18,9 +18,9 @@ import (
 // a 0.2 response-outparam (sink_p2). The responseWriter calls open once,
 // then write and flush, then close or abort.
 type sink interface {
-	// open hands the status, the header and the extra fields to the host;
-	// withBody says whether a body follows.
-	open(status int, header http.Header, extra extraFields, withBody bool)
+	// open hands the status and the header's fields (a name's values next
+	// to each other) to the host; withBody says whether a body follows.
+	open(status int, fields []fieldEntry, withBody bool)
 	// write sends p on, waiting for the host to take it; errPeerGone means
 	// the client went away.
 	write(ctx context.Context, p []byte) (int, error)
@@ -68,6 +68,7 @@ type responseWriter struct {
 	writeErr error
 	cancel   canceler // cancels the request's context
 	declared []string           // trailer names the handler declared before the header went
+	fields   [8]fieldEntry      // the first storage of the fields sendHeader lists
 }
 
 func newResponseWriter(r *http.Request, out sink, cancel canceler) *responseWriter {
@@ -226,14 +227,14 @@ func (w *responseWriter) sendHeader(length int, final bool) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	h := w.header
-	// One pass over the header finds what the rules below ask of it.
+	// One pass over the header lists the fields that go out and finds
+	// what the rules below ask of it.
 	var (
 		typeKey        bool // Content-Type is set, even to nothing
 		encoded, sized bool // Content-Encoding; Content-Length or Transfer-Encoding
-		prefixed       bool // keys with http.TrailerPrefix
 	)
-	for name, values := range h {
+	fields := w.fields[:0]
+	for name, values := range w.header {
 		switch name {
 		case "Content-Type":
 			typeKey = true
@@ -250,8 +251,12 @@ func (w *responseWriter) sendHeader(length int, final bool) {
 				}
 			}
 		default:
-			prefixed = prefixed || strings.HasPrefix(name, http.TrailerPrefix)
+			if strings.HasPrefix(name, http.TrailerPrefix) {
+				// A trailer (see trailers), not a header field.
+				continue
+			}
 		}
+		fields = appendField(fields, name, values)
 	}
 	// A sniffed Content-Type and a known Content-Length go out beside the
 	// handler's header, not into it, as net/http's server sends them.
@@ -263,19 +268,9 @@ func (w *responseWriter) sendHeader(length int, final bool) {
 		extra.contentLength = strconv.Itoa(length)
 	}
 	// The Trailer header goes out as net/http's server sends it (hosts built
-	// on hyper send only the trailers it declares); TrailerPrefix keys are
-	// trailers, not header fields.
-	sent := h
-	if prefixed {
-		sent = make(http.Header, len(h))
-		for name, values := range h {
-			if !strings.HasPrefix(name, http.TrailerPrefix) {
-				sent[name] = values
-			}
-		}
-	}
+	// on hyper send only the trailers it declares).
 	w.withBody = bodyAllowed(w.status) && w.req.Method != "HEAD"
-	w.out.open(w.status, sent, extra, w.withBody)
+	w.out.open(w.status, appendExtra(fields, extra), w.withBody)
 	if final {
 		return
 	}

@@ -75,8 +75,8 @@ type sinkP2 struct {
 	stream *streamWriter
 }
 
-func (s *sinkP2) open(status int, header http.Header, extra extraFields, withBody bool) {
-	resp := types.NewOutgoingResponse(headerFields(header, extra))
+func (s *sinkP2) open(status int, fields []fieldEntry, withBody bool) {
+	resp := types.NewOutgoingResponse(fieldsFromList(fields))
 	resp.SetStatusCode(types.StatusCode(status))
 	// A 0.2 response always has a body resource; without one to send it
 	// is finished empty.

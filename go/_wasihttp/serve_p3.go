@@ -161,7 +161,7 @@ type sinkP3 struct {
 	finishBody func()
 }
 
-func (s *sinkP3) open(status int, header http.Header, extra extraFields, withBody bool) {
+func (s *sinkP3) open(status int, fields []fieldEntry, withBody bool) {
 	var contents wit.Option[*async.StreamReader[uint8]]
 	if withBody {
 		var r *async.StreamReader[uint8]
@@ -170,7 +170,7 @@ func (s *sinkP3) open(status int, header http.Header, extra extraFields, withBod
 	}
 	var trailersReader *async.FutureReader[trailersResult]
 	s.trailers, trailersReader = async.NewFuture[trailersResult]()
-	resp, result := types.ResponseNew(headerFields(header, extra), contents, trailersReader)
+	resp, result := types.ResponseNew(fieldsFromList(fields), contents, trailersReader)
 	s.result = result
 	if status != http.StatusOK { // response.new's default
 		resp.SetStatusCode(types.StatusCode(status))
