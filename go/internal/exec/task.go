@@ -446,18 +446,35 @@ func (t *task) settle() uint32 {
 		t.exit()
 		return callbackExit
 	default:
-		return callbackWait | t.waitableSet()<<4
+		mu.Lock()
+		set := t.waitableSetLocked()
+		mu.Unlock()
+		return callbackWait | set<<4
 	}
 }
 
-// waitableSet is t's waitable set, made when first needed: most calls of
-// most exports never wait.
-func (t *task) waitableSet() uint32 {
+// waitableSetLocked is t's waitable set, taken when first needed (most
+// calls of most exports never wait): one an exited task left, else a new
+// one.
+func (t *task) waitableSetLocked() uint32 {
 	if t.set == 0 {
-		t.set = waitableSetNew()
+		if n := len(spareSets); n > 0 {
+			t.set = spareSets[n-1]
+			spareSets = spareSets[:n-1]
+		} else {
+			t.set = waitableSetNew()
+		}
 	}
 	return t.set
 }
+
+// spareSets are the empty waitable sets of exited tasks, which the next
+// tasks that wait take: a set is the instance's, not a task's, and
+// reusing one saves a task two calls into the host (waitable-set.new and
+// .drop). Up to maxSpareSets are kept.
+var spareSets []uint32
+
+const maxSpareSets = 64
 
 // memberCount is the number of waitables joined to t's set.
 func (t *task) memberCount() int {
@@ -637,7 +654,13 @@ func (t *task) exitLocked() {
 		}
 	}
 	if t.set != 0 {
-		waitableSetDrop(t.set)
+		// Every member left it above.
+		if len(spareSets) < maxSpareSets {
+			spareSets = append(spareSets, t.set)
+		} else {
+			waitableSetDrop(t.set)
+		}
+		t.set = 0
 	}
 	tasks.remove(t)
 }
@@ -681,7 +704,7 @@ func (t *task) pumpingLocked() bool {
 }
 
 func (t *task) adopt(h uint32, w *waiter) {
-	waitableJoin(h, t.waitableSet())
+	waitableJoin(h, t.waitableSetLocked())
 	w.owner = t
 	t.members.add(w)
 	setWaiterAt(h, w)
