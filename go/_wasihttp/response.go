@@ -66,9 +66,9 @@ type responseWriter struct {
 	sent     bool
 	withBody bool
 	writeErr error
-	cancel   canceler // cancels the request's context
-	declared []string           // trailer names the handler declared before the header went
-	fields   [8]fieldEntry      // the first storage of the fields sendHeader lists
+	cancel   canceler      // cancels the request's context
+	declared []string      // trailer names the handler declared before the header went
+	fields   [8]fieldEntry // the first storage of the fields sendHeader lists
 }
 
 func newResponseWriter(r *http.Request, out sink, cancel canceler) *responseWriter {
