@@ -72,8 +72,6 @@ type unbound[O any] struct {
 	writerClosed bool   // the writer was closed before the reader was passed on
 }
 
-func newUnbound[O any]() *unbound[O] { return &unbound[O]{} }
-
 // bind takes the host's new ends (ends, from ops' New) and returns the
 // readable one; a writer closed meanwhile has its end dropped at once.
 func (u *unbound[O]) bind(ops *O, ends uint64, dropWritable func(uint32)) uint32 {
@@ -313,8 +311,19 @@ func (s *scratch) get(size, align uint32, n int) unsafe.Pointer {
 // on; until then w's writes wait, and if r is closed instead they report
 // ErrPeerGone.
 func NewStream[T any]() (w *StreamWriter[T], r *StreamReader[T]) {
-	u := newUnbound[StreamOps[T]]()
-	return &StreamWriter[T]{local: u}, &StreamReader[T]{local: u}
+	p := new(streamPair[T])
+	p.w.local, p.r.local = &p.u, &p.u
+	return &p.w, &p.r
+}
+
+// streamPair is what NewStream makes, as one allocation: the two ends
+// usually live about as long as each other (a response body and its
+// writer), and a cleanup attached to either runs once neither is
+// reachable.
+type streamPair[T any] struct {
+	u unbound[StreamOps[T]]
+	w StreamWriter[T]
+	r StreamReader[T]
 }
 
 // LiftStreamReader wraps a readable-end handle received from the other
@@ -589,8 +598,16 @@ type FutureWriter[T any] struct {
 // host's ends are created when r is passed on; until then w's Write waits,
 // and if r is closed instead it reports ErrPeerGone.
 func NewFuture[T any]() (w *FutureWriter[T], r *FutureReader[T]) {
-	u := newUnbound[FutureOps[T]]()
-	return &FutureWriter[T]{local: u}, &FutureReader[T]{local: u}
+	p := new(futurePair[T])
+	p.w.local, p.r.local = &p.u, &p.u
+	return &p.w, &p.r
+}
+
+// futurePair is what NewFuture makes, as one allocation (see streamPair).
+type futurePair[T any] struct {
+	u unbound[FutureOps[T]]
+	w FutureWriter[T]
+	r FutureReader[T]
 }
 
 // LiftFutureReader wraps a readable-end handle received from the other
