@@ -25,9 +25,12 @@ type bodyReader struct {
 	r        *async.StreamReader[uint8]
 	trailers *async.FutureReader[trailersResult]
 	trailer  *http.Header
-	eof      bool
-	closed   bool
-	onClose  func() // tells the host the body was consumed; may be nil
+	// left is what a body of known length has yet to give (-1: unknown).
+	// At 0 the body has ended: net/http's server reads no further either.
+	left    int64
+	eof     bool
+	closed  bool
+	onClose func() // tells the host the body was consumed; may be nil
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
@@ -39,7 +42,26 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	if b.eof {
 		return 0, io.EOF
 	}
+	if b.left == 0 {
+		// All of a body of known length arrived: its end needs no read
+		// (a round trip through the host when the handler waits on it).
+		b.eof = true
+		b.readTrailers()
+		return 0, io.EOF
+	}
+	if b.left > 0 && int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
 	n, err := b.r.Read(b.ctx, p)
+	if b.left > 0 {
+		b.left -= int64(n)
+		if err == io.EOF && b.left > 0 {
+			// The client sent less than it said: net/http's server
+			// reports the same.
+			b.eof = true
+			return n, io.ErrUnexpectedEOF
+		}
+	}
 	if err == io.EOF {
 		b.eof = true
 		b.readTrailers()

@@ -65,6 +65,7 @@ func (*Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r:        stream,
 		trailers: trailers,
 		trailer:  &out.Trailer,
+		left:     -1, // a HEAD's response has a length and no body
 		onClose: func() {
 			go done.Write(context.Background(), wit.Ok[struct{}, types.ErrorCode](struct{}{}))
 		},

@@ -119,7 +119,7 @@ func newRequest(ctx context.Context, req *types.Request, u *url.URL) (*http.Requ
 	}
 	done, doneReader := async.NewFuture[doneResult]()
 	stream, trailers := types.RequestConsumeBody(req, doneReader)
-	body := &bodyReader{ctx: ctx, r: stream, trailers: trailers, trailer: &r.Trailer}
+	body := &bodyReader{ctx: ctx, r: stream, trailers: trailers, trailer: &r.Trailer, left: r.ContentLength}
 	if r.ContentLength > 0 && r.Trailer == nil {
 		// A request of known length that declared no trailers gets none
 		// from net/http's servers: HTTP/1.1 sends trailers only after a

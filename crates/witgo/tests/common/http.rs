@@ -315,6 +315,10 @@ pub fn check_net_http_guest(server: &Server, wasi: Wasi) {
     }
 
     assert_echoes(server, 3_000_000);
+    assert_writes_after_a_copy_follow_it(server);
+    if wasi == Wasi::P3 {
+        assert_short_body_is_unexpected_eof(server);
+    }
 
     let (status, big) = server.request("GET", "/big?n=20000", b"");
     assert_eq!((status, big.len()), (200, 20_000 * 1001));
@@ -501,6 +505,48 @@ pub fn assert_echoes(server: &Server, len: u32) {
         "the echo differs: {} bytes back of {}",
         echoed.len(),
         upload.len()
+    );
+}
+
+/// The net/http echo with a write after its `io.Copy`: after a short body
+/// (held back for its Content-Length), after one that fills the copy's
+/// buffer exactly, and after one that takes two reads; the body ends at
+/// its Content-Length without another read.
+fn assert_writes_after_a_copy_follow_it(server: &Server) {
+    let upload: Vec<u8> = (0..100_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+    for len in [10, 64 * 1024, 100_000] {
+        let upload = &upload[..len];
+        let (status, echoed) = server.request("POST", "/echo?suffix=END", upload);
+        assert_eq!(status, 200);
+        assert!(
+            echoed.len() == upload.len() + 3 && echoed.starts_with(upload) && echoed.ends_with(b"END"),
+            "the echo of {len} bytes then END differs: {} bytes back, ending {:?}",
+            echoed.len(),
+            String::from_utf8_lossy(&echoed[echoed.len().saturating_sub(40)..])
+        );
+    }
+}
+
+/// A body that ends before its Content-Length reads io.ErrUnexpectedEOF,
+/// as from net/http's server (`/count` answers 400 with the error).
+fn assert_short_body_is_unexpected_eof(server: &Server) {
+    let mut conn = TcpStream::connect(server.addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let request = format!(
+        "POST /count HTTP/1.1\r\nhost: {}\r\ncontent-length: 100\r\n\r\n0123456789",
+        server.addr
+    );
+    conn.write_all(request.as_bytes()).unwrap();
+    conn.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut response = Vec::new();
+    conn.read_to_end(&mut response).unwrap();
+    let (status, _, body) = parse_response(&response);
+    assert_eq!(
+        (status, String::from_utf8_lossy(&body).as_ref()),
+        (400, "unexpected EOF\n"),
+        "{}",
+        String::from_utf8_lossy(&response)
     );
 }
 

@@ -28,7 +28,11 @@ func Mux(isErrorCode func(error) bool) *http.ServeMux {
 	})
 	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
-		io.Copy(w, r.Body)
+		if _, err := io.Copy(w, r.Body); err != nil {
+			fmt.Fprintf(w, "[copy: %v]", err)
+		}
+		// What the handler writes after the copy comes after all of it.
+		io.WriteString(w, r.URL.Query().Get("suffix"))
 	})
 	mux.HandleFunc("GET /request", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "method=%s host=%s uri=%s multi=%s length=%d",
