@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"unsafe"
 
@@ -35,14 +36,27 @@ func (w *waiter) unwatch() {
 	}
 }
 
-// streamSend is a SendAndClose in progress.
+// streamSend is a SendAndClose or a Send in progress.
 type streamSend[T any] struct {
 	w     waiter
 	ops   *StreamOps[T]
 	buf   []T
 	mem   unsafe.Pointer // buf as the host reads it
 	keep  []unsafe.Pointer
-	total int // elements the reader took
+	total int  // elements the reader took
+	gone  bool // the reader dropped its end
+
+	// A Send's: the writer, which stays open, and what to call once buf is
+	// free again. The rest is under mu: ended, made by a goroutine that
+	// waits for the send (Flush), is closed when it is over; closing and
+	// then are set by a Close or SendAndClose meanwhile, which hand the
+	// end over (then is sent before the end is dropped).
+	writer  *StreamWriter[T]
+	done    func(any)
+	doneArg any
+	ended   chan struct{}
+	closing bool
+	then    []T
 }
 
 // SendAndClose writes buf and closes w without waiting for the reader:
@@ -50,9 +64,14 @@ type streamSend[T any] struct {
 // dropped once the reader took everything or went away. The caller must
 // not change buf afterwards. Elements the reader never takes are lost
 // (resources in them are dropped). A writer whose reader was not passed
-// on yet waits for that on a goroutine of its own.
+// on yet waits for that on a goroutine of its own; one with a Send in
+// progress sends buf after it.
 func (w *StreamWriter[T]) SendAndClose(buf []T) {
 	if w.closed {
+		return
+	}
+	if w.handOver(buf) {
+		w.closed = true
 		return
 	}
 	if u := w.local; u != nil {
@@ -80,9 +99,99 @@ func (w *StreamWriter[T]) SendAndClose(buf []T) {
 		ops.DropWritable(h)
 		return
 	}
-	s := &streamSend[T]{ops: ops, buf: buf}
+	s := &streamSend[T]{ops: ops}
 	s.w.handle = h
 	s.w.copyDone = s
+	s.start(buf)
+}
+
+// Send writes buf without waiting for the reader, and leaves w open: the
+// copy goes on after Send returns. Once it is over (the reader took all
+// of buf, or went away) done(arg) is called, from the host's event, and
+// buf is the caller's again; done must not block. A Write, Send, Ready or
+// Flush made meanwhile first waits for the copy to end; a Close or
+// SendAndClose takes effect after it, without waiting. Send waits only
+// for an earlier send, or for the reader of a writer made by NewStream to
+// be passed on; if it returns an error, done is not called.
+func (w *StreamWriter[T]) Send(ctx context.Context, buf []T, done func(any), arg any) error {
+	if w.closed {
+		return errors.New("witgo/async: write to a closed stream")
+	}
+	if err := w.Flush(ctx); err != nil {
+		return err
+	}
+	if err := w.attach(ctx); err != nil {
+		return err
+	}
+	if w.gone {
+		return ErrPeerGone
+	}
+	if len(buf) == 0 {
+		if done != nil {
+			done(arg)
+		}
+		return nil
+	}
+	s := &streamSend[T]{ops: w.ops, writer: w, done: done, doneArg: arg}
+	s.w.handle = w.handle
+	s.w.copyDone = s
+	mu.Lock()
+	w.sending = s
+	mu.Unlock()
+	s.start(buf)
+	return nil
+}
+
+// Flush waits until a Send in progress is over (at once if there is
+// none), or ctx is done.
+func (w *StreamWriter[T]) Flush(ctx context.Context) error {
+	mu.Lock()
+	s := w.sending
+	mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	ch := make(chan struct{})
+	mu.Lock()
+	if w.sending != s { // over while make ran
+		mu.Unlock()
+		return nil
+	}
+	if s.ended == nil {
+		s.ended = ch
+	}
+	ch = s.ended
+	mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// handOver gives w's end to its Send in progress, if there is one, to be
+// dropped after then is sent: the Close or SendAndClose that calls it
+// need not wait for the send.
+func (w *StreamWriter[T]) handOver(then []T) bool {
+	mu.Lock()
+	s := w.sending
+	if s != nil {
+		s.closing, s.then = true, then
+	}
+	mu.Unlock()
+	if s == nil {
+		return false
+	}
+	w.guard.Release()
+	w.handle = 0
+	return true
+}
+
+// start writes buf from its first element.
+func (s *streamSend[T]) start(buf []T) {
+	ops := s.ops
+	s.buf, s.total, s.keep = buf, 0, nil
 	s.mem = inPlace(ops.Canonical, buf)
 	if s.mem == nil {
 		s.mem = heapBuf(ops.Size, ops.Align, len(buf))
@@ -106,6 +215,7 @@ func (s *streamSend[T]) next() {
 		}
 		s.total += int(status >> 4)
 		if status&0xf != copyCompleted {
+			s.gone = true
 			break
 		}
 	}
@@ -114,14 +224,17 @@ func (s *streamSend[T]) next() {
 
 func (s *streamSend[T]) settled(status uint32) {
 	s.total += int(status >> 4)
-	if status&0xf == copyCompleted && s.total < len(s.buf) {
+	if status&0xf != copyCompleted {
+		s.gone = true
+	} else if s.total < len(s.buf) {
 		s.next()
 		return
 	}
 	s.end()
 }
 
-// end drops the end once the copy is over.
+// end finishes the copy: a SendAndClose's end is dropped; a Send's goes
+// back to its writer, or on to what a Close or SendAndClose handed over.
 func (s *streamSend[T]) end() {
 	ops := s.ops
 	if s.total < len(s.buf) && !ops.Canonical {
@@ -129,9 +242,40 @@ func (s *streamSend[T]) end() {
 		// values nobody holds: their guards drop them.
 		ops.Lift(unsafe.Add(s.mem, uintptr(s.total)*uintptr(ops.Size)), make([]T, len(s.buf)-s.total))
 	}
-	s.w.unwatch()
-	ops.DropWritable(s.w.handle)
 	runtime.KeepAlive(s.keep)
+	s.keep = nil
+	if s.done != nil {
+		s.done(s.doneArg)
+		s.done, s.doneArg = nil, nil
+	}
+	w := s.writer
+	if w == nil {
+		s.w.unwatch()
+		ops.DropWritable(s.w.handle)
+		return
+	}
+	mu.Lock()
+	closing, then, ended := s.closing, s.then, s.ended
+	w.sending = nil
+	s.writer, s.then = nil, nil
+	mu.Unlock()
+	if ended != nil {
+		close(ended)
+		mayWake = true // a goroutine waits in Flush
+	}
+	if s.gone {
+		w.gone = true
+	}
+	switch {
+	case !closing:
+		s.w.unwatch()
+	case len(then) > 0 && !s.gone:
+		// A SendAndClose made meanwhile: its copy, on this send's watch.
+		s.start(then)
+	default:
+		s.w.unwatch()
+		ops.DropWritable(s.w.handle)
+	}
 }
 
 // futureSend is a Send in progress.

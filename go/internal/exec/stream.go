@@ -275,13 +275,14 @@ type StreamReader[T any] struct {
 
 // StreamWriter is the writable end of a stream<T>.
 type StreamWriter[T any] struct {
-	ops    *StreamOps[T]
-	handle uint32
-	local  *unbound[StreamOps[T]] // its reader not passed on yet
-	gone   bool                   // the reader dropped its end
-	closed bool
-	buf    scratch
-	guard  abi.Guard // drops handle if the writer is forgotten
+	ops     *StreamOps[T]
+	handle  uint32
+	local   *unbound[StreamOps[T]] // its reader not passed on yet
+	gone    bool                   // the reader dropped its end
+	closed  bool
+	buf     scratch
+	guard   abi.Guard      // drops handle if the writer is forgotten
+	sending *streamSend[T] // a Send in progress (under mu)
 }
 
 // An end that becomes unreachable without Close is dropped by a cleanup,
@@ -457,6 +458,9 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 	if w.closed {
 		return 0, errors.New("witgo/async: write to a closed stream")
 	}
+	if err := w.Flush(ctx); err != nil {
+		return 0, err
+	}
 	if w.gone {
 		return 0, ErrPeerGone
 	}
@@ -513,6 +517,9 @@ func (w *StreamWriter[T]) Ready(ctx context.Context) error {
 	if w.closed {
 		return errors.New("witgo/async: write to a closed stream")
 	}
+	if err := w.Flush(ctx); err != nil {
+		return err
+	}
 	if err := w.attach(ctx); err != nil {
 		return err
 	}
@@ -555,12 +562,16 @@ func (w *StreamWriter[T]) settle(u *unbound[StreamOps[T]]) {
 	}
 }
 
-// Close drops the writable end: the reader sees io.EOF after the rest.
+// Close drops the writable end: the reader sees io.EOF after the rest
+// (after a Send in progress, without waiting for it).
 func (w *StreamWriter[T]) Close() error {
 	if w.closed {
 		return nil
 	}
 	w.closed = true
+	if w.handOver(nil) {
+		return nil
+	}
 	if u := w.local; u != nil {
 		if u.closeWriter() {
 			w.local = nil
