@@ -49,6 +49,10 @@ func newBodyReader(ctx context.Context, body *types.IncomingBody, trailer *http.
 	return &bodyReader{ctx: ctx, body: body, stream: stream, trailer: trailer, onClose: onClose}, nil
 }
 
+// atEnd is false: a 0.2 body's writes wait for the host anyway (see
+// sinkP2.send), so nothing is gained by knowing its end early.
+func (b *bodyReader) atEnd() bool { return false }
+
 func (b *bodyReader) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

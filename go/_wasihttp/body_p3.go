@@ -72,6 +72,14 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// atEnd reports whether a body of known length has given all of it: the
+// next Read returns io.EOF without reading its stream.
+func (b *bodyReader) atEnd() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.left == 0 && !b.closed
+}
+
 // readTrailers fills the message's Trailer once the body has ended.
 func (b *bodyReader) readTrailers() {
 	if b.trailers == nil { // none to wait for (see newRequest)

@@ -24,6 +24,10 @@ type sink interface {
 	// write sends p on, waiting for the host to take it; errPeerGone means
 	// the client went away.
 	write(ctx context.Context, p []byte) (int, error)
+	// send is write for a p the sink may keep until it calls done(arg):
+	// it need not wait for the host to take p. On an error it keeps
+	// nothing and does not call done.
+	send(ctx context.Context, p []byte, done func(any), arg any) error
 	// flush pushes what was written out now.
 	flush(ctx context.Context)
 	// close sends last, the rest of the body, and ends the body, with
@@ -147,13 +151,38 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 		return wt.WriteTo(writerOnly{w})
 	}
 	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	// io.CopyBuffer's loop, written out: handing it w behind writerOnly
-	// (to hide this method from it) would box w in an allocation.
+	n, lent, err := w.copyFrom(src, *buf, buf)
+	if !lent {
+		copyBuffers.Put(buf)
+	}
+	return n, err
+}
+
+// copyFrom is ReadFrom's loop (io.CopyBuffer's, written out: handing it w
+// behind writerOnly, to hide ReadFrom from it, would box w in an
+// allocation). The last read of a request body of known length goes to
+// the sink without waiting for the host to take it: lent reports that buf
+// went with it, to come back to the pool once the host took it.
+func (w *responseWriter) copyFrom(src io.Reader, buf []byte, pooled *[]byte) (n int64, lent bool, err error) {
 	for {
-		nr, er := src.Read(*buf)
+		nr, er := src.Read(buf)
+		if nr > 0 && er == nil && bodyAtEnd(src) {
+			sent, ew := w.writeLent(buf[:nr], putCopyBuffer, pooled)
+			if sent {
+				if ew != nil {
+					return n, false, ew
+				}
+				n += int64(nr)
+				// The body's end, which needs no buffer: it fills the
+				// request's Trailer, if it has one.
+				if _, er := src.Read(nil); er != io.EOF {
+					return n, true, er
+				}
+				return n, true, nil
+			}
+		}
 		if nr > 0 {
-			nw, ew := w.Write((*buf)[:nr])
+			nw, ew := w.Write(buf[:nr])
 			if nw < 0 || nr < nw {
 				nw = 0
 				if ew == nil {
@@ -162,19 +191,43 @@ func (w *responseWriter) ReadFrom(src io.Reader) (n int64, err error) {
 			}
 			n += int64(nw)
 			if ew != nil {
-				return n, ew
+				return n, false, ew
 			}
 			if nr != nw {
-				return n, io.ErrShortWrite
+				return n, false, io.ErrShortWrite
 			}
 		}
 		if er != nil {
 			if er == io.EOF {
-				return n, nil
+				return n, false, nil
 			}
-			return n, er
+			return n, false, er
 		}
 	}
+}
+
+// writeLent is Write for a p the sink may keep until it calls done(arg),
+// when the write goes to the sink now; sent is false (and nothing
+// happened) when Write would hold p back or drop it instead.
+func (w *responseWriter) writeLent(p []byte, done func(any), arg any) (sent bool, err error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !bodyAllowed(w.status) || w.req.Method == "HEAD" || w.writeErr != nil ||
+		!w.sent && w.buf.Len()+len(p) <= bufferSize {
+		return false, nil
+	}
+	if !w.sent {
+		w.sendHeader(-1, false)
+		if w.writeErr != nil {
+			return false, nil
+		}
+	}
+	if err := w.out.send(w.req.Context(), p, done, arg); err != nil {
+		w.failed(err)
+		return true, err
+	}
+	return true, nil
 }
 
 // errInvalidWrite is io's error for a Write that reports an impossible
@@ -190,6 +243,16 @@ var copyBuffers = sync.Pool{New: func() any {
 	b := make([]byte, copyBufferSize)
 	return &b
 }}
+
+// putCopyBuffer gives a buffer lent to a sink (copyFrom) back to the pool.
+func putCopyBuffer(b any) { copyBuffers.Put(b) }
+
+// bodyAtEnd reports whether src is a request body of known length that
+// has given all of it: its next read returns io.EOF without the host.
+func bodyAtEnd(src io.Reader) bool {
+	b, ok := src.(*bodyReader)
+	return ok && b.atEnd()
+}
 
 // writerOnly hides ReadFrom from a WriterTo, which could call it again.
 type writerOnly struct{ io.Writer }
@@ -210,12 +273,18 @@ func (w *responseWriter) Flush() {
 func (w *responseWriter) writeBody(p []byte) (int, error) {
 	n, err := w.out.write(w.req.Context(), p)
 	if err != nil {
-		w.writeErr = err
-		if errors.Is(err, errPeerGone) {
-			w.cancel.Cancel()
-		}
+		w.failed(err)
 	}
 	return n, err
+}
+
+// failed records a body write's error: later writes return it, and a
+// client that went away cancels the request's context.
+func (w *responseWriter) failed(err error) {
+	w.writeErr = err
+	if errors.Is(err, errPeerGone) {
+		w.cancel.Cancel()
+	}
 }
 
 // sendHeader hands the status and header to the host and writes what the

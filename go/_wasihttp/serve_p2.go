@@ -98,6 +98,15 @@ func (s *sinkP2) write(ctx context.Context, p []byte) (int, error) {
 	return s.stream.Write(ctx, p)
 }
 
+// send writes p before it returns: a 0.2 body is a blocking stream.
+func (s *sinkP2) send(ctx context.Context, p []byte, done func(any), arg any) error {
+	if _, err := s.write(ctx, p); err != nil {
+		return err
+	}
+	done(arg)
+	return nil
+}
+
 func (s *sinkP2) flush(ctx context.Context) {
 	if s.stream != nil {
 		s.stream.Flush(ctx)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sync/atomic"
 
 	"witgo/async"
 	"witgo/bindings/wasi/http/handler"
@@ -42,29 +41,19 @@ func (service) Handle(ctx context.Context, req *types.Request) (*types.Response,
 	}
 	// The response goes out (ReturnHandle) as soon as the handler has
 	// written its header, or has returned, and the handler goes on writing
-	// the body inside this call's task.
+	// the body inside this call's task. It runs here, on the export's own
+	// goroutine: a handler that does not wait (a request answered at once,
+	// or an echo of a body that has arrived) then runs without a single
+	// goroutine switch. One that waits (for its body, a timer, an outbound
+	// call) lets the runtime overlay return the call to the host on a new
+	// goroutine with a copy of the export's frame and, when this stack has
+	// grown, a stack as large, and goes on here when it is woken. That
+	// costs less than handing every request with a body to a serving
+	// goroutine (BENCHMARKS.md).
 	w.init(r, out, &x.reqCtx)
-	if r.Body == http.NoBody {
-		// Here, on the export's own goroutine: a request without a body
-		// is usually answered without waiting, and then without a single
-		// goroutine switch.
-		w.serve(h, r, finishBody)
-		// (Ignored: the response, or the cancellation, went out already.)
-		return nil, ctx.Err()
-	}
-	// A handler that reads a body waits for it: on a serving goroutine,
-	// whose stack has grown to what handlers need. Waiting on the export's
-	// own goroutine would hand the call's deep stack to a new goroutine at
-	// every wait (runtime overlay), and leave the next request a small one
-	// to grow again. This goroutine returns at once: the response goes out
-	// when the handler has written its header (exec.Later), and the task
-	// stays until the handler is done, so that its sleeps and timers wake
-	// it.
-	exec.Later(ctx)
-	out.hold.Hold(ctx)
-	out.w, out.h, out.r, out.finishBody = w, h, r, finishBody
-	goServe(out)
-	return nil, nil
+	w.serve(h, r, finishBody)
+	// (Ignored: the response, or the cancellation, went out already.)
+	return nil, ctx.Err()
 }
 
 // exchangeP3 is what a request needs until its handler is done,
@@ -83,13 +72,6 @@ func cancelExchange(arg any) {
 	x := arg.(*exchangeP3)
 	x.reqCtx.Cancel()
 	handler.ReturnHandle(x.sink.call, nil, x.sink.call.Err())
-}
-
-// serve runs the handler on a serving goroutine (see Handle), inside the
-// call's task until it returns.
-func (s *sinkP3) serve() {
-	defer s.hold.Release()
-	s.w.serve(s.h, s.r, s.finishBody)
 }
 
 // newRequest is req as net/http's server fills an *http.Request, its body
@@ -144,21 +126,12 @@ func newRequest(ctx context.Context, req *types.Request, u *url.URL) (*http.Requ
 // sinkP3 sends a response as a wasi:http 0.3 response: its body a
 // stream<u8>, its trailers a future; the response is the results of the
 // export call whose context is call, delivered once its header is ready.
-// For a handler run on a serving goroutine it also holds what that
-// goroutine needs (w, h, r, finishBody), so that handing it over costs no
-// allocation of its own.
 type sinkP3 struct {
 	call     context.Context
 	onCancel exec.AfterHook // the call's cancellation handling
 	body     *async.StreamWriter[uint8]
 	trailers *async.FutureWriter[trailersResult]
 	result   *async.FutureReader[doneResult]
-
-	hold       exec.TaskHold // keeps the call's task while the handler runs
-	w          *responseWriter
-	h          http.Handler
-	r          *http.Request
-	finishBody func()
 }
 
 func (s *sinkP3) open(status int, fields []fieldEntry, withBody bool) {
@@ -190,8 +163,19 @@ func (s *sinkP3) write(ctx context.Context, p []byte) (int, error) {
 	return n, err
 }
 
-// flush has nothing to do: each write waits until the host took it.
-func (s *sinkP3) flush(context.Context) {}
+func (s *sinkP3) send(ctx context.Context, p []byte, done func(any), arg any) error {
+	err := (*exec.StreamWriter[uint8])(s.body).Send(ctx, p, done, arg)
+	if errors.Is(err, async.ErrPeerGone) {
+		err = errPeerGone
+	}
+	return err
+}
+
+// flush waits until the host took what send gave it (each write waits
+// for that itself).
+func (s *sinkP3) flush(ctx context.Context) {
+	(*exec.StreamWriter[uint8])(s.body).Flush(ctx)
+}
 
 // close sends the body's end and the trailers without waiting for the
 // host to take them: the handler's goroutine is done, and the task stays
@@ -220,40 +204,5 @@ func (s *sinkP3) abort() {
 func (s *sinkP3) done() {
 	if s.result != nil {
 		s.result.Close()
-	}
-}
-
-// goServe runs job.serve on a goroutine: one left idle by an earlier
-// request if there is one, else a new one. Waking a goroutine costs less
-// than starting one, and its stack has already grown to what the handler
-// needed: a new goroutine's stack grows, and is copied, while net/http's
-// ServeMux matches the route (about 43,000 instructions a request).
-func goServe(job *sinkP3) {
-	select {
-	case serveJobs <- job:
-	default:
-		go server(job)
-	}
-}
-
-var (
-	serveJobs   = make(chan *sinkP3)
-	idleServers atomic.Int32
-)
-
-// maxIdleServers bounds the goroutines kept waiting for the next request.
-const maxIdleServers = 64
-
-// server runs job, then those goServe hands it, until enough other
-// servers wait.
-func server(job *sinkP3) {
-	for {
-		job.serve()
-		if idleServers.Add(1) > maxIdleServers {
-			idleServers.Add(-1)
-			return
-		}
-		job = <-serveJobs
-		idleServers.Add(-1)
 	}
 }

@@ -118,8 +118,6 @@ type task struct {
 	finishErr       error  // the implementation's error, if any
 	finished        bool   // the implementation returned
 	early           bool   // Return gave the results before it did
-	later           bool   // Later: Return gives the results, not the implementation
-	laterDone       bool   // the implementation returned while later
 	returned        bool   // task.return or task.cancel was called
 	cancelRequested bool   // the host cancelled the task
 
@@ -133,10 +131,6 @@ type task struct {
 	// exitOnDeadlock ends the program if t, its main, deadlocks (see
 	// ProgramMain); nil for other tasks.
 	exitOnDeadlock func(code int)
-
-	// kept counts TaskHold holds: while any is held, t does not exit
-	// after it returned.
-	kept int
 
 	// detached: the implementation ran inline and blocked, and the export
 	// call returned without it (see runInline).
@@ -507,17 +501,16 @@ var polled [2]uint32
 // and the host calls its callback, in which they go.
 func (t *task) done(finish func(), err error) {
 	if t.early {
-		// Return delivered the results: the task may end now.
+		// Return delivered the results: the task may end now. A task being
+		// driven sees that when its goroutines block; one waiting for the
+		// host must be woken to exit.
+		mu.Lock()
 		t.finished = true
-		t.unkeep()
-		return
-	}
-	mu.Lock()
-	later := t.later
-	t.laterDone = later
-	mu.Unlock()
-	if later {
-		// Return will deliver the results; these are ignored.
+		free := t.returned
+		mu.Unlock()
+		if free && current != t {
+			t.wake()
+		}
 		return
 	}
 	t.finish, t.finishErr, t.finished = finish, err, true
@@ -995,55 +988,6 @@ func pending(w *waiter) (event, bool) {
 	}
 }
 
-// A TaskHold keeps the task of an async export's context from exiting
-// after the export has returned, from Hold until Release: work a goroutine
-// does for that call after its result went out (an HTTP handler writing
-// the body of a response already returned, say) then runs inside the
-// task, so that its sleeps and timers wake it. A task otherwise exits once
-// nothing it started is pending with the host, and a sleeping goroutine
-// would wait until the component is next entered. The zero TaskHold holds
-// nothing; a TaskHold is a value to embed, so that holding allocates
-// nothing.
-type TaskHold struct {
-	t *task
-}
-
-// Hold holds the task whose context ctx is (nothing if ctx is no task's).
-func (h *TaskHold) Hold(ctx context.Context) {
-	t := taskOf(ctx)
-	if t == nil {
-		return
-	}
-	mu.Lock()
-	t.kept++
-	h.t = t
-	mu.Unlock()
-}
-
-// Release lets the held task exit; releasing again does nothing.
-func (h *TaskHold) Release() {
-	mu.Lock()
-	t := h.t
-	h.t = nil
-	mu.Unlock()
-	if t != nil {
-		t.unkeep()
-	}
-}
-
-// unkeep drops one hold on t (TaskHold, Return). A task being driven sees
-// it may exit when its goroutines block; one waiting for the host must be
-// woken to exit.
-func (t *task) unkeep() {
-	mu.Lock()
-	t.kept--
-	free := t.kept == 0 && t.returned
-	mu.Unlock()
-	if free && current != t {
-		t.wake()
-	}
-}
-
 // taskOf is the task whose context ctx is, or nil if ctx is no task's.
 func taskOf(ctx context.Context) *task {
 	tc, ok := ctx.(*taskCtx)
@@ -1069,18 +1013,7 @@ func Return(ctx context.Context, finish func(), err error) bool {
 		mu.Unlock()
 		return false
 	}
-	t.early = true
-	switch {
-	case !t.later:
-		t.kept++ // until the implementation returns (see done)
-	case t.laterDone:
-		// The implementation returned already: Later's hold goes now.
-		t.finished = true
-		t.kept--
-	default:
-		// Later's hold is the one done lets go of.
-	}
-	t.later = false
+	t.early = true // the task lasts until the implementation returns (see done)
 	mu.Unlock()
 	t.finish, t.finishErr = finish, err
 	if current == t {
@@ -1092,42 +1025,24 @@ func Return(ctx context.Context, finish func(), err error) bool {
 }
 
 // ReturnedEarly reports whether the results of the export call whose
-// context ctx is are Return's to deliver (Return delivered them, or Later
-// promised it): what its implementation returns is then ignored, and the
-// export's glue need not lower it.
+// context ctx is are Return's to deliver (Return delivered them): what
+// its implementation returns is then ignored, and the export's glue need
+// not lower it.
 func ReturnedEarly(ctx context.Context) bool {
 	t := taskOf(ctx)
 	if t == nil {
 		return false
 	}
 	mu.Lock()
-	early := t.early || t.later
+	early := t.early
 	mu.Unlock()
 	return early
-}
-
-// Later lets the implementation of the export call whose context ctx is
-// return before its results are ready, without waiting for them: Return
-// (from any goroutine) then delivers them, and what the implementation
-// returns is ignored. The task lasts until Return is called, which the
-// caller must make sure of.
-func Later(ctx context.Context) {
-	t := taskOf(ctx)
-	if t == nil {
-		panic("witgo/async: Later needs the context the export's implementation was given")
-	}
-	mu.Lock()
-	if !t.early && !t.later {
-		t.later = true
-		t.kept++ // until Return
-	}
-	mu.Unlock()
 }
 
 func (t *task) isKept() bool {
 	// (No defer: a drive asks this and yielding several times.)
 	mu.Lock()
-	kept := t.kept > 0
+	kept := t.early && !t.finished // Return gave the results; the implementation goes on
 	mu.Unlock()
 	return kept
 }

@@ -33,6 +33,10 @@ func Mux(isErrorCode func(error) bool) *http.ServeMux {
 		}
 		// What the handler writes after the copy comes after all of it.
 		io.WriteString(w, r.URL.Query().Get("suffix"))
+		// A handler may go on after its response is out (the load test
+		// sleeps here: its task's clock wait then races other tasks').
+		ms, _ := strconv.Atoi(r.URL.Query().Get("sleep"))
+		time.Sleep(time.Duration(ms) * time.Millisecond)
 	})
 	mux.HandleFunc("GET /request", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "method=%s host=%s uri=%s multi=%s length=%d",
