@@ -681,3 +681,52 @@ async fn error_context_made_by_go_comes_back_with_its_message() {
     assert_eq!(msg.1, "error-context: no space left");
     assert_idle(&mut s, &guest).await;
 }
+
+/// Calls that answer first and then sleep in their task (an HTTP handler
+/// writing after its response went out), beside calls that end meanwhile:
+/// the sleepers wake on the host's clock and their tasks end, with no
+/// further call to let them run. Each round opens the gates, then blocks
+/// the host past the sleeps' deadline, so the gates' events and the
+/// clock's come together: the tasks that end first must leave the clock
+/// wait to a task still alive, though every such task has returned.
+#[tokio::test(flavor = "multi_thread")]
+async fn tasks_that_sleep_after_answering_end_without_another_call() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    s.store
+        .run_concurrent(async |a| {
+            for round in 0..300u32 {
+                let gated = (0..8u32).map(|i| api.call_via_gate(a, round * 8 + i));
+                let sleeps = async {
+                    gates.until_waiting(8).await;
+                    futures::future::join_all(
+                        (0..8u32).map(|i| api.call_answer_then_sleep(a, i, 1)),
+                    )
+                    .await
+                };
+                let release = async {
+                    gates.until_waiting(8).await;
+                    for _ in 0..4 {
+                        tokio::task::yield_now().await;
+                    }
+                    // The gates open first, then the host's event loop is
+                    // blocked past the sleeps' deadline: the gates' events
+                    // come before the clock's.
+                    gates.release_all();
+                    std::thread::sleep(Duration::from_millis(3));
+                };
+                let (slept, passed, ()) =
+                    futures::future::join3(sleeps, futures::future::join_all(gated), release).await;
+                assert!(
+                    slept
+                        .into_iter()
+                        .enumerate()
+                        .all(|(i, r)| r.unwrap() == i as u32)
+                );
+                assert!(passed.into_iter().all(|r| r.unwrap() % 10 == 1));
+            }
+        })
+        .await
+        .unwrap();
+    assert_idle(&mut s, &guest).await;
+}

@@ -292,6 +292,43 @@ fn hypers_client_talks_to_witgo_serve() {
     });
 }
 
+/// A handler that sleeps after its response went out (`/flush` writes its
+/// first chunk, sleeps 400 ms, writes the second) wakes on time although
+/// another request came and went meanwhile, with none after it: the
+/// instance's clock wait stays with the sleeping handler's task.
+#[test]
+fn a_handler_sleeping_after_its_response_wakes_without_more_requests() {
+    use std::io::Read;
+
+    if !have_go() {
+        return;
+    }
+    let server = Server::witgo(&common::guest("nethttp"), &[]);
+    assert_eq!(server.request("GET", "/items/1", b"").0, 200);
+    let t = Instant::now();
+    let mut flushing = server.send("GET", "/flush", "", b"");
+    flushing
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("first\n") {
+        let n = flushing.read(&mut buf).unwrap();
+        assert!(n > 0, "ended early: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    // Another request, answered while /flush sleeps; then none.
+    assert_eq!(server.request("GET", "/items/2", b"").0, 200);
+    let rest = flushing.read_to_end(&mut seen);
+    let took = t.elapsed();
+    assert!(
+        rest.is_ok() && String::from_utf8_lossy(&seen).contains("second\n"),
+        "/flush did not finish within 5 s of its sleep ({took:?}): {rest:?} {}",
+        String::from_utf8_lossy(&seen)
+    );
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
 /// 32 keep-alive connections echo 30,000 bodies, each handler sleeping
 /// 1 ms after its copy (its last chunk is still with the host when the
 /// copy returns), so one task's sleeper often wakes while another task is

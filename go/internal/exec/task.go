@@ -157,6 +157,11 @@ var (
 	running int   // tasks that have not returned yet
 	current *task // the task whose export call is on the stack
 
+	// goingOn counts tasks that returned early (Return) while their
+	// implementation goes on: they live until it returns, and receive
+	// events, like running ones.
+	goingOn int
+
 	// Every waitable the executor watches is a member of one task (joined
 	// to its waitable set, so its events come through that task's
 	// callback) or an orphan: its task exited with no other task alive to
@@ -414,9 +419,9 @@ func (t *task) settle() uint32 {
 		// Clock waits do not count here, so the timer work below does not
 		// change this.
 		pumping = t.pumpingLocked()
-		// (running == 0: heirLocked would find no heir, without ranging
+		// (No task alive: heirLocked would find no heir, without ranging
 		// over every task.)
-		last := !pumping && running == 0
+		last := !pumping && running == 0 && goingOn == 0
 		mu.Unlock()
 		leaving = !pumping
 		if last {
@@ -425,7 +430,7 @@ func (t *task) settle() uint32 {
 			// with the host (the runtime's own timers, like the scavenger's,
 			// would keep one forever). Sleeping goroutines get a new one
 			// when the next task is driven.
-			cancelTimers()
+			cancelTimers(t)
 		} else {
 			t.armTimer()
 		}
@@ -506,6 +511,7 @@ func (t *task) done(finish func(), err error) {
 		// host must be woken to exit.
 		mu.Lock()
 		t.finished = true
+		goingOn--
 		free := t.returned
 		mu.Unlock()
 		if free && current != t {
@@ -659,13 +665,14 @@ func (t *task) exitLocked() {
 }
 
 // heirLocked is a live task other than t, which would take over t's
-// waitables.
+// waitables: one that has not returned, or whose implementation goes on
+// after Return (it lives until that returns).
 func (t *task) heirLocked() *task {
-	if running == 0 {
+	if running == 0 && goingOn == 0 {
 		return nil
 	}
 	for _, u := range tasks.byID {
-		if u != nil && u != t && !u.returned {
+		if u != nil && u != t && (!u.returned || u.early && !u.finished) {
 			return u
 		}
 	}
@@ -853,7 +860,7 @@ func onIdle() bool {
 func (t *task) armTimer() {
 	deadline := idleDeadline()
 	if deadline <= 0 {
-		cancelTimers()
+		cancelTimers(t)
 		return
 	}
 	if timerDeadline != 0 && timerDeadline <= deadline {
@@ -909,11 +916,20 @@ func endTimer(w *waiter, deadline int64, cancel bool) {
 	}
 }
 
-func cancelTimers() {
+// cancelTimers cancels the clock waits in t's waitable set and those in
+// none (left by a task that exited). One in another task's set is left to
+// that task's callback: its completion may be on its way there already,
+// and the host traps ("delivering non-present event") when a ready event
+// is taken out of a set before it delivers it.
+func cancelTimers(t *task) {
 	for _, w := range append([]*waiter(nil), timers...) {
-		endTimer(w, timerDeadline, true)
+		if w.owner == nil || w.owner == t {
+			endTimer(w, timerDeadline, true)
+		}
 	}
-	timerDeadline = 0
+	if len(timers) == 0 {
+		timerDeadline = 0
+	}
 }
 
 // cancelSubtask cancels subtask h, drops it (at once: see
@@ -1014,6 +1030,7 @@ func Return(ctx context.Context, finish func(), err error) bool {
 		return false
 	}
 	t.early = true // the task lasts until the implementation returns (see done)
+	goingOn++
 	mu.Unlock()
 	t.finish, t.finishErr = finish, err
 	if current == t {
@@ -1042,7 +1059,7 @@ func ReturnedEarly(ctx context.Context) bool {
 func (t *task) isKept() bool {
 	// (No defer: a drive asks this and yielding several times.)
 	mu.Lock()
-	kept := t.early && !t.finished // Return gave the results; the implementation goes on
+	kept := t.early && !t.finished // see goingOn
 	mu.Unlock()
 	return kept
 }

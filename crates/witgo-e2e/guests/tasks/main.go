@@ -148,6 +148,12 @@ func (API) AnswerFirst(ctx context.Context, id uint32) uint32 {
 	return 0 // ignored: the results went out
 }
 
+func (API) AnswerThenSleep(ctx context.Context, v, ms uint32) uint32 {
+	api.ReturnAnswerThenSleep(ctx, v)
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return 0 // ignored: the results went out
+}
+
 // setBackground records what a call's work got after its results went out.
 func setBackground(v uint32) {
 	backgroundMu.Lock()
