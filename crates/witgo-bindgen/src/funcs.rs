@@ -755,7 +755,13 @@ impl FuncCx<'_> {
         .unwrap();
         out.push_str(&decls);
         if let Some(name) = early {
-            out.push_str(&early_return_func(file, &exec, name, &results_func, &sig.results));
+            out.push_str(&early_return_func(
+                file,
+                &exec,
+                name,
+                &results_func,
+                &sig.results,
+            ));
         }
         let params: Vec<String> = task_return_params
             .iter()

@@ -75,7 +75,8 @@ fn patches_the_real_goroot() {
     let traceback = patched_file("runtime/traceback.go");
     assert!(
         traceback.contains("\t\treturn witgoSystemStart.system\n")
-            && traceback.contains("\twitgoSystemStart.pc, witgoSystemStart.system = gp.startpc, system\n"),
+            && traceback
+                .contains("\twitgoSystemStart.pc, witgoSystemStart.system = gp.startpc, system\n"),
         "{traceback}"
     );
     assert!(

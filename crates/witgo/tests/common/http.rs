@@ -200,7 +200,9 @@ pub fn assert_sleeps_overlap(server: &Server) {
 
 /// The address in a server's "Serving HTTP on http://ADDR/" line.
 fn listening_address(stderr: &str) -> Option<SocketAddr> {
-    let line = stderr.lines().find(|l| l.starts_with("Serving HTTP on http://"))?;
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("Serving HTTP on http://"))?;
     let rest = &line["Serving HTTP on http://".len()..];
     rest[..rest.find('/')?].parse().ok()
 }
@@ -519,7 +521,9 @@ fn assert_writes_after_a_copy_follow_it(server: &Server) {
         let (status, echoed) = server.request("POST", "/echo?suffix=END", upload);
         assert_eq!(status, 200);
         assert!(
-            echoed.len() == upload.len() + 3 && echoed.starts_with(upload) && echoed.ends_with(b"END"),
+            echoed.len() == upload.len() + 3
+                && echoed.starts_with(upload)
+                && echoed.ends_with(b"END"),
             "the echo of {len} bytes then END differs: {} bytes back, ending {:?}",
             echoed.len(),
             String::from_utf8_lossy(&echoed[echoed.len().saturating_sub(40)..])
