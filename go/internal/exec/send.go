@@ -284,6 +284,7 @@ type futureSend[T any] struct {
 	ops  *FutureOps[T]
 	mem  unsafe.Pointer
 	keep []unsafe.Pointer
+	v    [1]T // what Lower reads: a slice of it allocates nothing more
 }
 
 // Send writes v without waiting for the reader: w is done at once, and its
@@ -312,7 +313,9 @@ func (w *FutureWriter[T]) Send(v T) {
 	s := &futureSend[T]{ops: ops, mem: futureBuf(ops.Size, ops.Align)}
 	s.w.handle = h
 	s.w.copyDone = s
-	s.keep = ops.Lower([]T{v}, s.mem)
+	s.v[0] = v
+	s.keep = ops.Lower(s.v[:], s.mem)
+	clear(s.v[:]) // lowered: the send holds v's handles no longer
 	if status := ops.Write(h, abi.Addr(s.mem)); status != blocked {
 		s.settled(status)
 		return
