@@ -225,6 +225,24 @@ fn a_gibibyte_streams_both_ways_in_bounded_memory() {
     }
 }
 
+/// A keep-alive HTTP/1.1 connection of hyper's client to `addr`, driven on
+/// the current tokio runtime.
+async fn http1_connection<B>(
+    addr: std::net::SocketAddr,
+) -> hyper::client::conn::http1::SendRequest<B>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    send
+}
+
 /// hyper's HTTP/1.1 client against the net/http guest, over one
 /// keep-alive connection: a query string, multi-valued headers, a request
 /// body streamed in chunks and echoed back, and a 404 on the same
@@ -245,12 +263,7 @@ fn hypers_client_talks_to_witgo_serve() {
         .build()
         .unwrap();
     runtime.block_on(async move {
-        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let (mut send, conn) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .unwrap();
-        tokio::spawn(conn);
+        let mut send = http1_connection(addr).await;
 
         let get = hyper::Request::get("/request?a=b&c=d")
             .header("host", addr.to_string())
@@ -357,12 +370,7 @@ fn echoes_that_sleep_after_their_copy_under_load() {
         let connections = (0..32).map(|_| {
             let body = body.clone();
             tokio::spawn(async move {
-                let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-                let (mut send, conn) =
-                    hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                        .await
-                        .unwrap();
-                tokio::spawn(conn);
+                let mut send = http1_connection(addr).await;
                 let mut failures = Vec::new();
                 for _ in 0..30_000 / 32 {
                     let request = hyper::Request::post("/echo?sleep=1")

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"unsafe"
 
@@ -114,17 +113,8 @@ func (w *StreamWriter[T]) SendAndClose(buf []T) {
 // for an earlier send, or for the reader of a writer made by NewStream to
 // be passed on; if it returns an error, done is not called.
 func (w *StreamWriter[T]) Send(ctx context.Context, buf []T, done func(any), arg any) error {
-	if w.closed {
-		return errors.New("witgo/async: write to a closed stream")
-	}
-	if err := w.Flush(ctx); err != nil {
+	if err := w.writable(ctx); err != nil {
 		return err
-	}
-	if err := w.attach(ctx); err != nil {
-		return err
-	}
-	if w.gone {
-		return ErrPeerGone
 	}
 	if len(buf) == 0 {
 		if done != nil {

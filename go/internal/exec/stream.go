@@ -509,11 +509,10 @@ func (w *StreamWriter[T]) Write(ctx context.Context, buf []T) (int, error) {
 	return total, err
 }
 
-// Ready waits until the reader wants values, without giving any (a
-// zero-length write); the next Write then usually proceeds at once. It
-// returns ErrPeerGone once the reader has dropped its end, or ctx's error
-// if ctx is done first.
-func (w *StreamWriter[T]) Ready(ctx context.Context) error {
+// writable waits until w may start a write: an earlier Send is over, and
+// the reader of a writer made by NewStream was passed on. It fails if w
+// is closed or the reader has dropped its end.
+func (w *StreamWriter[T]) writable(ctx context.Context) error {
 	if w.closed {
 		return errors.New("witgo/async: write to a closed stream")
 	}
@@ -525,6 +524,17 @@ func (w *StreamWriter[T]) Ready(ctx context.Context) error {
 	}
 	if w.gone {
 		return ErrPeerGone
+	}
+	return nil
+}
+
+// Ready waits until the reader wants values, without giving any (a
+// zero-length write); the next Write then usually proceeds at once. It
+// returns ErrPeerGone once the reader has dropped its end, or ctx's error
+// if ctx is done first.
+func (w *StreamWriter[T]) Ready(ctx context.Context) error {
+	if err := w.writable(ctx); err != nil {
+		return err
 	}
 	ops := w.ops
 	mem := w.buf.get(ops.Size, ops.Align, 1)
