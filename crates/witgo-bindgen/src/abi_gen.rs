@@ -241,12 +241,15 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             ""
         };
         if let Some(main) = self.results_main.take() {
-            // Lowering the results (all that uses keep_) is in the results
-            // function.
+            // Lowering the results (all that uses keep_) is in the closure
+            // the results function returns: keep_ is declared inside it, as
+            // a variable the closure captured and appends to would be one
+            // more allocation per call.
             let mut decls = self.decls;
             decls.push_str(&self.results_header);
-            decls.push_str(keep_decl);
-            decls.push_str(&code);
+            let opening = "return func() {\n";
+            assert!(code.contains(opening), "results function without its closure");
+            decls.push_str(&code.replacen(opening, &format!("{opening}{keep_decl}"), 1));
             decls.push('\n');
             body.push_str(&main);
             return (body, decls);
