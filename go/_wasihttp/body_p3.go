@@ -42,24 +42,22 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	if b.eof {
 		return 0, io.EOF
 	}
-	if b.left == 0 {
-		// All of a body of known length arrived: its end needs no read
-		// (a round trip through the host when the handler waits on it).
-		b.eof = true
-		b.readTrailers()
-		return 0, io.EOF
-	}
-	if b.left > 0 && int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.r.Read(b.ctx, p)
-	if b.left > 0 {
-		b.left -= int64(n)
-		if err == io.EOF && b.left > 0 {
-			// The client sent less than it said: net/http's server
-			// reports the same.
-			b.eof = true
-			return n, io.ErrUnexpectedEOF
+	// Once all of a body of known length arrived (left 0), its end needs
+	// no read: a round trip through the host when the handler waits on it.
+	n, err := 0, io.EOF
+	if b.left != 0 {
+		if b.left > 0 && int64(len(p)) > b.left {
+			p = p[:b.left]
+		}
+		n, err = b.r.Read(b.ctx, p)
+		if b.left > 0 {
+			b.left -= int64(n)
+			if err == io.EOF && b.left > 0 {
+				// The client sent less than it said: net/http's server
+				// reports the same.
+				b.eof = true
+				return n, io.ErrUnexpectedEOF
+			}
 		}
 	}
 	if err == io.EOF {

@@ -134,8 +134,7 @@ func (w *responseWriter) WriteString(s string) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if !w.sent && bodyAllowed(w.status) && w.req.Method != "HEAD" && w.writeErr == nil &&
-		w.buf.Len()+len(s) <= bufferSize {
+	if w.buffers(len(s)) {
 		return w.buf.WriteString(s)
 	}
 	// A write the host reads before Write returns: no copy needed.
@@ -213,8 +212,7 @@ func (w *responseWriter) writeLent(p []byte, done func(any), arg any) (sent bool
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if !bodyAllowed(w.status) || w.req.Method == "HEAD" || w.writeErr != nil ||
-		!w.sent && w.buf.Len()+len(p) <= bufferSize {
+	if !w.bodyGoesOut() || w.buffers(len(p)) {
 		return false, nil
 	}
 	if !w.sent {
@@ -228,6 +226,18 @@ func (w *responseWriter) writeLent(p []byte, done func(any), arg any) (sent bool
 		return true, err
 	}
 	return true, nil
+}
+
+// bodyGoesOut reports whether a write's bytes go out at all: the status
+// allows a body, the request is no HEAD, and no write has failed.
+func (w *responseWriter) bodyGoesOut() bool {
+	return bodyAllowed(w.status) && w.req.Method != "HEAD" && w.writeErr == nil
+}
+
+// buffers reports whether a write of n bytes goes into the buffer: the
+// header is not out yet, and the buffer takes n more bytes.
+func (w *responseWriter) buffers(n int) bool {
+	return !w.sent && w.bodyGoesOut() && w.buf.Len()+n <= bufferSize
 }
 
 // errInvalidWrite is io's error for a Write that reports an impossible

@@ -157,16 +157,18 @@ func (s *sinkP3) open(status int, fields []fieldEntry, withBody bool) {
 
 func (s *sinkP3) write(ctx context.Context, p []byte) (int, error) {
 	n, err := s.body.Write(ctx, p)
-	if errors.Is(err, async.ErrPeerGone) {
-		err = errPeerGone
-	}
-	return n, err
+	return n, bodyError(err)
 }
 
 func (s *sinkP3) send(ctx context.Context, p []byte, done func(any), arg any) error {
-	err := (*exec.StreamWriter[uint8])(s.body).Send(ctx, p, done, arg)
+	return bodyError((*exec.StreamWriter[uint8])(s.body).Send(ctx, p, done, arg))
+}
+
+// bodyError is a body write's error as the response writer reports it:
+// errPeerGone for a reader that went away.
+func bodyError(err error) error {
 	if errors.Is(err, async.ErrPeerGone) {
-		err = errPeerGone
+		return errPeerGone
 	}
 	return err
 }

@@ -248,7 +248,10 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             let mut decls = self.decls;
             decls.push_str(&self.results_header);
             let opening = "return func() {\n";
-            assert!(code.contains(opening), "results function without its closure");
+            assert!(
+                code.contains(opening),
+                "results function without its closure"
+            );
             decls.push_str(&code.replacen(opening, &format!("{opening}{keep_decl}"), 1));
             decls.push('\n');
             body.push_str(&main);

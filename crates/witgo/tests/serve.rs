@@ -323,13 +323,7 @@ fn a_handler_sleeping_after_its_response_wakes_without_more_requests() {
     flushing
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&seen).contains("first\n") {
-        let n = flushing.read(&mut buf).unwrap();
-        assert!(n > 0, "ended early: {}", String::from_utf8_lossy(&seen));
-        seen.extend_from_slice(&buf[..n]);
-    }
+    let mut seen = common::http::read_until(&mut flushing, "first\n");
     // Another request, answered while /flush sleeps; then none.
     assert_eq!(server.request("GET", "/items/2", b"").0, 200);
     let rest = flushing.read_to_end(&mut seen);

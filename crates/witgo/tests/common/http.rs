@@ -178,6 +178,23 @@ impl Server {
     }
 }
 
+/// Reads `conn` until what came holds `needle` (a response's header and
+/// chunks may arrive in separate reads), and returns what came.
+pub fn read_until(conn: &mut TcpStream, needle: &str) -> Vec<u8> {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains(needle) {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the response ended before {needle:?}: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    seen
+}
+
 /// 12 requests to `/sleep?ms=300`, which answers "slept 300ms": one
 /// instance serves them concurrently (Wasmtime reuses a WASI 0.3 instance
 /// for up to 16), so together they take about 300 ms, not 12 x 300.
@@ -328,18 +345,7 @@ pub fn check_net_http_guest(server: &Server, wasi: Wasi) {
     // Flush sends the first chunk while the handler still sleeps (400 ms).
     let t = Instant::now();
     let mut conn = server.send("GET", "/flush", "", b"");
-    // The header and the first chunk may arrive in separate reads.
-    let mut first = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&first).contains("first\n") {
-        let n = conn.read(&mut buf).unwrap();
-        assert!(
-            n > 0,
-            "the response ended before its first chunk: {}",
-            String::from_utf8_lossy(&first)
-        );
-        first.extend_from_slice(&buf[..n]);
-    }
+    read_until(&mut conn, "first\n");
     let first_at = t.elapsed();
     let mut rest = Vec::new();
     conn.read_to_end(&mut rest).unwrap();
@@ -356,18 +362,7 @@ pub fn check_net_http_guest(server: &Server, wasi: Wasi) {
         // A client that goes away cancels the request's context: the handler's
         // next write finds the host's reader gone.
         let mut conn = server.send("GET", "/ticks", "", b"");
-        // The header and the first chunk may arrive in separate reads.
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 512];
-        while !String::from_utf8_lossy(&seen).contains("tick") {
-            let n = conn.read(&mut buf).unwrap();
-            assert!(
-                n > 0,
-                "the response ended before a tick: {}",
-                String::from_utf8_lossy(&seen)
-            );
-            seen.extend_from_slice(&buf[..n]);
-        }
+        read_until(&mut conn, "tick");
         drop(conn);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
