@@ -19,10 +19,11 @@ import (
 // w.copyDone, until unwatch. The end is a member of the current task's
 // waitable set meanwhile, which keeps the task alive after it returned.
 func (w *waiter) watch() {
+	mu.Lock() // (before reading current: see the end of settle)
 	if current == nil {
+		mu.Unlock()
 		panic("witgo/async: a stream or future write has to wait outside an async export: the Component Model lets only async functions wait")
 	}
-	mu.Lock()
 	current.adopt(w.handle, w)
 	mu.Unlock()
 }

@@ -437,19 +437,24 @@ func (t *task) settle() uint32 {
 	} else {
 		t.armTimer()
 	}
+	// Taking mu can let other goroutines run (a goroutine that holds it
+	// may be parked): until the drive is over they must find t current,
+	// so that what they start waiting on joins t's set (and goes to an
+	// heir if t exits), not find no task at all.
+	mu.Lock()
 	current = nil
+	var code uint32
 	switch {
-	case yielding():
-		return callbackYield
+	case len(yielders) > 0:
+		code = callbackYield
 	case leaving:
-		t.exit()
-		return callbackExit
+		t.exitLocked()
+		code = callbackExit
 	default:
-		mu.Lock()
-		set := t.waitableSetLocked()
-		mu.Unlock()
-		return callbackWait | set<<4
+		code = callbackWait | t.waitableSetLocked()<<4
 	}
+	mu.Unlock()
+	return code
 }
 
 // waitableSetLocked is t's waitable set, taken when first needed (most
@@ -737,10 +742,11 @@ var unitBuf = unsafe.Pointer(new(uint64))
 // register starts watching waitable h for the calling goroutine, in the
 // waitable set of the task being driven.
 func register(h uint32) *waiter {
+	mu.Lock() // (before reading current: see the end of settle)
 	if current == nil {
+		mu.Unlock()
 		panic("witgo/async: an async import, stream or future operation has to wait outside an async export: the Component Model lets only async functions wait (declare the export `async func`, or run the code from one)")
 	}
-	mu.Lock()
 	var w *waiter
 	if n := len(spareWaiters); n > 0 {
 		w = spareWaiters[n-1]
