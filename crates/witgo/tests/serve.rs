@@ -346,7 +346,8 @@ fn a_handler_sleeping_after_its_response_wakes_without_more_requests() {
 ///
 /// Ignored until the trap it found is fixed: in 2 of 3 fresh-clone CI runs
 /// (debug host, 2 busy cores) an instance trapped ("unknown handle index",
-/// "handle is not a future") on 1 to 3 of the 30,000 requests. Run it with
+/// "handle is not a future"; 2 of the 30,000 requests failed in the second
+/// such run, several instances trapped in the first). Run it with
 /// `cargo test -p witgo --test serve -- --ignored`.
 #[test]
 #[ignore = "an intermittent trap under this load is open (see the doc comment)"]
