@@ -149,6 +149,10 @@ pub struct FuncGen<'a, 'b> {
     /// Import side: keep the collector off from the start of the wrapper to
     /// its return (see `finish`).
     pub gc_window: bool,
+    /// Sync import with a package-level return area: the area's address as
+    /// the call takes it, and the local copy the results are lifted from
+    /// (see `CallWasm`).
+    ret_copy: Option<(String, String)>,
     /// Package-level declarations this function needs (return areas).
     pub decls: String,
     pub area_prefix: String,
@@ -187,6 +191,7 @@ impl<'a, 'b> FuncGen<'a, 'b> {
             export_call: None,
             release_after_lift: false,
             gc_window: false,
+            ret_copy: None,
             unpin_at_call: None,
             local_areas: false,
             keep_in_slice: false,
@@ -317,6 +322,24 @@ impl<'a, 'b> FuncGen<'a, 'b> {
 
     fn ty(&mut self, t: &Type) -> String {
         self.cx.ty(self.file, t)
+    }
+
+    /// Copies a sync import's results out of its package-level return area
+    /// (`area`, as `return_pointer` named it) into a local array at once,
+    /// and lifts them from there. Lifting allocates (a resource's Go value,
+    /// a stream's or future's end), an allocation may start a collection,
+    /// and a collection switches goroutines: another goroutine calling the
+    /// same import meanwhile would overwrite the area, and the rest of these
+    /// results would be its results (two Go values holding one handle).
+    fn copy_return_area(&mut self, area: &str) {
+        let unsafe_ = self.unsafe_();
+        let name = area
+            .strip_prefix(&format!("{unsafe_}.Pointer(&"))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("return area {area} is not a package-level array"));
+        let copy = self.tmp("results");
+        self.push(&format!("{copy} := {name}"));
+        self.ret_copy = Some((area.to_string(), format!("{unsafe_}.Pointer(&{copy})")));
     }
 
     fn in_nested_block(&self) -> bool {
@@ -1321,6 +1344,9 @@ impl FuncGen<'_, '_> {
                 );
                 if sig.results.is_empty() {
                     self.push(&call);
+                    if sig.retptr && !self.local_areas {
+                        self.copy_return_area(operands.last().unwrap());
+                    }
                 } else {
                     let r = self.tmp("ret");
                     self.push(&format!("{r} := {call}"));
@@ -1621,6 +1647,13 @@ impl Bindgen for FuncGen<'_, '_> {
         results: &mut Vec<String>,
     ) {
         use Instruction as I;
+        if let Some((area, copy)) = &self.ret_copy {
+            for op in operands.iter_mut() {
+                if op == area {
+                    *op = copy.clone();
+                }
+            }
+        }
         match inst {
             I::GetArg { nth } => results.push(self.params[*nth].clone()),
             I::I32Const { val } => results.push(format!("int32({val})")),

@@ -407,8 +407,10 @@ impl FuncCx<'_> {
         fg.area_prefix = format!("{mangled}_");
         fg.release_after_lift = abi::guest_export_needs_post_return(resolve, func);
         // Package-level areas and host allocations: run without goroutine
-        // switches (see FuncGen::finish). Return areas without allocations
-        // are safe without: nothing between the call and the loads can yield.
+        // switches (see FuncGen::finish). A return area without host
+        // allocations needs no such window: the results are copied out of
+        // it right after the call, before lifting can switch goroutines
+        // (see FuncGen::copy_return_area).
         fg.gc_window = fg.release_after_lift
             || resolve
                 .wasm_signature(AbiVariant::GuestImport, func)

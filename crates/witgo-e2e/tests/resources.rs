@@ -105,6 +105,9 @@ impl Host for Ctx {
     fn take_maybe(&mut self, b: Option<Resource<Blob>>) -> u32 {
         b.map_or(0, |b| delete(self, b).len() as u32)
     }
+    fn make_sized(&mut self, size: u32) -> (Resource<Blob>, u32) {
+        (blob(self, vec![b's'; size as usize]), size)
+    }
 }
 
 impl HostBlob for Ctx {
@@ -391,4 +394,24 @@ async fn forgotten_host_resource_is_dropped_by_go_cleanup() {
         base.0,
         "host resource table back to its start-up contents"
     );
+}
+
+/// Results a sync import call returns in memory are its own even when other
+/// goroutines call the same import while they are lifted: a collection
+/// that starts in the middle (lifting the blob allocates) switches
+/// goroutines. Before, the later fields came from whichever call wrote the
+/// shared area last (under load, an HTTP response's future handle came
+/// from another response, and the host trapped on its second drop).
+#[tokio::test]
+async fn results_in_memory_stay_their_calls_while_goroutines_switch() {
+    let (mut s, g, base) = start().await;
+    let wrong = g
+        .e2e_resources_counters()
+        .call_make_sized_concurrently(&mut s.store, 64, 100)
+        .await
+        .unwrap();
+    assert_eq!(wrong, 0, "results lifted from another call's");
+    let rec = s.rec();
+    assert_eq!((rec.created, rec.dropped), (6400, 6400));
+    assert_eq!(s.live_resources(), base.0, "no blob left in the host table");
 }

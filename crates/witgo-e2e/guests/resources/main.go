@@ -5,6 +5,9 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
 
 	"e2e/resources/gen/e2e/resources/counters"
 	"e2e/resources/gen/e2e/resources/store"
@@ -197,3 +200,30 @@ func cleanedUp() bool {
 }
 
 func main() {}
+
+// MakeSizedConcurrently lifts results from store.make-sized's return area
+// while other goroutines call it too: lifting the blob allocates, a
+// collection may start there and switch goroutines, and the call that
+// runs meanwhile writes its results to the same area. Each goroutine asks
+// for blobs of its own size, so results lifted from another call's show.
+func (Counters) MakeSizedConcurrently(goroutines, calls uint32) uint32 {
+	defer debug.SetGCPercent(debug.SetGCPercent(1))
+	var wrong atomic.Uint32
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			size := g + 1
+			for range calls {
+				b, n := store.MakeSized(size)
+				if n != size || b.Size() != size {
+					wrong.Add(1)
+				}
+				b.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	return wrong.Load()
+}
