@@ -731,12 +731,14 @@ impl FuncCx<'_> {
             },
         );
         let exec = self.tcx.exec_pkg(file);
+        // Enter before lifting the arguments: lifting allocates, and other
+        // goroutines may run from then on (see exec.Enter).
         let mut out = wasmexport(
             &lift,
             &format!("wasmexport_{mangled}"),
             &core.params,
             Some((WasmType::I32, "uint32")),
-            &body,
+            &format!("{exec}.Enter()\n{body}"),
         );
         out.push_str(&format!(
             "\n// wasmresume_{mangled} has wasmexport_{mangled}'s signature: it returns from that\n\

@@ -730,3 +730,39 @@ async fn tasks_that_sleep_after_answering_end_without_another_call() {
         .unwrap();
     assert_idle(&mut s, &guest).await;
 }
+
+/// A host call into an async export can run other goroutines before its
+/// task is driven: lifting the arguments allocates, and a collection that
+/// starts there switches goroutines. Here the goroutine a sync export
+/// started (and left runnable) runs then, and the import call it makes has
+/// to reach a task's waitable set all the same. Before, witgo panicked
+/// ("has to wait outside an async export"), as for a sync export's own wait.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_goroutine_that_runs_while_a_call_lifts_its_arguments_can_wait() {
+    let (mut s, guest, gates) = start().await;
+    let api = guest.e2e_tasks_api();
+    let words: Vec<String> = (0..100_000).map(|i| format!("word{i}")).collect();
+    for round in 0..5u32 {
+        let id = 100 + round;
+        s.store
+            .run_concurrent(async |a| api.call_spawn_sync(a, id).await.unwrap())
+            .await
+            .unwrap();
+        let got = s
+            .store
+            .run_concurrent(async |a| {
+                let n = api.call_count_words(a, words.clone()).await.unwrap();
+                gates.until_waiting(1).await;
+                gates.release(id);
+                let v = settle(Some(id * 10), async || {
+                    api.call_background(a).await.unwrap()
+                })
+                .await;
+                (n, v)
+            })
+            .await
+            .unwrap();
+        assert_eq!(got, (100_000, Some(id * 10)), "round {round}");
+    }
+    assert_idle(&mut s, &guest).await;
+}

@@ -20,11 +20,11 @@ import (
 // waitable set meanwhile, which keeps the task alive after it returned.
 func (w *waiter) watch() {
 	mu.Lock() // (before reading current: see the end of settle)
-	if current == nil {
+	if current == nil && !entering {
 		mu.Unlock()
 		panic("witgo/async: a stream or future write has to wait outside an async export: the Component Model lets only async functions wait")
 	}
-	current.adopt(w.handle, w)
+	w.joinDrivenLocked()
 	mu.Unlock()
 }
 

@@ -142,11 +142,14 @@ type task struct {
 // middle of an update: wherever it blocks, and wherever it allocates (the
 // allocation may park it to assist the collector). So:
 //
-//   - Driver state (current, timers, timerDeadline, idle) is written only
-//     by the host's call into the component (Start, Callback and what they
-//     call), never while drive waits for the goroutines to block: while it
-//     is written no other goroutine runs, and goroutines may read it
-//     without a lock.
+//   - Driver state (current, entering, timers, timerDeadline, idle) is
+//     written only by the host's call into the component (Start, Callback
+//     and what they call), never while drive waits for the goroutines to
+//     block. Other goroutines can still run in between (an allocation of
+//     the driver's may start a collection, which switches goroutines):
+//     they read current and entering under mu, and a drive ends by
+//     clearing current under it (see settle); what one starts waiting on
+//     before a drive begins waits among the orphans (see Enter).
 //   - Everything else (tasks, running, orphans, each task's
 //     members, yielders, idleWorkers, the spare waiters) is shared:
 //     read and written under mu, by the driver too.
@@ -183,7 +186,21 @@ var (
 	idleWorkers int
 
 	timerDeadline int64 // deadline of the earliest pending timer subtask; 0: none
+
+	// entering: the host has called an async export or a callback, and
+	// the drive of its task has not begun yet (see Enter). Driver state.
+	entering bool
 )
+
+// Enter marks the start of a host call into an async export (its
+// generated glue calls it first) or a callback. Until the call's task is
+// driven, other goroutines can already run: an allocation in the glue
+// (lifting the arguments) or in the executor may start a collection,
+// which switches goroutines, and a goroutine whose sleep ended meanwhile
+// runs then. What it starts waiting on waits among the orphans, which the
+// drive joins to its task's set (see beginDrive), rather than finding no
+// task at all.
+func Enter() { entering = true }
 
 // Start runs an async export: run calls the Go implementation with the
 // task's context and returns the function that delivers its results
@@ -291,6 +308,7 @@ func worker(t *task) {
 // Callback delivers the host's event to the task whose callback the host
 // called and drives it again; it returns the next callback code.
 func Callback(code, handle, payload uint32) uint32 {
+	Enter()
 	mu.Lock()
 	t := tasks.get(contextGet())
 	mu.Unlock()
@@ -350,13 +368,19 @@ func newTask() *task {
 	tasks.add(t)
 	running++
 	contextSet(t.id)
-	// Waitables left behind by exited tasks wait here from now on.
+	t.adoptOrphansLocked()
+	return t
+}
+
+// adoptOrphansLocked joins the orphans to t's set: waitables left behind
+// by exited tasks, and those begun before a drive (see Enter), wait with
+// t from now on.
+func (t *task) adoptOrphansLocked() {
 	for orphans.first != nil {
 		w := orphans.first
 		orphans.remove(w)
 		t.adopt(w.handle, w)
 	}
-	return t
 }
 
 // drive runs Go code until every goroutine is blocked and returns what the
@@ -385,6 +409,12 @@ func runGoroutines() {
 // beginDrive makes t the task being driven.
 func (t *task) beginDrive() {
 	current = t
+	entering = false
+	if orphans.first != nil {
+		mu.Lock()
+		t.adoptOrphansLocked()
+		mu.Unlock()
+	}
 	select {
 	case <-idle: // left from an earlier drive
 	default:
@@ -743,7 +773,7 @@ var unitBuf = unsafe.Pointer(new(uint64))
 // waitable set of the task being driven.
 func register(h uint32) *waiter {
 	mu.Lock() // (before reading current: see the end of settle)
-	if current == nil {
+	if current == nil && !entering {
 		mu.Unlock()
 		panic("witgo/async: an async import, stream or future operation has to wait outside an async export: the Component Model lets only async functions wait (declare the export `async func`, or run the code from one)")
 	}
@@ -756,9 +786,21 @@ func register(h uint32) *waiter {
 	} else {
 		w = &waiter{handle: h, pooled: true}
 	}
-	current.adopt(h, w)
+	w.joinDrivenLocked()
 	mu.Unlock()
 	return w
+}
+
+// joinDrivenLocked makes w's waitable a member of the task being driven,
+// or an orphan before the drive of a call begins (see Enter).
+func (w *waiter) joinDrivenLocked() {
+	if current != nil {
+		current.adopt(w.handle, w)
+		return
+	}
+	w.owner = nil
+	orphans.add(w)
+	setWaiterAt(w.handle, w)
 }
 
 // spareWaiters are waiters (with their event queues) that register hands

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -182,6 +183,20 @@ func (API) SleepInBackground(ctx context.Context, ms uint32) {
 }
 
 func (API) BackgroundWoke() bool { return backgroundWoke.Load() }
+
+func (API) SpawnSync(id uint32) {
+	old := debug.SetGCPercent(1)
+	go func() {
+		v, err := host.Gate(context.Background(), id)
+		debug.SetGCPercent(old)
+		if err != nil {
+			panic(err)
+		}
+		setBackground(v)
+	}()
+}
+
+func (API) CountWords(ctx context.Context, words []string) uint32 { return uint32(len(words)) }
 
 func (API) Background() (uint32, bool) {
 	backgroundMu.Lock()
