@@ -239,9 +239,13 @@ func (s *streamSend[T]) end() {
 		s.done(s.doneArg)
 		s.done, s.doneArg = nil, nil
 	}
+	// The end leaves the task's set before its writer can take it up
+	// again: a goroutine may run as soon as the writer is free (the
+	// unwatch itself can let one run), and its next copy on the end joins
+	// the set anew, which a later unwatch here would undo.
+	s.w.unwatch()
 	w := s.writer
 	if w == nil {
-		s.w.unwatch()
 		ops.DropWritable(s.w.handle)
 		return
 	}
@@ -259,12 +263,11 @@ func (s *streamSend[T]) end() {
 	}
 	switch {
 	case !closing:
-		s.w.unwatch()
 	case len(then) > 0 && !s.gone:
-		// A SendAndClose made meanwhile: its copy, on this send's watch.
+		// A SendAndClose made meanwhile: its copy, with this send's
+		// waiter (which watches the end again if the copy has to wait).
 		s.start(then)
 	default:
-		s.w.unwatch()
 		ops.DropWritable(s.w.handle)
 	}
 }
