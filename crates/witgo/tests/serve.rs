@@ -342,15 +342,14 @@ fn a_handler_sleeping_after_its_response_wakes_without_more_requests() {
 /// driven: every echo comes back whole. (Under a release build of this
 /// host, taking another task's resolved clock wait out of its set made
 /// Wasmtime trap, "delivering non-present event", 3 or 4 times in 35,000
-/// such requests; this debug build has not shown it.)
-///
-/// Ignored until the trap it found is fixed: in 2 of 3 fresh-clone CI runs
-/// (debug host, 2 busy cores) an instance trapped ("unknown handle index",
-/// "handle is not a future"; 2 of the 30,000 requests failed in the second
-/// such run, several instances trapped in the first). Run it with
-/// `cargo test -p witgo --test serve -- --ignored`.
+/// such requests; this debug build has not shown it.) On busy cores it
+/// also found two races between goroutines that a collection switches:
+/// response.new's results lifted from its shared return area after another
+/// handler's call had overwritten it (two Go values held one future handle:
+/// "unknown handle index", "handle is not a future"), and a handler whose
+/// sleep ended running before a call's task was driven (it panicked,
+/// finding no task to wait in).
 #[test]
-#[ignore = "an intermittent trap under this load is open (see the doc comment)"]
 fn echoes_that_sleep_after_their_copy_under_load() {
     use bytes::Bytes;
     use http_body_util::{BodyExt, Full};
