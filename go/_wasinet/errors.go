@@ -26,21 +26,21 @@ func (e *sysError) Temporary() bool { return e.errno.Temporary() }
 
 // errnos maps wasi:sockets error codes to the errno a native socket gives.
 var errnos = [...]syscall.Errno{
-	types.ErrorCodeTagAccessDenied:        syscall.EACCES,
-	types.ErrorCodeTagNotSupported:        syscall.ENOTSUP,
-	types.ErrorCodeTagInvalidArgument:     syscall.EINVAL,
-	types.ErrorCodeTagOutOfMemory:         syscall.ENOMEM,
-	types.ErrorCodeTagTimeout:             syscall.ETIMEDOUT,
-	types.ErrorCodeTagInvalidState:        syscall.EINVAL,
-	types.ErrorCodeTagAddressNotBindable:  syscall.EADDRNOTAVAIL,
-	types.ErrorCodeTagAddressInUse:        syscall.EADDRINUSE,
-	types.ErrorCodeTagRemoteUnreachable:   syscall.EHOSTUNREACH,
-	types.ErrorCodeTagConnectionRefused:   syscall.ECONNREFUSED,
-	types.ErrorCodeTagConnectionBroken:    syscall.EPIPE,
-	types.ErrorCodeTagConnectionReset:     syscall.ECONNRESET,
-	types.ErrorCodeTagConnectionAborted:   syscall.ECONNABORTED,
-	types.ErrorCodeTagDatagramTooLarge:    syscall.EMSGSIZE,
-	types.ErrorCodeTagOther:               syscall.EIO,
+	types.ErrorCodeTagAccessDenied:       syscall.EACCES,
+	types.ErrorCodeTagNotSupported:       syscall.ENOTSUP,
+	types.ErrorCodeTagInvalidArgument:    syscall.EINVAL,
+	types.ErrorCodeTagOutOfMemory:        syscall.ENOMEM,
+	types.ErrorCodeTagTimeout:            syscall.ETIMEDOUT,
+	types.ErrorCodeTagInvalidState:       syscall.EINVAL,
+	types.ErrorCodeTagAddressNotBindable: syscall.EADDRNOTAVAIL,
+	types.ErrorCodeTagAddressInUse:       syscall.EADDRINUSE,
+	types.ErrorCodeTagRemoteUnreachable:  syscall.EHOSTUNREACH,
+	types.ErrorCodeTagConnectionRefused:  syscall.ECONNREFUSED,
+	types.ErrorCodeTagConnectionBroken:   syscall.EPIPE,
+	types.ErrorCodeTagConnectionReset:    syscall.ECONNRESET,
+	types.ErrorCodeTagConnectionAborted:  syscall.ECONNABORTED,
+	types.ErrorCodeTagDatagramTooLarge:   syscall.EMSGSIZE,
+	types.ErrorCodeTagOther:              syscall.EIO,
 }
 
 // socketError is err, from a wasi:sockets call, as a syscall error named

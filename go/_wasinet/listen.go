@@ -125,4 +125,3 @@ func (l *TCPListener) Addr() net.Addr { return l.addr }
 // SetDeadline sets when a waiting (or later) Accept gives up with
 // os.ErrDeadlineExceeded; zero means never.
 func (l *TCPListener) SetDeadline(t time.Time) error { l.dl.set(t); return nil }
-

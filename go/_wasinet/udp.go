@@ -189,4 +189,3 @@ func (c *UDPConn) LocalAddr() net.Addr { return udpNetAddr(c.laddr) }
 
 // RemoteAddr implements net.Conn: the dialled peer, or nil.
 func (c *UDPConn) RemoteAddr() net.Addr { return udpNetAddr(c.raddr) }
-
