@@ -168,7 +168,8 @@ var (
 	// Every waitable the executor watches is a member of one task (joined
 	// to its waitable set, so its events come through that task's
 	// callback) or an orphan: its task exited with no other task alive to
-	// take it, and the next task joins it to its set.
+	// take it, or it was begun before a drive (see Enter). The next drive
+	// joins it to its task's set (beginDrive).
 	orphans memberList
 
 	yielders []chan struct{} // goroutines in Yield, released on the next callback
@@ -368,19 +369,7 @@ func newTask() *task {
 	tasks.add(t)
 	running++
 	contextSet(t.id)
-	t.adoptOrphansLocked()
 	return t
-}
-
-// adoptOrphansLocked joins the orphans to t's set: waitables left behind
-// by exited tasks, and those begun before a drive (see Enter), wait with
-// t from now on.
-func (t *task) adoptOrphansLocked() {
-	for orphans.first != nil {
-		w := orphans.first
-		orphans.remove(w)
-		t.adopt(w.handle, w)
-	}
 }
 
 // drive runs Go code until every goroutine is blocked and returns what the
@@ -410,9 +399,15 @@ func runGoroutines() {
 func (t *task) beginDrive() {
 	current = t
 	entering = false
+	// Waitables left behind by exited tasks, and those begun before this
+	// drive (see Enter), wait with t from now on.
 	if orphans.first != nil {
 		mu.Lock()
-		t.adoptOrphansLocked()
+		for orphans.first != nil {
+			w := orphans.first
+			orphans.remove(w)
+			t.adopt(w.handle, w)
+		}
 		mu.Unlock()
 	}
 	select {
